@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CsopsConfig(AppConfig):
+    name = "csops"
+    verbose_name = "csops core"

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from csops.permissions import role_of
+from csops.roles import Role
+
+# (label, url name, minimum roles that see it)
+_NAV = [
+    ("Queue", "tickets:queue", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("New ticket", "tickets:ticket-new", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Admin", "admin:index", {Role.ADMIN}),
+    ("API", "api-docs", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    role = role_of(request.user) if hasattr(request, "user") else None
+    if role is None:
+        return {"nav": [], "role": None}
+    path = request.path
+    items = []
+    for label, name, roles in _NAV:
+        if role in roles:
+            url = reverse(name)
+            items.append({"label": label, "url": url, "active": path.startswith(url) and url != "/"})
+    return {"nav": items, "role": role}

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from csops.celery import app as celery_app
+from csops.models import Heartbeat
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("tickets:queue")
+
+
+def _check_database() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # noqa: BLE001 - health reports any failure
+        return {"ok": False, "error": str(exc)[:200]}
+
+
+def _check_broker() -> dict:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return {"ok": True, "transport": conn.transport_cls}
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "error": str(exc)[:200]}
+
+
+def _check_workers(database_ok: bool) -> dict:
+    if not database_ok:
+        return {"ok": False, "error": "database unavailable"}
+    beat = Heartbeat.objects.filter(component="worker").first()
+    if beat is None:
+        return {"ok": False, "last_heartbeat": None, "error": "no worker has reported yet"}
+    age = (timezone.now() - beat.seen_at).total_seconds()
+    stale = timedelta(seconds=settings.WORKER_STALE_AFTER_SECONDS).total_seconds()
+    return {
+        "ok": age <= stale,
+        "last_heartbeat": beat.seen_at.isoformat(),
+        "age_seconds": round(age, 1),
+    }
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = _check_database()
+    checks = {
+        "database": database,
+        "broker": _check_broker(),
+        "workers": _check_workers(database["ok"]),
+    }
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503)

@@ -1,0 +1,115 @@
+"""Builders for ticket log entries: one function per event type (KPI_SPEC.md §2).
+
+They return unsaved ``TicketEvent`` rows; a service saves all rows of one action together
+(same ``at``, in the order §9.1 requires) with ``append``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth.models import User
+
+from tickets.models import Customer, Ticket, TicketEvent
+from tickets.models.events import ActorRole, EventType
+
+
+def _agent_event(ticket: Ticket, at: datetime, by: User | None, type_: str, **data) -> TicketEvent:
+    role = ActorRole.AGENT if by is not None else ActorRole.SYSTEM
+    return TicketEvent(ticket=ticket, at=at, type=type_, actor_role=role, actor=by, data=data)
+
+
+def created(ticket: Ticket, at: datetime, *, by: User | None, customer: Customer | None) -> TicketEvent:
+    role = ActorRole.AGENT if by is not None else ActorRole.CUSTOMER
+    return TicketEvent(
+        ticket=ticket,
+        at=at,
+        type=EventType.CREATED,
+        actor_role=role,
+        actor=by,
+        customer=customer if by is None else None,
+        body=ticket.description,
+        data={
+            "channel": ticket.channel,
+            "priority": ticket.priority,
+            "team": ticket.team_id,
+            "assignee": ticket.assignee_id,
+            "initiated_by": ticket.initiated_by,
+            "subject": ticket.subject,
+        },
+    )
+
+
+def status_changed(ticket: Ticket, at: datetime, by: User | None, frm: str, to: str) -> TicketEvent:
+    return _agent_event(ticket, at, by, EventType.STATUS_CHANGED, **{"from": frm, "to": to})
+
+
+def customer_status_changed(ticket: Ticket, at: datetime, frm: str, to: str) -> TicketEvent:
+    """The automatic reopen that a customer's message causes (logged as a system change)."""
+    return _agent_event(ticket, at, None, EventType.STATUS_CHANGED, **{"from": frm, "to": to})
+
+
+def agent_reply(ticket: Ticket, at: datetime, by: User, body: str) -> TicketEvent:
+    event = _agent_event(ticket, at, by, EventType.PUBLIC_REPLY)
+    event.body = body
+    return event
+
+
+def internal_note(ticket: Ticket, at: datetime, by: User, body: str) -> TicketEvent:
+    event = _agent_event(ticket, at, by, EventType.INTERNAL_NOTE)
+    event.body = body
+    return event
+
+
+def customer_reply(ticket: Ticket, at: datetime, customer: Customer, body: str) -> TicketEvent:
+    return TicketEvent(
+        ticket=ticket,
+        at=at,
+        type=EventType.PUBLIC_REPLY,
+        actor_role=ActorRole.CUSTOMER,
+        customer=customer,
+        body=body,
+    )
+
+
+def system_reply(ticket: Ticket, at: datetime, body: str) -> TicketEvent:
+    event = _agent_event(ticket, at, None, EventType.PUBLIC_REPLY)
+    event.body = body
+    return event
+
+
+def assigned(
+    ticket: Ticket, at: datetime, by: User | None, assignee_id: int | None, team_id: int | None
+) -> TicketEvent:
+    data: dict = {"assignee": assignee_id}
+    if team_id is not None:
+        data["team"] = team_id
+    return _agent_event(ticket, at, by, EventType.ASSIGNED, **data)
+
+
+def priority_changed(ticket: Ticket, at: datetime, by: User | None, frm: str, to: str) -> TicketEvent:
+    return _agent_event(ticket, at, by, EventType.PRIORITY_CHANGED, **{"from": frm, "to": to})
+
+
+def escalated(ticket: Ticket, at: datetime, by: User | None, tier: int, reason: str) -> TicketEvent:
+    return _agent_event(ticket, at, by, EventType.ESCALATED, tier=tier, reason=reason)
+
+
+def tags_changed(
+    ticket: Ticket, at: datetime, by: User | None, added: Iterable[str], removed: Iterable[str]
+) -> TicketEvent:
+    return _agent_event(
+        ticket, at, by, EventType.TAGS_CHANGED, added=sorted(added), removed=sorted(removed)
+    )
+
+
+def category_changed(
+    ticket: Ticket, at: datetime, by: User | None, frm: int | None, to: int | None
+) -> TicketEvent:
+    return _agent_event(ticket, at, by, EventType.CATEGORY_CHANGED, **{"from": frm, "to": to})
+
+
+def append(events: list[TicketEvent]) -> list[TicketEvent]:
+    """Insert one action's events; insertion order is their ``seq`` order."""
+    return TicketEvent.objects.bulk_create(events)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    domain = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    """Someone who contacts the department. Customers never log in to the console."""
+
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40, blank=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="customers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="customer_email_unique_ci",
+                violation_error_message="A customer with this email already exists.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"

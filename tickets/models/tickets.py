@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from policies.ticket_log import RESOLVED, UNRESOLVED
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending"
+    ON_HOLD = "on_hold", "On hold"
+    SOLVED = "solved", "Solved"
+    CLOSED = "closed", "Closed"
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    WEB = "web", "Web form"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+    API = "api", "API"
+
+
+PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+
+
+class Ticket(models.Model):
+    """Current state of one customer issue. History lives in ``TicketEvent``; every change
+    goes through ``tickets.services`` so the two never disagree."""
+
+    subject = models.CharField(max_length=200)
+    description = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    # Sortable mirror of ``priority`` (low=0 .. urgent=3) for the queue's priority order.
+    priority_rank = models.PositiveSmallIntegerField(default=1, editable=False)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    team = models.ForeignKey("staffing.Team", on_delete=models.PROTECT, related_name="tickets")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    requester = models.ForeignKey(
+        "tickets.Customer", on_delete=models.PROTECT, related_name="tickets"
+    )
+    category = models.ForeignKey(
+        "policies.Category", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    tags = models.ManyToManyField("policies.Tag", blank=True, related_name="tickets")
+    initiated_by = models.CharField(
+        max_length=10, choices=[("customer", "Customer"), ("agent", "Agent")], default="customer"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    solved_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic lock: every write increments it; a write carrying an older value is refused.
+    version = models.PositiveIntegerField(default=1)
+    # Full-text search over subject, description and conversation (PostgreSQL only; the GIN
+    # index is created by migration 0002 on PostgreSQL; SQLite falls back to LIKE).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            # Queue views: "All my teams" / "Unassigned in my teams", newest activity first.
+            models.Index(fields=["team", "status", "-updated_at"], name="ticket_team_status_upd"),
+            models.Index(fields=["team", "-updated_at"], name="ticket_team_updated"),
+            # "My tickets".
+            models.Index(fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status"),
+            # Customer sidebar: the requester's other tickets.
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="ticket_version_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status in RESOLVED
+
+    @property
+    def is_unresolved(self) -> bool:
+        return self.status in UNRESOLVED
