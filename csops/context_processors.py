@@ -24,5 +24,7 @@ def navigation(request: HttpRequest) -> dict:
     for label, name, roles in _NAV:
         if role in roles:
             url = reverse(name)
-            items.append({"label": label, "url": url, "active": path.startswith(url) and url != "/"})
+            items.append(
+                {"label": label, "url": url, "active": path.startswith(url) and url != "/"}
+            )
     return {"nav": items, "role": role}

@@ -62,4 +62,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "workers": _check_workers(database["ok"]),
     }
     healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unhealthy", **checks}, status=200 if healthy else 503
+    )
+
+
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """Trivial authenticated view: session keep-alive, and the baseline the benchmarks print."""
+    return HttpResponse("pong", content_type="text/plain")

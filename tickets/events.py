@@ -20,7 +20,9 @@ def _agent_event(ticket: Ticket, at: datetime, by: User | None, type_: str, **da
     return TicketEvent(ticket=ticket, at=at, type=type_, actor_role=role, actor=by, data=data)
 
 
-def created(ticket: Ticket, at: datetime, *, by: User | None, customer: Customer | None) -> TicketEvent:
+def created(
+    ticket: Ticket, at: datetime, *, by: User | None, customer: Customer | None
+) -> TicketEvent:
     role = ActorRole.AGENT if by is not None else ActorRole.CUSTOMER
     return TicketEvent(
         ticket=ticket,
@@ -88,7 +90,9 @@ def assigned(
     return _agent_event(ticket, at, by, EventType.ASSIGNED, **data)
 
 
-def priority_changed(ticket: Ticket, at: datetime, by: User | None, frm: str, to: str) -> TicketEvent:
+def priority_changed(
+    ticket: Ticket, at: datetime, by: User | None, frm: str, to: str
+) -> TicketEvent:
     return _agent_event(ticket, at, by, EventType.PRIORITY_CHANGED, **{"from": frm, "to": to})
 
 

@@ -79,7 +79,9 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status", "-updated_at"], name="ticket_team_status_upd"),
             models.Index(fields=["team", "-updated_at"], name="ticket_team_updated"),
             # "My tickets".
-            models.Index(fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status"),
+            models.Index(
+                fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status"
+            ),
             # Customer sidebar: the requester's other tickets.
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_created"),
         ]

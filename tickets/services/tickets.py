@@ -79,7 +79,9 @@ def _transition(ticket: Ticket, at: datetime, by: User | None, to: str) -> list[
     if frm == Status.CLOSED:
         raise InvalidTransition("A closed ticket is final; a new message opens a follow-up ticket.")
     if to == Status.NEW:
-        raise InvalidTransition("A ticket cannot go back to new.", fields={"status": ["Not allowed."]})
+        raise InvalidTransition(
+            "A ticket cannot go back to new.", fields={"status": ["Not allowed."]}
+        )
     if to not in Status.values:
         raise InvalidInput(f"Unknown status {to!r}.", fields={"status": ["Unknown status."]})
     ticket.status = to
@@ -163,7 +165,9 @@ def claim(ticket_id: int, *, by: User) -> Ticket:
     if ticket.assignee_id == by.pk:
         return ticket
     if ticket.assignee_id is not None:
-        raise Conflict(f"Ticket #{ticket.pk} is already claimed by {ticket.assignee.get_username()}.")
+        raise Conflict(
+            f"Ticket #{ticket.pk} is already claimed by {ticket.assignee.get_username()}."
+        )
     if ticket.status == Status.CLOSED:
         raise InvalidTransition("A closed ticket cannot be claimed.")
     at = _now(ticket)
@@ -208,7 +212,9 @@ def reply(
 
 
 @transaction.atomic
-def customer_reply(ticket_id: int, *, customer: Customer, body: str, channel: str = Channel.EMAIL) -> Ticket:
+def customer_reply(
+    ticket_id: int, *, customer: Customer, body: str, channel: str = Channel.EMAIL
+) -> Ticket:
     """A message from the customer through a channel. On a closed ticket it opens an
     independent follow-up ticket (§9.23); on pending, on-hold or solved it reopens (§2)."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
@@ -272,7 +278,11 @@ def update_ticket(
         _validate_assignee(new_team_id, new_assignee)
         log.append(
             events.assigned(
-                ticket, at, by, new_assignee_id, new_team_id if new_team_id != ticket.team_id else None
+                ticket,
+                at,
+                by,
+                new_assignee_id,
+                new_team_id if new_team_id != ticket.team_id else None,
             )
         )
         ticket.team_id, ticket.assignee = new_team_id, new_assignee
@@ -292,7 +302,9 @@ def update_ticket(
         wanted = {t.name: t for t in tags}
         current = set(ticket.tags.values_list("name", flat=True))
         if set(wanted) != current:
-            log.append(events.tags_changed(ticket, at, by, set(wanted) - current, current - set(wanted)))
+            log.append(
+                events.tags_changed(ticket, at, by, set(wanted) - current, current - set(wanted))
+            )
             ticket.tags.set(wanted.values())
     if status and status != ticket.status:
         opening = _open_if_new(ticket, at, by) if status != Status.OPEN else []

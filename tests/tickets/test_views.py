@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tickets import services
+from tickets.models import Ticket, TicketEvent
+from tests.factories import CustomerFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_queue_lists_only_the_reps_teams(rep_client, team, other_team):
+    mine = make_ticket(team, subject="Mine to see")
+    make_ticket(other_team, subject="Not for me")
+    response = rep_client.get(reverse("tickets:queue"))
+    assert response.status_code == 200
+    assert [t.pk for t in response.context["page"].tickets] == [mine.pk]
+
+
+def test_queue_htmx_request_returns_only_the_results_region(rep_client, team):
+    make_ticket(team, subject="Printer on fire")
+    response = rep_client.get(reverse("tickets:queue"), {"q": ""}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="results"')
+    assert "Printer on fire" in html
+    assert "<header" not in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_queue_filters_views_and_pages(rep, rep_client, team):
+    claimed = make_ticket(team, subject="Claimed one")
+    services.claim(claimed.pk, by=rep)
+    for i in range(26):
+        make_ticket(team, subject=f"Waiting {i}", priority="high" if i % 2 else "low")
+    mine = rep_client.get(reverse("tickets:queue"), {"view": "mine"}).context["page"]
+    unassigned = rep_client.get(reverse("tickets:queue"), {"view": "unassigned"}).context["page"]
+    high = rep_client.get(reverse("tickets:queue"), {"priority": "high"}).context["page"]
+    page2 = rep_client.get(reverse("tickets:queue"), {"view": "teams", "page": 2}).context["page"]
+    assert [t.pk for t in mine.tickets] == [claimed.pk]
+    assert (unassigned.total, unassigned.has_next, len(unassigned.tickets)) == (26, True, 25)
+    assert high.total == 13
+    assert (page2.number, len(page2.tickets), page2.has_next, page2.has_previous) == (2, 2, False, True)
+
+
+def test_queue_search_matches_conversation(rep, rep_client, team):
+    hit = make_ticket(team, subject="Account question")
+    services.reply(hit.pk, by=rep, body="Your refund was approved", public=True, expected_version=1)
+    make_ticket(team, subject="Other question")
+    page = rep_client.get(reverse("tickets:queue"), {"q": "refund"}).context["page"]
+    assert [t.pk for t in page.tickets] == [hit.pk]
+
+
+def test_invalid_filter_is_a_400_with_the_error_shown(rep_client):
+    response = rep_client.get(reverse("tickets:queue"), {"status": "bogus"})
+    assert response.status_code == 400
+    assert "Some filters are not valid" in response.content.decode()
+
+
+def test_workspace_shows_conversation_and_escapes_customer_text(rep_client, team):
+    customer = CustomerFactory(name=XSS)
+    ticket = make_ticket(team, requester=customer, subject=XSS, description=XSS)
+    TicketEvent.objects.create(
+        ticket=ticket, at=ticket.created_at, type="public_reply", actor_role="customer",
+        customer=customer, body=XSS,
+    )
+    html = rep_client.get(reverse("tickets:ticket-detail", args=[ticket.pk])).content.decode()
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 4
+
+
+def test_queue_escapes_subjects(rep_client, team):
+    make_ticket(team, subject=XSS)
+    html = rep_client.get(reverse("tickets:queue")).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_reply_form_posts_note_and_public_reply(rep, rep_client, team):
+    ticket = make_ticket(team)
+    url = reverse("tickets:ticket-reply", args=[ticket.pk])
+    r1 = rep_client.post(url, {"body": "Checked logs", "kind": "note", "version": 1})
+    r2 = rep_client.post(url, {"body": "We fixed it", "kind": "public", "status": "solved", "version": 2})
+    assert (r1.status_code, r2.status_code) == (302, 302)
+    ticket.refresh_from_db()
+    assert ticket.status == "solved"
+    assert list(ticket.events.values_list("type", "body")) == [
+        ("created", ticket.description),
+        ("status_changed", ""),
+        ("internal_note", "Checked logs"),
+        ("public_reply", "We fixed it"),
+        ("status_changed", ""),
+    ]
+
+
+def test_empty_reply_shows_field_error_and_writes_nothing(rep_client, team):
+    ticket = make_ticket(team)
+    response = rep_client.post(
+        reverse("tickets:ticket-reply", args=[ticket.pk]),
+        {"body": "  ", "kind": "public", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    assert 'id="body-errors"' in response.content.decode()
+    assert ticket.events.count() == 1
+
+
+def test_stale_reply_is_409_keeps_draft_and_writes_nothing(rep, rep2, client_for, team):
+    ticket = make_ticket(team)
+    services.reply(ticket.pk, by=rep2, body="Colleague got there first", expected_version=1)
+    response = client_for(rep).post(
+        reverse("tickets:ticket-reply", args=[ticket.pk]),
+        {"body": "My draft answer", "kind": "public", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed ticket" in html
+    assert "My draft answer" in html
+    assert 'name="version" value="2"' in html
+    assert ticket.events.filter(body="My draft answer").count() == 0
+
+
+def test_claim_button_conflict_shows_owner(rep, rep2, client_for, team):
+    ticket = make_ticket(team)
+    services.claim(ticket.pk, by=rep)
+    response = client_for(rep2).post(
+        reverse("tickets:ticket-claim", args=[ticket.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    assert "already claimed by rita" in response.content.decode()
+    assert response["HX-Retarget"] == "#flash"
+
+
+def test_properties_update_changes_priority_and_assignee(rep, rep2, rep_client, team):
+    ticket = make_ticket(team)
+    response = rep_client.post(
+        reverse("tickets:ticket-update", args=[ticket.pk]),
+        {"status": "pending", "priority": "urgent", "team": team.pk, "assignee": rep2.pk, "version": 1},
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.priority, ticket.assignee) == ("pending", "urgent", rep2)
+
+
+def test_new_ticket_form_logs_phone_call(rep, rep_client, team):
+    response = rep_client.post(
+        reverse("tickets:ticket-new"),
+        {
+            "requester_email": "caller@example.org", "requester_name": "Carl Caller",
+            "subject": "Phone: router", "description": "Router keeps rebooting",
+            "channel": "phone", "direction": "customer", "team": team.pk,
+            "priority": "normal", "assign_to_me": "on",
+        },
+    )
+    ticket = Ticket.objects.get(subject="Phone: router")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tickets:ticket-detail", args=[ticket.pk])
+    assert (ticket.requester.name, ticket.assignee, ticket.status) == ("Carl Caller", rep, "open")
+
+
+def test_new_ticket_form_shows_errors_next_to_fields(rep_client, team):
+    response = rep_client.post(reverse("tickets:ticket-new"), {"team": team.pk})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="id_subject-errors"' in html
+    assert 'id="id_requester_email-errors"' in html
+    assert Ticket.objects.count() == 0
+
+
+def test_rep_of_other_team_gets_404_on_workspace_and_actions(rep_other_team, client_for, team):
+    ticket = make_ticket(team)
+    client = client_for(rep_other_team)
+    assert client.get(reverse("tickets:ticket-detail", args=[ticket.pk])).status_code == 404
+    response = client.post(reverse("tickets:ticket-reply", args=[ticket.pk]),
+                           {"body": "x", "kind": "public", "version": 1})
+    assert response.status_code == 404
+    assert ticket.events.count() == 1

@@ -1,0 +1,70 @@
+from django.contrib import admin
+
+from tickets.models import Customer, Organization, Ticket, TicketEvent
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "domain"]
+    search_fields = ["name", "domain"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "organization", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["name", "email"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    fields = ["at", "type", "actor_role", "actor", "customer", "data", "body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    """Ticket rows are changed only through the services (so the event log stays complete):
+    the admin shows them read-only, with their history."""
+
+    list_display = ["pk", "subject", "status", "priority", "channel", "team", "assignee", "updated_at"]
+    list_filter = ["status", "priority", "channel", "team"]
+    search_fields = ["subject", "requester__email", "=pk"]
+    list_select_related = ["team", "assignee", "requester"]
+    date_hierarchy = "created_at"
+    inlines = [TicketEventInline]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Ticket._meta.fields] + ["tags"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    """The event log is append-only: browse and search it, never edit it."""
+
+    list_display = ["pk", "ticket", "at", "type", "actor_role", "actor"]
+    list_filter = ["type", "actor_role"]
+    search_fields = ["=ticket__pk"]
+    list_select_related = ["ticket", "actor"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

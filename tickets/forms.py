@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+from django.db.models import Q
+
+from csops import permissions
+from policies.models import Category, Tag
+from staffing.models import Team
+from tickets.models import Channel, Priority, Status
+
+SEND_STATUS_CHOICES = [
+    ("", "Send"),
+    (Status.PENDING, "Send and set pending"),
+    (Status.ON_HOLD, "Send and set on hold"),
+    (Status.SOLVED, "Send and set solved"),
+]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), strip=True)
+    kind = forms.ChoiceField(
+        choices=[("public", "Public reply"), ("note", "Internal note")],
+        widget=forms.RadioSelect,
+        initial="public",
+    )
+    status = forms.ChoiceField(choices=SEND_STATUS_CHOICES, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        if not body:
+            raise forms.ValidationError("Write a message.")
+        return body
+
+
+def _staff_for(user: User):
+    scope = permissions.team_scope(user)
+    qs = User.objects.filter(is_active=True, groups__isnull=False)
+    if scope is not None:
+        qs = qs.filter(Q(teams__in=scope) | Q(managed_teams__in=scope))
+    return qs.distinct().order_by("username")
+
+
+class PropertiesForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+    priority = forms.ChoiceField(choices=Priority.choices)
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), empty_label=None)
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Unassigned"
+    )
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), required=False, empty_label="None"
+    )
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(),
+        required=False,
+        to_field_name="name",
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _staff_for(user)
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class NewTicketForm(forms.Form):
+    requester_email = forms.EmailField(label="Customer email")
+    requester_name = forms.CharField(label="Customer name", max_length=120, required=False)
+    subject = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}))
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
+    direction = forms.ChoiceField(
+        choices=[
+            ("customer", "Customer contacted us (inbound)"),
+            ("agent", "We contact the customer (outbound)"),
+        ],
+        initial="customer",
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), required=False, empty_label="None"
+    )
+    assign_to_me = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = permissions.scope_teams(user, Team.objects.all())

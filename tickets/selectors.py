@@ -1,0 +1,70 @@
+"""Reads for the ticket screens, already scoped to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
+from csops import permissions
+from tickets.models import Ticket, TicketEvent
+
+QUEUE_PAGE_SIZE = 25
+# The queue shows an exact total up to this many tickets and "1,000+" beyond: the count
+# costs the same at a million tickets as at ten thousand.
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    tickets: list[Ticket]
+    number: int
+    has_previous: bool
+    has_next: bool
+    total: int
+    total_capped: bool
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * QUEUE_PAGE_SIZE + 1 if self.tickets else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * QUEUE_PAGE_SIZE + len(self.tickets)
+
+
+def queue_page(qs: QuerySet, page: int) -> QueuePage:
+    """One page of a filtered queue, without an unbounded COUNT(*)."""
+    page = max(page, 1)
+    offset = (page - 1) * QUEUE_PAGE_SIZE
+    rows = list(
+        qs.select_related("requester", "assignee", "team")[offset : offset + QUEUE_PAGE_SIZE + 1]
+    )
+    total = qs.order_by()[: COUNT_CAP + 1].count()
+    return QueuePage(
+        tickets=rows[:QUEUE_PAGE_SIZE],
+        number=page,
+        has_previous=page > 1,
+        has_next=len(rows) > QUEUE_PAGE_SIZE,
+        total=min(total, COUNT_CAP),
+        total_capped=total > COUNT_CAP,
+    )
+
+
+def conversation(ticket: Ticket) -> list[TicketEvent]:
+    """The opening message, replies and notes, oldest first."""
+    return list(
+        ticket.events.filter(type__in=("created", "public_reply", "internal_note")).select_related(
+            "actor", "customer"
+        )
+    )
+
+
+def history(ticket: Ticket) -> list[TicketEvent]:
+    return list(ticket.events.select_related("actor", "customer"))
+
+
+def requester_other_tickets(user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+    qs = Ticket.objects.filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
+    return list(permissions.scope_tickets(user, qs).order_by("-created_at")[:limit])

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tickets import selectors
+from tickets.filters import VIEW_CHOICES, TicketFilter
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    filterset = TicketFilter(request.GET, request=request)
+    valid = filterset.is_valid()
+    page = selectors.queue_page(filterset.qs, _page_number(request)) if valid else None
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "views": VIEW_CHOICES,
+        "current_view": filterset.form.data.get("view", "teams"),
+        "query_without_page": params.urlencode(),
+    }
+    template = "tickets/queue.html#results" if request.htmx else "tickets/queue.html"
+    response = render(request, template, context, status=200 if valid else 400)
+    response["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from csops import permissions
+from csops.errors import StaleTicket
+from csops.htmx import domain_errors
+from tickets import selectors, services
+from tickets.forms import PropertiesForm, ReplyForm
+from tickets.models import Ticket
+
+WORKSPACE = "tickets/workspace.html"
+
+
+def _props_form(user, ticket: Ticket, data=None) -> PropertiesForm:
+    initial = {
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "team": ticket.team_id,
+        "assignee": ticket.assignee_id,
+        "category": ticket.category_id,
+        "tags": [t.name for t in ticket.tags.all()],
+        "version": ticket.version,
+    }
+    return PropertiesForm(data, initial=initial, user=user)
+
+
+def _render(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    reply_form: ReplyForm | None = None,
+    props_form: PropertiesForm | None = None,
+    stale: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "ticket": ticket,
+        "conversation": selectors.conversation(ticket),
+        "history": selectors.history(ticket),
+        "other_tickets": selectors.requester_other_tickets(request.user, ticket),
+        "reply_form": reply_form
+        or ReplyForm(initial={"version": ticket.version, "kind": "public"}),
+        "props_form": props_form or _props_form(request.user, ticket),
+        "stale": stale,
+    }
+    template = f"{WORKSPACE}#ticket" if request.htmx else WORKSPACE
+    return render(request, template, context, status=status)
+
+
+def _done(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+    if request.htmx:
+        return _render(request, ticket)
+    return redirect("tickets:ticket-detail", pk=ticket.pk)
+
+
+@require_GET
+@domain_errors
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render(request, permissions.access_ticket(request.user, pk))
+
+
+@require_POST
+@domain_errors
+def ticket_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = services.claim(pk, by=request.user)
+    messages.success(request, f"You claimed ticket #{ticket.pk}.")
+    return _done(request, ticket)
+
+
+@require_POST
+@domain_errors
+def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = permissions.access_ticket(request.user, pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render(request, ticket, reply_form=form, status=422)
+    try:
+        ticket = services.reply(
+            pk,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            public=form.cleaned_data["kind"] == "public",
+            new_status=form.cleaned_data["status"] or None,
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleTicket as exc:
+        # Keep the draft; it now carries the fresh version so it can be sent after a look.
+        ticket.refresh_from_db()
+        draft = ReplyForm({**request.POST.dict(), "version": ticket.version})
+        return _render(request, ticket, reply_form=draft, stale=exc.detail, status=409)
+    return _done(request, ticket)
+
+
+@require_POST
+@domain_errors
+def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = permissions.access_ticket(request.user, pk)
+    form = _props_form(request.user, ticket, request.POST)
+    if not form.is_valid():
+        return _render(request, ticket, props_form=form, status=422)
+    data = form.cleaned_data
+    try:
+        ticket = services.update_ticket(
+            pk,
+            by=request.user,
+            expected_version=data["version"],
+            status=data["status"],
+            priority=data["priority"],
+            team=data["team"],
+            assignee=data["assignee"],
+            category=data["category"],
+            tags=data["tags"],
+        )
+    except StaleTicket as exc:
+        ticket.refresh_from_db()
+        return _render(request, ticket, stale=exc.detail, status=409)
+    if not permissions.can_work_ticket(request.user, ticket):
+        messages.success(request, f"Ticket #{ticket.pk} moved to {ticket.team}.")
+        return _redirect_to_queue(request)
+    return _done(request, ticket)
+
+
+def _redirect_to_queue(request: HttpRequest) -> HttpResponse:
+    url = reverse("tickets:queue")
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
