@@ -127,7 +127,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 # Embedded mode serves static files straight from the finders; STATIC_ROOT exists only after
 # collectstatic (production), so whitenoise's warning about it is noise here.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 
 # --- Security (production turns these on through the environment) ---------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

@@ -1,0 +1,45 @@
+"""The embedded default (SQLite in WAL mode, filesystem broker) in a process of its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_embedded_defaults_migrate_and_serve_a_ticket_flow(tmp_path: Path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL")
+    }
+    env |= {"CSOPS_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "csops.settings"}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    migrate = subprocess.run(
+        [*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    flow = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "embedded_flow.py")],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert flow.returncode == 0, flow.stderr
+    assert flow.stdout.startswith("EMBEDDED-OK")
+    journal = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode').fetchone()[0])",
+            str(tmp_path / "csops.sqlite3"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert journal.stdout.strip() == "wal"
+    assert (tmp_path / "broker").is_dir()
