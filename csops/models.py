@@ -12,3 +12,31 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.component} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Notification(models.Model):
+    """An in-app notice for one staff member (SLA alerts, reminders, reviews to acknowledge).
+
+    ``key`` makes a notice idempotent: the same key for the same user is stored once, so a
+    periodic task that runs twice (or two workers at once) never notifies twice.
+    """
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=200)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key"),
+        ]
+        indexes = [
+            # The header badge and the notification list: a user's unread notices.
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.text}"

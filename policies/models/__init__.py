@@ -1,0 +1,3 @@
+from policies.models.taxonomy import Category, Tag
+
+__all__ = ["Category", "Tag"]
