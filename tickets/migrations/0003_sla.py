@@ -1,0 +1,11 @@
+# Placeholder in the agreed migration chain; its owner fills in the operations.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tickets", "0002_search_index"),
+        ("policies", "0002_calendars_sla"),
+    ]
+
+    operations: list = []

@@ -1,0 +1,11 @@
+# Placeholder in the agreed migration chain; its owner fills in the operations.
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("tickets", "0005_surveys"),
+        ("policies", "0003_documents"),
+    ]
+
+    operations: list = []
