@@ -1,6 +1,6 @@
 """Every URL × every role, with the expected status; a URL missing here fails the suite.
 
-The rows live beside each app's tests (``tests/<app>/matrix.py``, see ``tests/matrix.py``).
+The rows live beside each app's tests (``tests/<app>/matrix*.py``, see ``tests/matrix.py``).
 A refused write must leave its snapshot unchanged.
 """
 
@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 def _load_rows() -> dict[str, Row]:
     rows: dict[str, Row] = {}
-    for path in sorted(Path(__file__).parent.glob("*/matrix.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.matrix")
+    for path in sorted(Path(__file__).parent.glob("*/matrix*.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
         overlap = set(rows) & set(module.ROWS)
         assert not overlap, f"URLs listed twice in the matrix: {overlap}"
         rows |= module.ROWS

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("csops", "0003_notifications"),
-        ("kpis", "0001_initial"),
+        ("kpis", "0002_goals"),
         ("staffing", "0002_development"),
         ("policies", "0003_documents"),
         ("tickets", "0006_policy_records"),
