@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("tickets.api.urls")),
+    path("", include("staffing.api.urls")),
 ]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.views.defaults import page_not_found
 from django.views.decorators.http import require_GET
 
 from csops.celery import app as celery_app
@@ -71,3 +72,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def ping(request: HttpRequest) -> HttpResponse:
     """Trivial authenticated view: session keep-alive, and the baseline the benchmarks print."""
     return HttpResponse("pong", content_type="text/plain")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for every unknown URL: JSON under /api/, the plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {"error": "not_found", "detail": "No such API endpoint.", "fields": {}}
+        return JsonResponse(body, status=404)
+    return page_not_found(request, exception)

@@ -40,3 +40,9 @@ def test_anonymous_is_sent_to_login():
     response = Client().get("/tickets/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/tickets/"
+
+
+def test_unknown_api_url_is_a_json_404(rep_client):
+    response = rep_client.get("/api/v1/nope/")
+    assert response.status_code == 404
+    assert response.json() == {"error": "not_found", "detail": "No such API endpoint.", "fields": {}}
