@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from csops.models import Notification
 from csops.permissions import role_of
 from csops.roles import Role
 
@@ -27,4 +28,5 @@ def navigation(request: HttpRequest) -> dict:
             items.append(
                 {"label": label, "url": url, "active": path.startswith(url) and url != "/"}
             )
-    return {"nav": items, "role": role}
+    unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
+    return {"nav": items, "role": role, "unread_notifications": unread}

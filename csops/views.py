@@ -5,14 +5,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.defaults import page_not_found
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from csops.celery import app as celery_app
-from csops.models import Heartbeat
+from csops.models import Heartbeat, Notification
 
 
 @require_GET
@@ -80,3 +80,22 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         body = {"error": "not_found", "detail": "No such API endpoint.", "fields": {}}
         return JsonResponse(body, status=404)
     return page_not_found(request, exception)
+
+
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = Notification.objects.filter(user=request.user)[:100]
+    return render(request, "notifications.html", {"items": items})
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """Mark all (or one, with ``id``) of the user's notices read."""
+    qs = Notification.objects.filter(user=request.user, read_at__isnull=True)
+    if request.POST.get("id"):
+        try:
+            qs = qs.filter(pk=int(request.POST["id"]))
+        except ValueError:
+            return HttpResponseBadRequest("id must be a number")
+    qs.update(read_at=timezone.now())
+    return redirect("notifications")

@@ -25,6 +25,8 @@ ROWS: dict[str, Row] = {
     "api-schema": Row("get", api_staff(200)),
     "api-docs": Row("get", api_staff(200)),
     "api-root": Row("get", api_staff(200)),
+    "notifications": Row("get", staff(200)),
+    "notifications-read": Row("post", staff(302)),
     "tickets:queue": Row("get", staff(200)),
     "tickets:ticket-new": Row("get", staff(200)),
     "tickets:ticket-detail": Row("get", staff(200, rep_other_team=404), kwargs=ticket_kwargs),

@@ -29,7 +29,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "current_view": filterset.form.data.get("view", "teams"),
         "query_without_page": params.urlencode(),
     }
-    template = "tickets/queue.html#results" if request.htmx else "tickets/queue.html"
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "tickets/queue.html#results" if partial else "tickets/queue.html"
     response = render(request, template, context, status=200 if valid else 400)
     response["Vary"] = "HX-Request"
     return response
