@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import factory
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 
-from csops.roles import Role
+from csops.roles import Role, sync_groups
 from staffing.models import StaffProfile, Team
 from tickets import services
 from tickets.models import Customer, Organization, Ticket
@@ -36,6 +37,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(user, create, extracted, **kwargs):
         if extracted:
+            if not Group.objects.filter(name=Role(extracted).value).exists():
+                # A transactional test's flush removed the groups the migration created.
+                sync_groups(django_apps, None)
             user.groups.add(Group.objects.get(name=Role(extracted).value))
             StaffProfile.objects.get_or_create(user=user)
 
