@@ -59,7 +59,7 @@ def sync_groups(apps, schema_editor) -> None:
 
     for app_config in apps.get_app_configs():
         # Historical app configs carry no models module; create_permissions skips those.
-        original = app_config.models_module
+        original = getattr(app_config, "models_module", None)
         app_config.models_module = original or True
         try:
             create_permissions(app_config, apps=apps, verbosity=0)
