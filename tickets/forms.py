@@ -10,7 +10,7 @@ from staffing.models import Team
 from tickets.models import Channel, Priority, Status
 
 SEND_STATUS_CHOICES = [
-    ("", "Send"),
+    ("", "Keep status"),
     (Status.PENDING, "Send and set pending"),
     (Status.ON_HOLD, "Send and set on hold"),
     (Status.SOLVED, "Send and set solved"),
