@@ -10,6 +10,8 @@ Roles come from groups (``csops.roles``); object scope comes from teams:
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
@@ -19,20 +21,23 @@ from csops.roles import ROLE_ORDER, Role
 AnyUser = User | AnonymousUser
 
 
+def _cache(user: AnyUser) -> dict:
+    """Per-request memo on the user object (a request has one user instance)."""
+    return user.__dict__.setdefault("_csops_permissions", {})
+
+
 def role_of(user: AnyUser) -> Role | None:
     """The user's highest role, cached on the user object for the request."""
     if not user.is_authenticated or not user.is_active:
         return None
-    cached = getattr(user, "_csops_role", False)
-    if cached is not False:
-        return cached
-    if user.is_superuser:
-        role: Role | None = Role.ADMIN
-    else:
-        names = set(user.groups.values_list("name", flat=True))
-        role = next((r for r in ROLE_ORDER if r.value in names), None)
-    user._csops_role = role
-    return role
+    cache = _cache(user)
+    if "role" not in cache:
+        if user.is_superuser:
+            cache["role"] = Role.ADMIN
+        else:
+            names = set(user.groups.values_list("name", flat=True))
+            cache["role"] = next((r for r in ROLE_ORDER if r.value in names), None)
+    return cache["role"]
 
 
 def is_staff_member(user: AnyUser) -> bool:
@@ -52,14 +57,14 @@ def team_scope(user: AnyUser) -> frozenset[int] | None:
         return frozenset()
     if role in (Role.DIRECTOR, Role.ADMIN):
         return None
-    cached = getattr(user, "_csops_teams", None)
-    if cached is not None:
-        return cached
-    ids = set(user.teams.values_list("pk", flat=True))
-    if role is Role.MANAGER:
-        ids |= set(user.managed_teams.values_list("pk", flat=True))
-    user._csops_teams = frozenset(ids)
-    return user._csops_teams
+    cache = _cache(user)
+    if "teams" not in cache:
+        staff = cast(User, user)  # a role implies an authenticated user
+        ids = set(staff.teams.values_list("pk", flat=True))
+        if role is Role.MANAGER:
+            ids |= set(staff.managed_teams.values_list("pk", flat=True))
+        cache["teams"] = frozenset(ids)
+    return cache["teams"]
 
 
 def managed_team_scope(user: AnyUser) -> frozenset[int] | None:
@@ -68,7 +73,7 @@ def managed_team_scope(user: AnyUser) -> frozenset[int] | None:
     if role in (Role.DIRECTOR, Role.ADMIN):
         return None
     if role is Role.MANAGER:
-        return frozenset(user.managed_teams.values_list("pk", flat=True))
+        return frozenset(cast(User, user).managed_teams.values_list("pk", flat=True))
     return frozenset()
 
 

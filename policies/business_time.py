@@ -225,7 +225,9 @@ def _check_counts(seconds: int, horizon_days: int) -> None:
 
 
 def _offset_s(zone: ZoneInfo, ts: int) -> int:
-    return datetime.fromtimestamp(ts, zone).utcoffset() // _ONE_S
+    offset = datetime.fromtimestamp(ts, zone).utcoffset()
+    assert offset is not None  # an aware datetime in a ZoneInfo always has one
+    return offset // _ONE_S
 
 
 @lru_cache(maxsize=1 << 16)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -268,7 +269,7 @@ def update_ticket(
     changed: set[str] = set()
 
     new_team_id = team.pk if team is not None else ticket.team_id
-    new_assignee = ticket.assignee if assignee is UNSET else assignee
+    new_assignee = ticket.assignee if assignee is UNSET else cast(User | None, assignee)
     if team is not None and team.pk != ticket.team_id and assignee is UNSET:
         # A transfer keeps the assignee only if they also work the new team.
         if new_assignee is not None and not permissions.can_work_team(new_assignee, team.pk):
