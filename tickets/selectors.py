@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from csops import permissions
+from tickets.history import HistoryLine, describe
 from tickets.models import Ticket, TicketEvent
 
 QUEUE_PAGE_SIZE = 25
@@ -61,8 +62,8 @@ def conversation(ticket: Ticket) -> list[TicketEvent]:
     )
 
 
-def history(ticket: Ticket) -> list[TicketEvent]:
-    return list(ticket.events.select_related("actor", "customer"))
+def history(ticket: Ticket) -> list[HistoryLine]:
+    return describe(list(ticket.events.select_related("actor", "customer")))
 
 
 def requester_other_tickets(user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tickets import services
 from tickets.models import Ticket, TicketEvent
+from tickets.selectors import history
 from tests.factories import CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +181,21 @@ def test_rep_of_other_team_gets_404_on_workspace_and_actions(rep_other_team, cli
                            {"body": "x", "kind": "public", "version": 1})
     assert response.status_code == 404
     assert ticket.events.count() == 1
+
+
+
+def test_history_describes_events_in_words(rep, director_client, team, other_team):
+    ticket = make_ticket(team, channel="phone")
+    services.claim(ticket.pk, by=rep)
+    services.update_ticket(ticket.pk, by=rep, expected_version=2, priority="urgent")
+    services.update_ticket(ticket.pk, by=rep, expected_version=3, team=other_team)
+    html = director_client.get(reverse("tickets:ticket-detail", args=[ticket.pk])).content.decode()
+    name = rep.get_full_name()
+    assert [(h.what, h.who) for h in history(ticket)] == [
+        ("Created via phone for Tier 1", ticket.requester.name),
+        ("Status new → open", name),
+        (f"Assigned to {name}", name),
+        ("Priority normal → urgent", name),
+        ("Assigned to nobody in Billing", name),
+    ]
+    assert "<strong>Assigned to nobody in Billing</strong>" in html
