@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from csops.models import Notification
@@ -18,15 +18,19 @@ def notify(users: Iterable[User], *, key: str, text: str, url: str = "", email: 
     commit. Returns how many notices were new. Safe to call twice or concurrently."""
     users = [u for u in users if u is not None and u.is_active]
     now = timezone.now()
-    rows = [Notification(user=u, key=key, text=text[:300], url=url, created_at=now) for u in users]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    # ignore_conflicts gives no ids back: the rows carrying this instant are the new ones.
-    new_ids = set(
-        Notification.objects.filter(key=key, user__in=users, created_at=now).values_list(
-            "user_id", flat=True
-        )
-    )
-    recipients = [u.email for u in users if u.pk in new_ids and u.email]
+    new: list[User] = []
+    for user in users:
+        # One savepoint per row: the unique (user, key) constraint decides who is first,
+        # also between concurrent workers, and only the first insert counts and mails.
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    user=user, key=key, text=text[:300], url=url, created_at=now
+                )
+        except IntegrityError:
+            continue
+        new.append(user)
+    recipients = [u.email for u in new if u.email]
     if email and recipients:
         transaction.on_commit(
             lambda: send_mail(
@@ -37,4 +41,4 @@ def notify(users: Iterable[User], *, key: str, text: str, url: str = "", email: 
                 fail_silently=True,
             )
         )
-    return len(new_ids)
+    return len(new)

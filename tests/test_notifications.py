@@ -39,3 +39,12 @@ def test_notifications_of_others_are_not_shown_or_marked(rep, rep2, client_for):
 
 def test_bad_notification_id_is_a_400(rep_client):
     assert rep_client.post("/notifications/read/", {"id": "x"}).status_code == 400
+
+
+def test_notify_twice_in_the_same_instant_mails_once(rep, django_capture_on_commit_callbacks, time_machine):
+    time_machine.move_to("2026-11-24 09:00:00+00:00", tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify([rep], key="same-second", text="Once")
+        second = notify([rep], key="same-second", text="Once")
+    assert (first, second) == (1, 0)
+    assert len(mail.outbox) == 1
