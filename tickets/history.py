@@ -29,11 +29,13 @@ def _status(value: str | None) -> str:
 def describe(events: list[TicketEvent]) -> list[HistoryLine]:
     user_ids = {e.data.get("assignee") for e in events if e.type == EventType.ASSIGNED}
     team_ids = {e.data.get("team") for e in events if e.data.get("team")}
-    users = {
+    users: dict[int | None, str] = {
         u.pk: u.get_full_name() or u.username
         for u in User.objects.filter(pk__in={i for i in user_ids if i})
     }
-    teams = dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
+    teams: dict[int | None, str] = dict(
+        Team.objects.filter(pk__in=team_ids).values_list("pk", "name")
+    )
     lines = []
     for e in events:
         d = e.data or {}
