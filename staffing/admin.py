@@ -1,6 +1,25 @@
 from django.contrib import admin
 
-from staffing.models import StaffProfile, Team
+from staffing.models import (
+    CEEntry,
+    Certification,
+    Course,
+    OnboardingPlan,
+    OnboardingPlanStep,
+    OnboardingStep,
+    OnboardingTemplate,
+    PerformanceReview,
+    QACriterion,
+    QAReview,
+    QAScore,
+    Scorecard,
+    ScorecardVersion,
+    StaffCertification,
+    StaffProfile,
+    Team,
+    TrainingRecord,
+)
+from staffing.services import qa, teams
 
 
 @admin.register(Team)
@@ -11,6 +30,14 @@ class TeamAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members", "managers"]
 
+    def save_related(self, request, form, formsets, change):
+        # Members added here get their required courses through the same service hook as
+        # staffing.services.teams.add_member (the UI and API path).
+        before = set(form.instance.members.values_list("pk", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        added = form.instance.members.exclude(pk__in=before)
+        teams.members_added(form.instance, list(added), by=request.user)
+
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
@@ -18,3 +45,183 @@ class StaffProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "title"]
     list_select_related = ["user", "manager"]
     autocomplete_fields = ["manager"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "provider", "hours", "delivery", "recurrence_months", "active"]
+    list_filter = ["delivery", "active"]
+    search_fields = ["title", "provider"]
+    filter_horizontal = ["required_for_teams"]
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(admin.ModelAdmin):
+    list_display = ["course", "user", "source", "due_date", "completed_on", "hours", "verified_by"]
+    list_filter = ["source", "course", ("completed_on", admin.EmptyFieldListFilter)]
+    search_fields = ["course__title", "user__username"]
+    list_select_related = ["course", "user", "verified_by"]
+    raw_id_fields = ["user", "assigned_by", "verified_by"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["name", "issuing_body", "validity_months", "ce_hours_required", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "issuing_body"]
+    filter_horizontal = ["required_for_teams"]
+
+
+class CEEntryInline(admin.TabularInline):
+    model = CEEntry
+    extra = 0
+    raw_id_fields = ["recorded_by"]
+
+
+@admin.register(StaffCertification)
+class StaffCertificationAdmin(admin.ModelAdmin):
+    list_display = ["certification", "user", "issued_on", "expires_on", "status"]
+    list_filter = ["status", "certification"]
+    search_fields = ["certification__name", "user__username", "credential_id"]
+    list_select_related = ["certification", "user"]
+    raw_id_fields = ["user", "recorded_by"]
+    inlines = [CEEntryInline]
+
+
+@admin.register(CEEntry)
+class CEEntryAdmin(admin.ModelAdmin):
+    list_display = ["staff_certification", "completed_on", "hours", "description"]
+    search_fields = ["description", "staff_certification__user__username"]
+    raw_id_fields = ["staff_certification", "recorded_by"]
+
+
+class OnboardingStepInline(admin.TabularInline):
+    model = OnboardingStep
+    extra = 1
+
+
+@admin.register(OnboardingTemplate)
+class OnboardingTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "active"]
+    list_filter = ["role", "active"]
+    search_fields = ["name"]
+    inlines = [OnboardingStepInline]
+
+
+@admin.register(OnboardingStep)
+class OnboardingStepAdmin(admin.ModelAdmin):
+    list_display = ["template", "order", "kind", "title", "due_after_days"]
+    list_filter = ["kind", "template"]
+    search_fields = ["title"]
+
+
+class OnboardingPlanStepInline(admin.TabularInline):
+    model = OnboardingPlanStep
+    extra = 0
+    raw_id_fields = ["signed_off_by"]
+
+
+@admin.register(OnboardingPlan)
+class OnboardingPlanAdmin(admin.ModelAdmin):
+    list_display = ["user", "template", "start_date", "mentor"]
+    list_filter = ["template"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user", "mentor", "created_by"]
+    inlines = [OnboardingPlanStepInline]
+
+
+@admin.register(OnboardingPlanStep)
+class OnboardingPlanStepAdmin(admin.ModelAdmin):
+    list_display = ["plan", "order", "kind", "title", "due_date", "signed_off_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "plan__user__username"]
+    raw_id_fields = ["plan", "signed_off_by"]
+
+
+class QACriterionInline(admin.TabularInline):
+    model = QACriterion
+    extra = 0
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A version that scored reviews is frozen: revise the scorecard instead.
+        return not (obj and obj.reviews.exists()) and super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
+    has_add_permission = has_change_permission
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    list_display = ["name", "active"]
+    search_fields = ["name"]
+    actions = ["new_version"]
+
+    @admin.action(description="Create a new version (copy of the current criteria)")
+    def new_version(self, request, queryset):
+        for card in queryset:
+            current = card.current_version
+            if current is None:
+                continue
+            criteria = [
+                {
+                    k: getattr(c, k)
+                    for k in (
+                        "name",
+                        "description",
+                        "weight",
+                        "max_score",
+                        "critical",
+                        "fail_below",
+                    )
+                }
+                for c in current.criteria.all()
+            ]
+            qa.revise_scorecard(card, by=request.user, criteria=criteria)
+
+
+@admin.register(ScorecardVersion)
+class ScorecardVersionAdmin(admin.ModelAdmin):
+    list_display = ["scorecard", "number", "pass_percent", "created_at"]
+    list_filter = ["scorecard"]
+    inlines = [QACriterionInline]
+    raw_id_fields = ["created_by"]
+
+
+@admin.register(QACriterion)
+class QACriterionAdmin(admin.ModelAdmin):
+    list_display = ["version", "order", "name", "weight", "max_score", "critical"]
+    list_filter = ["critical"]
+    search_fields = ["name"]
+
+
+class QAScoreInline(admin.TabularInline):
+    model = QAScore
+    extra = 0
+    can_delete = False
+    readonly_fields = ["criterion", "score", "comment"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(QAReview)
+class QAReviewAdmin(admin.ModelAdmin):
+    list_display = ["ticket_number", "rep", "reviewer", "state", "score", "reviewed_at"]
+    list_filter = ["state", "failed_critical", "team"]
+    search_fields = ["ticket_subject", "rep__username", "reviewer__username"]
+    list_select_related = ["rep", "reviewer"]
+    raw_id_fields = ["ticket", "rep", "reviewer", "resolved_by"]
+    inlines = [QAScoreInline]
+
+
+@admin.register(QAScore)
+class QAScoreAdmin(admin.ModelAdmin):
+    list_display = ["review", "criterion", "score"]
+    raw_id_fields = ["review", "criterion"]
+
+
+@admin.register(PerformanceReview)
+class PerformanceReviewAdmin(admin.ModelAdmin):
+    list_display = ["rep", "reviewer", "period_start", "period_end", "acknowledged_at"]
+    search_fields = ["rep__username", "reviewer__username"]
+    raw_id_fields = ["rep", "reviewer"]

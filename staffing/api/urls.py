@@ -1,9 +1,18 @@
 from rest_framework.routers import SimpleRouter
 
-from staffing.api import views
+from staffing.api import development, views
 
 app_name = "staffing-api"
 
 router = SimpleRouter()
 router.register("teams", views.TeamViewSet, basename="team")
+# Staff development (training, certifications, onboarding, QA): staffing/api/development.py
+router.register("courses", development.CourseViewSet, basename="course")
+router.register("training-records", development.TrainingRecordViewSet, basename="training-record")
+router.register("certifications", development.CertificationViewSet, basename="certification")
+router.register(
+    "staff-certifications", development.StaffCertificationViewSet, basename="staff-certification"
+)
+router.register("onboarding-plans", development.OnboardingPlanViewSet, basename="onboarding-plan")
+router.register("qa-reviews", development.QAReviewViewSet, basename="qa-review")
 urlpatterns = router.urls

@@ -1,0 +1,38 @@
+"""Staffing models: people and teams, and staff development (training, certifications,
+onboarding, QA reviews, performance reviews). ``from staffing.models import Team`` keeps
+working: everything is re-exported here."""
+
+from staffing.models.certifications import CEEntry, Certification, StaffCertification
+from staffing.models.onboarding import (
+    OnboardingPlan,
+    OnboardingPlanStep,
+    OnboardingStep,
+    OnboardingTemplate,
+    StepKind,
+)
+from staffing.models.people import StaffProfile, Team
+from staffing.models.qa import QACriterion, QAReview, QAScore, Scorecard, ScorecardVersion
+from staffing.models.reviews import PerformanceReview
+from staffing.models.training import Course, Delivery, TrainingRecord
+
+__all__ = [
+    "CEEntry",
+    "Certification",
+    "Course",
+    "Delivery",
+    "OnboardingPlan",
+    "OnboardingPlanStep",
+    "OnboardingStep",
+    "OnboardingTemplate",
+    "PerformanceReview",
+    "QACriterion",
+    "QAReview",
+    "QAScore",
+    "Scorecard",
+    "ScorecardVersion",
+    "StaffCertification",
+    "StaffProfile",
+    "StepKind",
+    "Team",
+    "TrainingRecord",
+]

@@ -1,0 +1,19 @@
+"""Periodic staffing work (scheduled in csops/celery.py)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from staffing.services import certifications, training
+
+
+@shared_task
+def send_certification_reminders() -> int:
+    """Expiry reminders at 90/60/30 days and on expiry; idempotent (csops.notify keys)."""
+    return certifications.send_expiry_reminders()
+
+
+@shared_task
+def assign_required_training() -> int:
+    """Required courses for role changes made in the admin, and recurring courses due again."""
+    return training.assign_required_for_everyone()

@@ -1,0 +1,50 @@
+from django.urls import path
+
+from staffing.views import onboarding, people, qa, teams, training
+
+app_name = "staffing"
+urlpatterns = [
+    path("", people.home, name="home"),
+    path("people/<int:user_id>/", people.person, name="person"),
+    path(
+        "people/<int:user_id>/certifications/",
+        people.certification_record,
+        name="certification-record",
+    ),
+    path(
+        "people/<int:user_id>/reviews/new/",
+        people.performance_review_new,
+        name="performance-review-new",
+    ),
+    path("certifications/<int:pk>/ce/", people.ce_log, name="ce-log"),
+    path("reviews/<int:pk>/", people.performance_review, name="performance-review"),
+    path(
+        "reviews/<int:pk>/acknowledge/",
+        people.performance_review_acknowledge,
+        name="performance-review-acknowledge",
+    ),
+    path("courses/", training.courses, name="courses"),
+    path("courses/assign/", training.course_assign, name="course-assign"),
+    path("certifications/", training.certifications_catalog, name="certifications"),
+    path("training/<int:pk>/complete/", training.training_complete, name="training-complete"),
+    path("training/<int:pk>/verify/", training.training_verify, name="training-verify"),
+    path("training/<int:pk>/evidence/", training.training_evidence, name="training-evidence"),
+    path("teams/<int:pk>/", teams.team, name="team"),
+    path("teams/<int:pk>/members/", teams.team_member_add, name="team-member-add"),
+    path("compliance/", teams.compliance, name="compliance"),
+    path("compliance.csv", teams.compliance_csv, name="compliance-csv"),
+    path("onboarding/", onboarding.plans, name="onboarding"),
+    path("onboarding/<int:pk>/", onboarding.plan, name="onboarding-plan"),
+    path("onboarding/templates/", onboarding.templates, name="onboarding-templates"),
+    path(
+        "onboarding/steps/<int:pk>/sign-off/", onboarding.step_sign_off, name="onboarding-sign-off"
+    ),
+    path("qa/", qa.reviews, name="qa"),
+    path("qa/start/", qa.review_start, name="qa-start"),
+    path("qa/scorecards/", qa.scorecards, name="qa-scorecards"),
+    path("qa/sample/", qa.review_sample, name="qa-sample"),
+    path("qa/<int:pk>/", qa.review, name="qa-review"),
+    path("qa/<int:pk>/acknowledge/", qa.review_acknowledge, name="qa-acknowledge"),
+    path("qa/<int:pk>/dispute/", qa.review_dispute, name="qa-dispute"),
+    path("qa/<int:pk>/resolve/", qa.review_resolve, name="qa-resolve"),
+]
