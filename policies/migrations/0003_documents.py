@@ -1,11 +1,337 @@
-# Placeholder in the agreed migration chain; its owner fills in the operations.
-from django.db import migrations
+# Policies and procedures (documents, versions, transitions, acknowledgments) and macros,
+# with their django-simple-history audit tables.
+import django.db.models.deletion
+import simple_history.models
+from django.conf import settings
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("policies", "0002_calendars_sla"),
         ("tickets", "0005_surveys"),
+        ("staffing", "0001_initial"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations: list = []
+    operations = [
+        migrations.CreateModel(
+            name='HistoricalMacro',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('title', models.CharField(max_length=120)),
+                ('body', models.TextField(help_text='Placeholders: {{customer_name}}, {{ticket_number}}, …')),
+                ('set_status', models.CharField(blank=True, choices=[('', 'Keep status'), ('pending', 'Pending'), ('on_hold', 'On hold'), ('solved', 'Solved')], max_length=10)),
+                ('set_priority', models.CharField(blank=True, choices=[('', 'Keep priority'), ('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], max_length=10)),
+                ('active', models.BooleanField(default=True)),
+                ('created_at', models.DateTimeField()),
+                ('updated_at', models.DateTimeField()),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'historical macro',
+                'verbose_name_plural': 'historical macros',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalPolicyDocument',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('policy', 'Policy'), ('procedure', 'Procedure'), ('protocol', 'Protocol'), ('guideline', 'Guideline')], default='policy', max_length=12)),
+                ('allow_self_approval', models.BooleanField(default=False, help_text="Whether a version's author may approve it.")),
+                ('created_at', models.DateTimeField()),
+                ('updated_at', models.DateTimeField()),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('approver', models.ForeignKey(blank=True, db_constraint=False, help_text='May approve versions besides the directors.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'historical policy document',
+                'verbose_name_plural': 'historical policy documents',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='Macro',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=120)),
+                ('body', models.TextField(help_text='Placeholders: {{customer_name}}, {{ticket_number}}, …')),
+                ('set_status', models.CharField(blank=True, choices=[('', 'Keep status'), ('pending', 'Pending'), ('on_hold', 'On hold'), ('solved', 'Solved')], max_length=10)),
+                ('set_priority', models.CharField(blank=True, choices=[('', 'Keep priority'), ('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], max_length=10)),
+                ('active', models.BooleanField(default=True)),
+                ('created_at', models.DateTimeField()),
+                ('updated_at', models.DateTimeField()),
+                ('add_tags', models.ManyToManyField(blank=True, related_name='+', to='policies.tag')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['title', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='HistoricalMacro_add_tags',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalmacro')),
+                ('tag', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.tag')),
+                ('macro', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.macro')),
+            ],
+            options={
+                'verbose_name': 'HistoricalMacro_add_tags',
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='PolicyDocument',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200)),
+                ('kind', models.CharField(choices=[('policy', 'Policy'), ('procedure', 'Procedure'), ('protocol', 'Protocol'), ('guideline', 'Guideline')], default='policy', max_length=12)),
+                ('allow_self_approval', models.BooleanField(default=False, help_text="Whether a version's author may approve it.")),
+                ('created_at', models.DateTimeField()),
+                ('updated_at', models.DateTimeField()),
+                ('approver', models.ForeignKey(blank=True, help_text='May approve versions besides the directors.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='policies_to_approve', to=settings.AUTH_USER_MODEL)),
+                ('categories', models.ManyToManyField(blank=True, help_text='Ticket categories.', related_name='documents', to='policies.category')),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_policies', to=settings.AUTH_USER_MODEL)),
+                ('tags', models.ManyToManyField(blank=True, related_name='documents', to='policies.tag')),
+            ],
+            options={
+                'ordering': ['title', 'pk'],
+            },
+        ),
+        migrations.AddField(
+            model_name='macro',
+            name='policy',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='macros', to='policies.policydocument'),
+        ),
+        migrations.CreateModel(
+            name='HistoricalPolicyVersion',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('number', models.PositiveIntegerField()),
+                ('state', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=10)),
+                ('body', models.TextField(help_text='Markdown.')),
+                ('body_html', models.TextField(default='', editable=False)),
+                ('checklist', models.JSONField(blank=True, default=list, help_text='Steps, in order.')),
+                ('change_summary', models.CharField(blank=True, max_length=300)),
+                ('effective_date', models.DateField()),
+                ('created_at', models.DateTimeField()),
+                ('updated_at', models.DateTimeField()),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('retired_at', models.DateTimeField(blank=True, null=True)),
+                ('ack_required', models.BooleanField(default=False)),
+                ('ack_roles', models.JSONField(blank=True, default=list, help_text='Role names that must ack.')),
+                ('ack_within_days', models.PositiveSmallIntegerField(default=7)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('author', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('document', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.policydocument')),
+            ],
+            options={
+                'verbose_name': 'historical policy version',
+                'verbose_name_plural': 'historical policy versions',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalPolicyDocument_tags',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalpolicydocument')),
+                ('tag', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.tag')),
+                ('policydocument', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.policydocument')),
+            ],
+            options={
+                'verbose_name': 'HistoricalPolicyDocument_tags',
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalPolicyDocument_categories',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('category', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.category')),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalpolicydocument')),
+                ('policydocument', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.policydocument')),
+            ],
+            options={
+                'verbose_name': 'HistoricalPolicyDocument_categories',
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.AddField(
+            model_name='historicalmacro',
+            name='policy',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.policydocument'),
+        ),
+        migrations.CreateModel(
+            name='PolicyVersion',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField()),
+                ('state', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=10)),
+                ('body', models.TextField(help_text='Markdown.')),
+                ('body_html', models.TextField(default='', editable=False)),
+                ('checklist', models.JSONField(blank=True, default=list, help_text='Steps, in order.')),
+                ('change_summary', models.CharField(blank=True, max_length=300)),
+                ('effective_date', models.DateField()),
+                ('created_at', models.DateTimeField()),
+                ('updated_at', models.DateTimeField()),
+                ('published_at', models.DateTimeField(blank=True, null=True)),
+                ('retired_at', models.DateTimeField(blank=True, null=True)),
+                ('ack_required', models.BooleanField(default=False)),
+                ('ack_roles', models.JSONField(blank=True, default=list, help_text='Role names that must ack.')),
+                ('ack_within_days', models.PositiveSmallIntegerField(default=7)),
+                ('ack_teams', models.ManyToManyField(blank=True, related_name='+', to='staffing.team')),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='policies.policydocument')),
+            ],
+            options={
+                'ordering': ['document', '-number'],
+            },
+        ),
+        migrations.CreateModel(
+            name='HistoricalVersionTransition',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('from_state', models.CharField(blank=True, choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('retired', 'Retired')], max_length=10)),
+                ('to_state', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('retired', 'Retired')], max_length=10)),
+                ('at', models.DateTimeField()),
+                ('comment', models.TextField(blank=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.policyversion')),
+            ],
+            options={
+                'verbose_name': 'historical version transition',
+                'verbose_name_plural': 'historical version transitions',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalPolicyVersion_ack_teams',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='policies.historicalpolicyversion')),
+                ('team', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='staffing.team')),
+                ('policyversion', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.policyversion')),
+            ],
+            options={
+                'verbose_name': 'HistoricalPolicyVersion_ack_teams',
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalAcknowledgment',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('requested_at', models.DateTimeField()),
+                ('due_at', models.DateTimeField()),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
+                ('superseded_at', models.DateTimeField(blank=True, null=True)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policies.policyversion')),
+            ],
+            options={
+                'verbose_name': 'historical acknowledgment',
+                'verbose_name_plural': 'historical acknowledgments',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='Acknowledgment',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('requested_at', models.DateTimeField()),
+                ('due_at', models.DateTimeField()),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
+                ('superseded_at', models.DateTimeField(blank=True, null=True)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='policy_acknowledgments', to=settings.AUTH_USER_MODEL)),
+                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgments', to='policies.policyversion')),
+            ],
+            options={
+                'ordering': ['due_at', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='VersionTransition',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_state', models.CharField(blank=True, choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('retired', 'Retired')], max_length=10)),
+                ('to_state', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('retired', 'Retired')], max_length=10)),
+                ('at', models.DateTimeField()),
+                ('comment', models.TextField(blank=True)),
+                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='policies.policyversion')),
+            ],
+            options={
+                'ordering': ['at', 'pk'],
+            },
+        ),
+        migrations.AddConstraint(
+            model_name='macro',
+            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='macro_body_not_empty'),
+        ),
+        migrations.AddIndex(
+            model_name='policyversion',
+            index=models.Index(fields=['state', 'effective_date'], name='policyversion_state_eff'),
+        ),
+        migrations.AddConstraint(
+            model_name='policyversion',
+            constraint=models.UniqueConstraint(fields=('document', 'number'), name='policyversion_number_once'),
+        ),
+        migrations.AddConstraint(
+            model_name='policyversion',
+            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='policyversion_body_not_empty'),
+        ),
+        migrations.AddIndex(
+            model_name='acknowledgment',
+            index=models.Index(fields=['acknowledged_at', 'superseded_at', 'due_at'], name='ack_open_due'),
+        ),
+        migrations.AddIndex(
+            model_name='acknowledgment',
+            index=models.Index(fields=['user', 'acknowledged_at'], name='ack_user_open'),
+        ),
+        migrations.AddConstraint(
+            model_name='acknowledgment',
+            constraint=models.UniqueConstraint(fields=('version', 'user'), name='acknowledgment_once'),
+        ),
+    ]

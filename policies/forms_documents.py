@@ -1,0 +1,121 @@
+"""Forms of the policy pages (documents, versions, transitions, reminders)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from csops.roles import Role
+from policies.models import Category, Kind, Tag
+from staffing.models import Team
+
+
+def _approvers() -> forms.ModelChoiceField:
+    """A named approver reviews unpublished versions, so they are a manager or above."""
+    roles = [Role.MANAGER.value, Role.DIRECTOR.value, Role.ADMIN.value]
+    return forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, groups__name__in=roles)
+        .distinct()
+        .order_by("username"),
+        required=False,
+        help_text="Besides the directors; a manager or above.",
+    )
+
+
+class VersionFieldsMixin(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14}), required=False, help_text="Markdown."
+    )
+    checklist = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="One step per line.",
+    )
+    change_summary = forms.CharField(max_length=300, required=False)
+    effective_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    ack_required = forms.BooleanField(required=False, label="Requires acknowledgment")
+    ack_roles = forms.MultipleChoiceField(
+        choices=[(r.value, r.value) for r in Role],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Roles that must acknowledge",
+    )
+    ack_teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Teams that must acknowledge",
+    )
+    ack_within_days = forms.IntegerField(min_value=1, max_value=365, initial=7, label="Within days")
+
+    def version_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["checklist"] = (data.get("checklist") or "").splitlines()
+        return {
+            k: data[k]
+            for k in (
+                "body",
+                "checklist",
+                "change_summary",
+                "effective_date",
+                "ack_required",
+                "ack_roles",
+                "ack_teams",
+                "ack_within_days",
+            )
+        }
+
+
+class DocumentFieldsMixin(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Kind.choices)
+    categories = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
+    approver = _approvers()
+    allow_self_approval = forms.BooleanField(required=False)
+
+
+class DocumentEditForm(DocumentFieldsMixin):
+    owner = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True, groups__isnull=False).distinct()
+    )
+
+
+class DocumentCreateForm(DocumentFieldsMixin, VersionFieldsMixin):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_date"].initial = timezone.localdate()
+
+
+class VersionForm(VersionFieldsMixin):
+    @classmethod
+    def for_version(cls, version, data=None) -> VersionForm:
+        initial = {
+            "body": version.body,
+            "checklist": "\n".join(version.checklist),
+            "change_summary": version.change_summary,
+            "effective_date": version.effective_date,
+            "ack_required": version.ack_required,
+            "ack_roles": version.ack_roles,
+            "ack_teams": list(version.ack_teams.all()),
+            "ack_within_days": version.ack_within_days,
+        }
+        return cls(data, initial=initial)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RemindForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=Team.objects.all())
+
+
+class DiffForm(forms.Form):
+    a = forms.IntegerField(label="From version")
+    b = forms.IntegerField(label="To version")
