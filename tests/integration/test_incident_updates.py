@@ -1,0 +1,80 @@
+"""A real Celery worker on Redis delivers an incident update to every linked ticket once,
+also when the task is re-run (a retry) or races another delivery run."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from csops.models import Heartbeat
+from csops.tasks import record_heartbeat
+from tests.factories import make_ticket
+from tests.integration.worker import running_worker
+from tickets.models import IncidentUpdate, TicketEvent
+from tickets.services import incidents
+from tickets.tasks_incidents import deliver_incident_update
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(predicate, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _finished(update_id: int) -> bool:
+    return IncidentUpdate.objects.filter(pk=update_id, finished_at__isnull=False).exists()
+
+
+def _replies(ticket_ids: list[int], body: str) -> dict[int, int]:
+    counts = {pk: 0 for pk in ticket_ids}
+    for pk in TicketEvent.objects.filter(
+        ticket_id__in=ticket_ids, type="public_reply", body=body
+    ).values_list("ticket_id", flat=True):
+        counts[pk] += 1
+    return counts
+
+
+def _drain() -> None:
+    """The solo worker runs tasks in order: once a heartbeat queued last is recorded, every
+    task queued before it has run."""
+    Heartbeat.objects.all().delete()
+    record_heartbeat.delay()
+    assert _wait_for(lambda: Heartbeat.objects.filter(component="worker").exists())
+
+
+def test_update_reaches_each_linked_ticket_once(manager, team):
+    incident = incidents.declare(
+        by=manager,
+        team=team,
+        title="Checkout down",
+        severity="sev1",
+        description="PSP outage",
+        customer_update="Payments fail.",
+    )
+    ids = [make_ticket(team).pk for _ in range(3)]
+    incidents.link_tickets(incident.pk, by=manager, ticket_ids=ids)
+    with running_worker():
+        # when the manager posts an update (queued on commit to the real worker)
+        first = incidents.post_update(incident.pk, by=manager, body="Fixed by noon.")
+        assert _wait_for(lambda: _finished(first.pk)), "the worker never finished the update"
+        # and the task runs twice more, as a retry would
+        deliver_incident_update.delay(first.pk)
+        deliver_incident_update.delay(first.pk)
+        _drain()
+        # then every ticket has the update exactly once
+        assert _replies(ids, "Fixed by noon.") == dict.fromkeys(ids, 1)
+        assert IncidentUpdate.objects.values_list("done", "total").get(pk=first.pk) == (3, 3)
+
+        # a second update delivered by the worker and, at the same time, by this process
+        second = incidents.post_update(incident.pk, by=manager, body="Fully restored.")
+        incidents.deliver_batch(second.pk)
+        assert _wait_for(lambda: _finished(second.pk))
+        _drain()
+    assert _replies(ids, "Fully restored.") == dict.fromkeys(ids, 1)
+    assert IncidentUpdate.objects.values_list("done", "total").get(pk=second.pk) == (3, 3)

@@ -1,0 +1,156 @@
+"""/api/v1/incidents/: list, read and declare incidents; link tickets, post an update
+(delivered asynchronously: 202 with the update's progress row), resolve. Managers of the
+incident's team and directors only, as on the pages."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from csops import permissions
+from csops.errors import NotAllowed, NotFound
+from staffing.models import Team
+from tickets.api.serializers import ErrorSerializer
+from tickets.api.views import Pagination
+from tickets.models import Incident, IncidentUpdate
+from tickets.models.incidents import Severity
+from tickets.services import incidents as services
+
+
+def _errors(*codes: int) -> dict:
+    return {code: ErrorSerializer for code in codes}
+
+
+def _pk(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise NotFound(f"Incident #{value} does not exist.") from None
+
+
+class IncidentUpdateSerializer(serializers.ModelSerializer):
+    posted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = IncidentUpdate
+        fields = ["id", "kind", "body", "posted_by", "posted_at", "total", "done", "finished_at"]
+        read_only_fields = fields
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    declared_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    tickets = serializers.SerializerMethodField()
+    updates = IncidentUpdateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "title",
+            "severity",
+            "description",
+            "customer_update",
+            "team",
+            "state",
+            "declared_by",
+            "declared_at",
+            "resolved_at",
+            "tickets",
+            "updates",
+        ]
+        read_only_fields = fields
+
+    def get_tickets(self, incident: Incident) -> list[int]:
+        return sorted(link.ticket_id for link in incident.links.all())
+
+
+class DeclareInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
+    description = serializers.CharField()
+    customer_update = serializers.CharField()
+
+
+class LinkInput(serializers.Serializer):
+    tickets = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
+
+
+class UpdateInput(serializers.Serializer):
+    body = serializers.CharField()
+
+
+class ResolveInput(serializers.Serializer):
+    solve_tickets = serializers.BooleanField(default=False)
+    closing_message = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _validated(cls: type[serializers.Serializer], request: Request) -> dict:
+    serializer = cls(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: IncidentSerializer(many=True), **_errors(403)}),
+    retrieve=extend_schema(responses={200: IncidentSerializer, **_errors(403, 404)}),
+)
+class IncidentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = IncidentSerializer
+    pagination_class = Pagination
+    lookup_value_regex = "[^/]+"
+
+    def get_queryset(self) -> QuerySet[Incident]:
+        if not permissions.can_handle_incidents(self.request.user):
+            raise NotAllowed("Only managers and directors handle incidents.")
+        qs = Incident.objects.prefetch_related("links", "updates__posted_by")
+        return permissions.scope_incidents(self.request.user, qs.select_related("declared_by"))
+
+    def _read(self, pk: int) -> Response:
+        incident = permissions.access_incident(self.request.user, pk)
+        incident = self.get_queryset().get(pk=incident.pk)
+        return Response(IncidentSerializer(incident).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._read(_pk(pk))
+
+    @extend_schema(
+        request=DeclareInput, responses={201: IncidentSerializer, **_errors(400, 403, 422)}
+    )
+    def create(self, request: Request) -> Response:
+        incident = services.declare(by=request.user, **_validated(DeclareInput, request))
+        response = self._read(incident.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        request=LinkInput, responses={200: IncidentSerializer, **_errors(400, 403, 404, 422)}
+    )
+    @action(detail=True, methods=["post"])
+    def link(self, request: Request, pk: str) -> Response:
+        data = _validated(LinkInput, request)
+        services.link_tickets(_pk(pk), by=request.user, ticket_ids=data["tickets"])
+        return self._read(_pk(pk))
+
+    @extend_schema(
+        request=UpdateInput,
+        responses={202: IncidentUpdateSerializer, **_errors(400, 403, 404, 422)},
+    )
+    @action(detail=True, methods=["post"])
+    def updates(self, request: Request, pk: str) -> Response:
+        data = _validated(UpdateInput, request)
+        update = services.post_update(_pk(pk), by=request.user, body=data["body"])
+        return Response(IncidentUpdateSerializer(update).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=ResolveInput, responses={200: IncidentSerializer, **_errors(400, 403, 404, 422)}
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str) -> Response:
+        data = _validated(ResolveInput, request)
+        services.resolve(_pk(pk), by=request.user, **data)
+        return self._read(_pk(pk))
