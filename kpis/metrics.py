@@ -43,7 +43,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from policies.business_time import Hours
-from policies.replay import DataError, Replay, Step, is_agent_reply, is_customer_reply, replay
+from policies.replay import (
+    DataError,
+    Replay,
+    Step,
+    TicketState,
+    is_agent_reply,
+    is_customer_reply,
+    replay,
+)
 from policies.sla import SlaInstance, SlaPolicy, evaluate_replay
 from policies.ticket_log import ESCALATED, LogEvent
 
@@ -133,6 +141,7 @@ class TicketMetrics:
     resolution_attribution: Attribution | None
     sla: tuple[SlaOutcome, ...]
     errors: tuple[DataError, ...]
+    final: TicketState | None = None  # status, priority, assignee, team at ``as_of``
 
 
 def compute(
@@ -211,6 +220,7 @@ def compute(
             for i in ([] if sla_policy is None else evaluate_replay(rep, sla_policy, schedule))
         ),
         errors=rep.errors,
+        final=rep.final,
     )
 
 

@@ -1,0 +1,65 @@
+"""Admin for the KPI engine's tables: derived data, shown read-only (never edited by hand)."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from kpis.models import (
+    DailyRollup,
+    DirtyBucket,
+    KpiHeartbeat,
+    RebuildJob,
+    TicketMetricsRow,
+    TicketSlaRow,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(TicketMetricsRow)
+class TicketMetricsRowAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "status", "created_day", "first_reply_cal", "resolved_day"]
+    list_filter = ["status", "channel", "resolved"]
+    search_fields = ["=ticket__pk"]
+    raw_id_fields = ["ticket"]
+
+
+@admin.register(TicketSlaRow)
+class TicketSlaRowAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "metric", "index", "outcome", "due_at", "outcome_day"]
+    list_filter = ["metric", "outcome", "finished"]
+    search_fields = ["=ticket__pk"]
+    raw_id_fields = ["ticket"]
+
+
+@admin.register(DailyRollup)
+class DailyRollupAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "day", "team_id", "agent_id", "channel", "priority", "metric", "n"]
+    list_filter = ["kind", "channel", "priority"]
+    date_hierarchy = "day"
+
+
+@admin.register(DirtyBucket)
+class DirtyBucketAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "day", "marked_at", "claimed_at"]
+
+
+@admin.register(RebuildJob)
+class RebuildJobAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "state", "requested_by", "created_at", "done", "total", "finished_at"]
+
+
+@admin.register(KpiHeartbeat)
+class KpiHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ["name", "at"]
+
+
+from kpis import admin_goals  # noqa: E402,F401  (goals admin, owned by the dashboard)

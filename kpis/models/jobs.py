@@ -1,0 +1,62 @@
+"""Bookkeeping of the KPI worker: dirty rollup buckets, rebuild progress, heartbeat."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class DirtyBucket(models.Model):
+    """A (kind, day) whose rollup rows must be refolded. ``claimed_at`` is set by the fold
+    that owns it (claims older than a few minutes are retaken: a killed worker)."""
+
+    kind = models.CharField(max_length=20)
+    day = models.DateField()
+    marked_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "day"], name="dirty_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}"
+
+
+class RebuildJob(models.Model):
+    """A full rebuild, chunked by ticket id; ``last_ticket_id`` is the last committed chunk."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    max_ticket_id = models.BigIntegerField(default=0)
+    last_ticket_id = models.BigIntegerField(default=0)
+    total = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"rebuild {self.pk} ({self.state})"
+
+
+class KpiHeartbeat(models.Model):
+    """Singleton-ish rows ("refresh", "fold", "sweep"): when each loop last finished."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%H:%M:%S}"

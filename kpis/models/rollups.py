@@ -1,0 +1,55 @@
+"""Daily rollups (KPI_SPEC.md §6): additive parts per reporting day × dimensions.
+
+One row per (kind, day, team, agent, channel, priority) as attributed in §4 for that kind
+(``level`` 0), plus the same sums per (kind, day, team) (level 1: agent null, channel and
+priority "") and per (kind, day) (level 2: team null too), so the default and team views read
+a few rows per day whatever the ticket count.
+Counts, sums and rates come from here; medians and p90 never do (they are computed from
+``TicketMetricsRow`` over the selected range). Rows are rebuilt per (kind, day) by the
+fold (``kpis.rollup``); nothing else writes them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class RollupKind(models.TextChoices):
+    CREATED = "created", "Tickets created"
+    FIRST_REPLY = "first_reply", "First replies"
+    FIRST_RESOLUTION = "first_resolution", "First resolutions"
+    RESOLVED = "resolved", "Resolved tickets (last solve)"
+    SLA = "sla", "SLA outcomes (finished instances)"
+
+
+FULL, BY_TEAM, ALL = 0, 1, 2  # DailyRollup.level
+
+
+class DailyRollup(models.Model):
+    kind = models.CharField(max_length=20, choices=RollupKind.choices)
+    day = models.DateField()
+    level = models.PositiveSmallIntegerField(default=FULL)
+    team_id = models.IntegerField(null=True, blank=True)
+    agent_id = models.IntegerField(null=True, blank=True)
+    channel = models.CharField(max_length=10)
+    priority = models.CharField(max_length=10)
+    metric = models.CharField(max_length=20, blank=True)  # SLA metric for kind=sla
+
+    n = models.IntegerField(default=0)
+    sum_cal = models.BigIntegerField(default=0)  # the kind's duration, calendar seconds
+    sum_bus = models.BigIntegerField(default=0)
+    # resolved: flags and counts; sla: outcomes.
+    n_inbound = models.IntegerField(default=0)
+    n_fcr = models.IntegerField(default=0)
+    n_zero_touch = models.IntegerField(default=0)
+    n_one_touch = models.IntegerField(default=0)
+    n_two_touch = models.IntegerField(default=0)
+    n_reopened = models.IntegerField(default=0)
+    n_achieved = models.IntegerField(default=0)
+    n_breached = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "level", "day"], name="rollup_kind_level_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}"

@@ -1,0 +1,271 @@
+"""Recompute per-ticket metric rows from the event log and upsert them (KPI_SPEC.md §4, §9.4).
+
+:func:`refresh_tickets` is the one write path of ``TicketMetricsRow``/``TicketSlaRow``: the
+Celery refresh, the sweeper and the full rebuild all call it. It reads the logs of a batch of
+tickets, runs the pure ``kpis.metrics.compute`` at each ticket's latest event, and in one
+transaction upserts the rows (skipping any row whose stored ``source_event_id`` is already as
+new) and marks the rollup buckets of the old and the new attribution days dirty (§9.11).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kpis import inputs, rollup
+from kpis.metrics import NO_PRIORITY, UNASSIGNED, Attribution, TicketMetrics, compute
+from kpis.models import TicketMetricsRow, TicketSlaRow
+from kpis.zone import day_of
+from policies.ticket_log import LogEvent
+from tickets.models import TicketEvent
+
+# Rollup kind -> the TicketMetricsRow day column it is bucketed by.
+DAY_COLUMNS = {
+    "created": "created_day",
+    "first_reply": "first_reply_day",
+    "first_resolution": "first_resolution_day",
+    "resolved": "resolved_day",
+}
+_EVENT_FIELDS = ("id", "ticket_id", "at", "type", "actor_role", "actor_id", "customer_id", "data")
+
+
+def load_logs(
+    ticket_ids: Sequence[int], *, id_range: tuple[int, int] | None = None
+) -> dict[int, list[LogEvent]]:
+    """Every event of the tickets (or of the ticket id range ``[lo, hi]``), as plain
+    ``LogEvent`` ordered by seq: one indexed SQL read, rows decoded without model instances."""
+    logs: dict[int, list[LogEvent]] = defaultdict(list)
+    table = TicketEvent._meta.db_table
+    if id_range is not None:
+        where, params = "ticket_id BETWEEN %s AND %s", list(id_range)
+    else:
+        if not ticket_ids:
+            return logs
+        where, params = f"ticket_id IN ({', '.join(['%s'] * len(ticket_ids))})", list(ticket_ids)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {', '.join(_EVENT_FIELDS)} FROM {table} WHERE {where} ORDER BY ticket_id, id",
+            params,
+        )
+        rows = cur.fetchall()
+    for pk, ticket_id, at, type_, role, actor_id, customer_id, data in rows:
+        if isinstance(data, str):
+            data = json.loads(data)
+        if isinstance(at, str):  # SQLite
+            at = datetime.fromisoformat(at)
+        if at.tzinfo is None:  # SQLite stores UTC without an offset
+            at = at.replace(tzinfo=UTC)
+        logs[ticket_id].append(
+            LogEvent(
+                seq=pk,
+                at=at,
+                type=type_,
+                actor_role=role,
+                actor_id=actor_id if role == "agent" else customer_id,
+                data=data,
+            )
+        )
+    return logs
+
+
+def _ids(a: Attribution | None) -> tuple[Any, Any, str]:
+    if a is None:
+        return None, None, ""
+    agent = None if a.agent == UNASSIGNED else a.agent
+    team = None if a.team == UNASSIGNED else a.team
+    return agent, team, a.priority
+
+
+def _attributed(prefix: str, a: Attribution | None) -> dict[str, Any]:
+    agent, team, priority = _ids(a)
+    return {
+        f"{prefix}_day": None if a is None else day_of(a.at),
+        f"{prefix}_agent_id": agent,
+        f"{prefix}_team_id": team,
+        f"{prefix}_priority": priority,
+    }
+
+
+def _secs(prefix: str, d) -> dict[str, int | None]:
+    return {
+        f"{prefix}_cal": None if d is None else d.calendar_seconds,
+        f"{prefix}_bus": None if d is None else d.business_seconds,
+    }
+
+
+def metrics_row(ticket_id: int, source_event_id: int, m: TicketMetrics, now: datetime) -> dict:
+    """The column values of one ``TicketMetricsRow``."""
+    final = m.final
+    assert final is not None
+    c_agent, c_team, c_priority = _ids(m.created)
+    row: dict[str, Any] = {
+        "ticket_id": ticket_id,
+        "source_event_id": source_event_id,
+        "last_event_at": m.last_event_at,
+        "computed_at": now,
+        "created_at": m.created.at,
+        "created_day": day_of(m.created.at),
+        "created_agent_id": c_agent,
+        "created_team_id": c_team,
+        "created_priority": c_priority,
+        "channel": m.channel or "",
+        "inbound": m.inbound,
+        "status": final.status,
+        "current_agent_id": final.assignee,
+        "current_team_id": final.team,
+        "current_priority": final.priority or NO_PRIORITY,
+        "resolved": m.resolved,
+        **_secs("first_reply", m.first_reply),
+        "first_reply_at": m.first_reply_attribution and m.first_reply_attribution.at,
+        **_attributed("first_reply", m.first_reply_attribution),
+        **_secs("first_resolution", m.first_resolution),
+        "first_resolution_at": m.first_resolution_attribution and m.first_resolution_attribution.at,
+        **_attributed("first_resolution", m.first_resolution_attribution),
+        **_secs("full_resolution", m.full_resolution),
+        "resolved_at": m.resolution_attribution and m.resolution_attribution.at,
+        **_attributed("resolved", m.resolution_attribution),
+        "reopens": m.reopens,
+        "agent_replies": m.agent_replies,
+        "customer_followups": m.customer_followups,
+        "escalations": m.escalations,
+        "assignee_stations": m.assignee_stations,
+        "group_stations": m.group_stations,
+        "zero_touch": m.zero_touch,
+        "one_touch": m.one_touch,
+        "two_touch": m.two_touch,
+        "fcr": m.fcr,
+    }
+    for name in ("requester_wait", "agent_work", "agent_wait", "on_hold"):
+        row.update(_secs(name, getattr(m, name)))
+    return row
+
+
+def sla_rows(ticket_id: int, row: dict, m: TicketMetrics) -> list[dict]:
+    """``TicketSlaRow`` values for the reported instances (§5)."""
+    out = []
+    for o in m.sla:
+        i = o.instance
+        finished = i.end_reason is not None and not (
+            i.metric in ("requester_wait", "agent_work") and not m.resolved
+        )
+        a = o.attribution
+        if a is None:  # unfinished (or cancelled): a later breach lands on the current state
+            agent, team, priority = (
+                row["current_agent_id"],
+                row["current_team_id"],
+                row["current_priority"],
+            )
+        else:
+            agent, team, priority = _ids(a)
+        outcome_at = a.at if a is not None else (i.due_at if not finished else None)
+        out.append(
+            {
+                "ticket_id": ticket_id,
+                "metric": i.metric,
+                "index": i.index,
+                "activated_at": i.activated_at,
+                "ended_at": i.ended_at,
+                "finished": finished,
+                "outcome": i.outcome,
+                "due_at": i.due_at,
+                "outcome_at": outcome_at,
+                "outcome_day": None if outcome_at is None else day_of(outcome_at),
+                "agent_id": agent,
+                "team_id": team,
+                "priority": priority,
+                "channel": row["channel"],
+            }
+        )
+    return out
+
+
+_COLUMNS: list[str] = [str(f.column) for f in TicketMetricsRow._meta.concrete_fields]
+_DAY_COLS = list(DAY_COLUMNS.values())
+
+
+def _upsert_sql(n: int) -> str:
+    table = TicketMetricsRow._meta.db_table
+    cols = ", ".join(_COLUMNS)
+    one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "ticket_id")
+    return (
+        f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * n)} "
+        f"ON CONFLICT (ticket_id) DO UPDATE SET {sets} "
+        f"WHERE {table}.source_event_id < EXCLUDED.source_event_id RETURNING ticket_id"
+    )
+
+
+def compute_rows(
+    ticket_ids: Sequence[int], now: datetime, *, id_range: tuple[int, int] | None = None
+) -> tuple[list[dict], dict[int, list[dict]]]:
+    logs = load_logs(ticket_ids, id_range=id_range)
+    versions = inputs.sla_inputs(logs.keys())
+    rows, slas = [], {}
+    for ticket_id, log in logs.items():
+        policy, schedule = versions[ticket_id]
+        last = log[-1]
+        m = compute(log, sla_policy=policy, schedule=schedule, as_of=last.at)
+        row = metrics_row(ticket_id, last.seq, m, now)
+        rows.append(row)
+        slas[ticket_id] = sla_rows(ticket_id, row, m)
+    return rows, slas
+
+
+def refresh_tickets(ticket_ids: Iterable[int], *, batch: int = 500) -> int:
+    """Recompute and upsert the tickets' rows; returns how many rows changed."""
+    ids = sorted(set(ticket_ids))
+    changed = 0
+    for i in range(0, len(ids), batch):
+        changed += _refresh_batch(ids[i : i + batch])
+    return changed
+
+
+def _refresh_batch(ids: list[int]) -> int:
+    now = timezone.now()
+    rows, slas = compute_rows(ids, now)
+    if not rows:
+        return 0
+    with transaction.atomic():
+        old = {
+            r["ticket_id"]: r
+            for r in TicketMetricsRow.objects.select_for_update()
+            .filter(ticket_id__in=[r["ticket_id"] for r in rows])
+            .values("ticket_id", "source_event_id", *_DAY_COLS)
+        }
+        fresh = [
+            r
+            for r in rows
+            if r["ticket_id"] not in old
+            or old[r["ticket_id"]]["source_event_id"] < r["source_event_id"]
+        ]
+        if not fresh:
+            return 0
+        with connection.cursor() as cur:
+            cur.execute(_upsert_sql(len(fresh)), [r[c] for r in fresh for c in _COLUMNS])
+            applied = {pk for (pk,) in cur.fetchall()}
+        dirty: set[tuple[str, date]] = set()
+        for r in fresh:
+            if r["ticket_id"] not in applied:
+                continue
+            for kind, col in DAY_COLUMNS.items():
+                for source in (r, old.get(r["ticket_id"])):
+                    if source is not None and source[col] is not None:
+                        dirty.add((kind, source[col]))
+        old_sla_days = TicketSlaRow.objects.filter(
+            ticket_id__in=applied, finished=True, outcome_day__isnull=False
+        ).values_list("outcome_day", flat=True)
+        dirty |= {("sla", d) for d in old_sla_days if d is not None}
+        TicketSlaRow.objects.filter(ticket_id__in=applied).delete()
+        new_sla = [TicketSlaRow(**s) for pk in applied for s in slas[pk]]
+        TicketSlaRow.objects.bulk_create(new_sla)
+        for s in new_sla:
+            if s.finished and s.outcome_day is not None:
+                dirty.add(("sla", s.outcome_day))
+        rollup.mark_dirty(dirty, now)
+    return len(applied)

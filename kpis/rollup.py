@@ -1,0 +1,166 @@
+"""Dirty buckets and the set-based fold of ``DailyRollup`` (KPI_SPEC.md §6).
+
+A bucket is (kind, day). :func:`mark_dirty` upserts it (and un-claims it, so a change that
+lands during a fold is folded again). :func:`fold_dirty` claims a batch with one conditional
+UPDATE (stale claims of a killed worker are retaken), then per kind replaces the batch's rows
+with one ``DELETE`` and one ``INSERT ... SELECT ... GROUP BY`` over the indexed metric rows,
+and forgets the buckets not re-marked meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kpis.models import DailyRollup, DirtyBucket, TicketMetricsRow, TicketSlaRow
+from kpis.models.rollups import ALL, BY_TEAM, FULL
+
+CLAIM_TIMEOUT = timedelta(minutes=5)
+_R = DailyRollup._meta.db_table
+_M = TicketMetricsRow._meta.db_table
+_S = TicketSlaRow._meta.db_table
+_DIRTY = DirtyBucket._meta.db_table
+
+_COLS = (
+    "kind, day, level, team_id, agent_id, channel, priority, metric, n, sum_cal, sum_bus, "
+    "n_inbound, n_fcr, n_zero_touch, n_one_touch, n_two_touch, n_reopened, n_achieved, "
+    "n_breached"
+)
+
+
+def _count_true(expr: str) -> str:
+    return f"COALESCE(SUM(CASE WHEN {expr} THEN 1 ELSE 0 END), 0)"
+
+
+def _levels(
+    kind: str, day: str, dims: tuple[str, str, str, str], extra: str, measures: str, source: str
+) -> list[str]:
+    """One INSERT ... SELECT ... GROUP BY per level (full cube, by team, all), ``{days}``
+    being the bound day list. ``dims`` = (team, agent, channel, priority) expressions."""
+    team, agent, channel, priority = dims
+    metric = extra or "''"
+    group_extra = f", {extra}" if extra else ""
+    shapes = (
+        (
+            FULL,
+            f"{team}, {agent}, {channel}, {priority}",
+            f", {team}, {agent}, {channel}, {priority}",
+        ),
+        (BY_TEAM, f"{team}, NULL, '', ''", f", {team}"),
+        (ALL, "NULL, NULL, '', ''", ""),
+    )
+    return [
+        f"INSERT INTO {_R} ({_COLS}) SELECT '{kind}', {day}, {level}, {cols}, {metric}, "
+        f"{measures} FROM {source} AND {day} IN ({{days}}) GROUP BY {day}{group}{group_extra}"
+        for level, cols, group in shapes
+    ]
+
+
+def _metric_selects(kind: str, prefix: str, duration: str | None) -> list[str]:
+    """The fold of one TicketMetricsRow-based kind."""
+    sums = (
+        f"COALESCE(SUM({duration}_cal), 0), COALESCE(SUM({duration}_bus), 0)"
+        if duration
+        else "0, 0"
+    )
+    if kind == "resolved":
+        flags = (
+            f"{_count_true('inbound')}, {_count_true('fcr')}, {_count_true('zero_touch')}, "
+            f"{_count_true('one_touch')}, {_count_true('two_touch')}, "
+            f"{_count_true('reopens >= 1')}"
+        )
+    else:
+        flags = "0, 0, 0, 0, 0, 0"
+    dims = (f"{prefix}_team_id", f"{prefix}_agent_id", "channel", f"{prefix}_priority")
+    measures = f"COUNT(*), {sums}, {flags}, 0, 0"
+    return _levels(kind, f"{prefix}_day", dims, "", measures, f"{_M} WHERE TRUE")
+
+
+_ACHIEVED = _count_true("outcome = 'achieved'")
+_BREACHED = _count_true("outcome = 'breached'")
+
+_SELECTS: dict[str, list[str]] = {
+    "created": _metric_selects("created", "created", None),
+    "first_reply": _metric_selects("first_reply", "first_reply", "first_reply"),
+    "first_resolution": _metric_selects("first_resolution", "first_resolution", "first_resolution"),
+    "resolved": _metric_selects("resolved", "resolved", "full_resolution"),
+    "sla": _levels(
+        "sla",
+        "outcome_day",
+        ("team_id", "agent_id", "channel", "priority"),
+        "metric",
+        f"COUNT(*), 0, 0, 0, 0, 0, 0, 0, 0, {_ACHIEVED}, {_BREACHED}",
+        f"{_S} WHERE finished AND outcome IN ('achieved', 'breached')",
+    ),
+}
+KINDS = tuple(_SELECTS)
+
+
+def mark_dirty(buckets: Iterable[tuple[str, date]], now: datetime | None = None) -> None:
+    buckets = sorted(set(buckets))
+    if not buckets:
+        return
+    now = now or timezone.now()
+    values = ", ".join(["(%s, %s, %s, NULL)"] * len(buckets))
+    params = [v for kind, day in buckets for v in (kind, day, now)]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {_DIRTY} (kind, day, marked_at, claimed_at) VALUES {values} "
+            "ON CONFLICT (kind, day) DO UPDATE SET marked_at = EXCLUDED.marked_at, "
+            "claimed_at = NULL",
+            params,
+        )
+
+
+def fold_days(kind: str, days: list[date]) -> None:
+    """Replace the rollup rows of ``kind`` on ``days`` from the metric rows (idempotent)."""
+    if not days:
+        return
+    marks = ", ".join(["%s"] * len(days))
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {_R} WHERE kind = %s AND day IN ({marks})", [kind, *days])
+        for sql in _SELECTS[kind]:
+            cur.execute(sql.format(days=marks), days)
+
+
+def fold_dirty(batch: int = 500) -> int:
+    """Fold claimed dirty buckets until none is left; returns how many were folded."""
+    folded = 0
+    while True:
+        now = timezone.now()
+        with connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {_DIRTY} SET claimed_at = %s WHERE id IN (SELECT id FROM {_DIRTY} "
+                "WHERE claimed_at IS NULL OR claimed_at < %s ORDER BY id LIMIT %s"
+                + (" FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else "")
+                + ") RETURNING id, kind, day, marked_at",
+                [now, now - CLAIM_TIMEOUT, batch],
+            )
+            claimed = cur.fetchall()
+        if not claimed:
+            return folded
+        by_kind: dict[str, list[date]] = defaultdict(list)
+        for _, kind, day, _ in claimed:
+            by_kind[kind].append(day)
+        for kind, days in by_kind.items():
+            fold_days(kind, days)
+        with connection.cursor() as cur:
+            for pk, _, _, marked_at in claimed:  # keep buckets re-marked during the fold
+                cur.execute(
+                    f"DELETE FROM {_DIRTY} WHERE id = %s AND marked_at <= %s AND claimed_at = %s",
+                    [pk, marked_at, now],
+                )
+        folded += len(claimed)
+
+
+def fold_all() -> None:
+    """Rebuild every rollup row of every kind, one DELETE + INSERT ... SELECT per kind."""
+    with transaction.atomic(), connection.cursor() as cur:
+        for kind in KINDS:
+            cur.execute(f"DELETE FROM {_R} WHERE kind = %s", [kind])
+            for sql in _SELECTS[kind]:
+                cur.execute(sql.replace("IN ({days})", "IS NOT NULL"))

@@ -1,0 +1,142 @@
+"""``timeseries`` and ``breakdown``: one metric per day/ISO week/month, or per team/agent.
+
+Metric keys are those of ``kpis.definitions`` (``first_reply_median`` ...); a duration's
+bucket values are exact statistics over the bucket's per-ticket values (§6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from csops.errors import InvalidInput
+from kpis.selectors.filters import (
+    DashboardFilter,
+    Stat,
+    grouped_stats,
+    metric_rows,
+    percent,
+    rollups,
+    teams_for,
+)
+from kpis.zone import month_start, week_start
+
+# key -> (rollup kind, numerator field, denominator field) for counts and rates.
+COUNTS = {"created": ("created", "n", None), "resolved": ("resolved", "n", None)}
+RATES = {
+    "fcr": ("resolved", "n_fcr", "n_inbound"),
+    "one_touch": ("resolved", "n_one_touch", "n"),
+    "reopen_rate": ("resolved", "n_reopened", "n"),
+    "sla_attainment": ("sla", "n_achieved", None),  # denominator achieved + breached
+}
+# key -> (metric row prefix, duration column stem, statistic)
+DURATIONS = {
+    f"{m}_{part}": (prefix, m, part)
+    for m, prefix in (
+        ("first_reply", "first_reply"),
+        ("first_resolution", "first_resolution"),
+        ("full_resolution", "resolved"),
+    )
+    for part in ("median", "p90", "mean")
+}
+SERIES_METRICS = (*COUNTS, *RATES, *DURATIONS)
+
+
+@dataclass(frozen=True)
+class Point:
+    key: date | int | str | None  # bucket start (timeseries) or team/agent id (breakdown)
+    value: float | int | None
+    count: int  # sample size / denominator
+    stat: Stat | None = None  # durations: count, mean, median, p90 (minutes)
+
+
+def _bucket(day: date, grain: str) -> date:
+    return {"day": day, "week": week_start(day), "month": month_start(day)}[grain]
+
+
+def _buckets(f: DashboardFilter) -> list[date]:
+    out, seen = [], set()
+    day = f.start
+    while day <= f.end:
+        b = _bucket(day, f.grain)
+        if b not in seen:
+            seen.add(b)
+            out.append(b)
+        day = date.fromordinal(day.toordinal() + 1)
+    return out
+
+
+def _check(metric: str) -> None:
+    if metric not in SERIES_METRICS:
+        raise InvalidInput("Unknown metric.", fields={"metric": [f"One of {SERIES_METRICS}."]})
+
+
+def _rollup_values(metric: str, qs, key: str) -> dict:
+    """{key: (value, count)} for a count or rate metric over rollup rows grouped by ``key``."""
+    if metric in COUNTS:
+        _, num, _ = COUNTS[metric]
+        return {r[key]: (r["v"] or 0, r["v"] or 0) for r in qs.values(key).annotate(v=Sum(num))}
+    _, num, den = RATES[metric]
+    if metric == "sla_attainment":
+        rows = qs.values(key).annotate(a=Sum("n_achieved"), b=Sum("n_breached"))
+        return {r[key]: (percent(r["a"], r["a"] + r["b"]), r["a"] + r["b"]) for r in rows}
+    rows = qs.values(key).annotate(a=Sum(num), d=Sum(den))
+    return {r[key]: (percent(r["a"] or 0, r["d"] or 0), r["d"] or 0) for r in rows}
+
+
+def _kind(metric: str) -> str:
+    return (COUNTS.get(metric) or RATES[metric])[0]
+
+
+def timeseries(user, f: DashboardFilter, metric: str) -> list[Point]:
+    """One point per bucket of ``f.grain`` in the range (empty buckets included)."""
+    _check(metric)
+    teams = teams_for(user, f)
+    if metric in DURATIONS:
+        prefix, stem, part = DURATIONS[metric]
+        day_col = f"{prefix}_day"
+        qs = metric_rows(prefix, f, teams)
+        if f.grain == "week":
+            qs, key = qs.annotate(bucket=TruncWeek(day_col)), "bucket"
+        elif f.grain == "month":
+            qs, key = qs.annotate(bucket=TruncMonth(day_col)), "bucket"
+        else:
+            key = day_col
+        by = grouped_stats(qs, key, f"{stem}_{f.suffix}")
+        return [
+            Point(b, getattr(by[b], part), by[b].count, by[b])
+            if b in by
+            else Point(b, None, 0, Stat(0, None, None, None))
+            for b in _buckets(f)
+        ]
+    qs = rollups(_kind(metric), f, teams)
+    if f.grain == "week":
+        qs, key = qs.annotate(bucket=TruncWeek("day")), "bucket"
+    elif f.grain == "month":
+        qs, key = qs.annotate(bucket=TruncMonth("day")), "bucket"
+    else:
+        key = "day"
+    values = _rollup_values(metric, qs, key)
+    empty = (None, 0) if metric in RATES else (0, 0)
+    return [Point(b, *values.get(b, empty)) for b in _buckets(f)]
+
+
+def breakdown(user, f: DashboardFilter, metric: str, by: str = "team") -> list[Point]:
+    """One row per team or agent (``None`` key = unassigned), largest count first."""
+    _check(metric)
+    if by not in ("team", "agent"):
+        raise InvalidInput("Break down by team or agent.", fields={"by": ["team or agent"]})
+    teams = teams_for(user, f)
+    if metric in DURATIONS:
+        prefix, stem, part = DURATIONS[metric]
+        rows = grouped_stats(
+            metric_rows(prefix, f, teams), f"{prefix}_{by}_id", f"{stem}_{f.suffix}"
+        )
+        points = [Point(k, getattr(s, part), s.count, s) for k, s in rows.items()]
+    else:
+        rows = _rollup_values(metric, rollups(_kind(metric), f, teams, by=by), f"{by}_id")
+        points = [Point(k, v, n) for k, (v, n) in rows.items()]
+    return sorted(points, key=lambda p: (-p.count, str(p.key)))

@@ -1,0 +1,308 @@
+"""``summary(user, f)``: every dashboard tile with its previous-period value (KPI_SPEC.md §6).
+
+Six queries whatever the data size, each covering the current and the previous period with
+``FILTER`` clauses: the daily rollups (counts, sums -> means and rates), one exact
+``percentile_cont`` per duration over the per-ticket rows of each range, the live SLA breaches
+(§9.16, §9.21), the survey answers, and the live backlog at ``now`` (§9.4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, FloatField, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from kpis import stats
+from kpis.models import TicketMetricsRow, TicketSlaRow
+from kpis.models.ticket_metrics import ACTIONABLE_STATUSES, UNRESOLVED_STATUSES
+from kpis.selectors.filters import (
+    DashboardFilter,
+    MedianP90,
+    Stat,
+    _dims,
+    live_rows,
+    percent,
+    rollup_rows,
+    teams_for,
+)
+from policies.sla import METRICS as SLA_METRICS
+
+Teams = frozenset[int] | None
+PERIODS = ("cur", "prev")
+DURATIONS = {"first_reply": "first_reply", "full_resolution": "resolved"}  # metric -> prefix
+_RESOLVED = ("n", "n_inbound", "n_fcr", "n_one_touch", "n_zero_touch", "n_reopened")
+_AGE_BOUNDS = (0, 1, 3, 7, 30)  # days; the buckets of stats.BACKLOG_BUCKETS
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    value: float | int | None
+    previous: float | int | None
+    count: int | None = None  # the denominator or sample size behind the value
+
+
+@dataclass(frozen=True)
+class Backlog:
+    count: int
+    actionable: int
+    median_age_days: float | None
+    p90_age_days: float | None
+    buckets: dict[str, int]
+
+
+@dataclass(frozen=True)
+class SlaTile:
+    metric: str
+    achieved: int
+    breached: int
+    attainment: float | None
+    previous: float | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    filter: DashboardFilter
+    as_of: datetime
+    tiles: dict[str, Tile]
+    first_reply: Stat
+    full_resolution: Stat
+    backlog: Backlog
+    sla: list[SlaTile] = field(default_factory=list)
+    breached_active: int = 0
+
+
+def _range(periods: dict[str, DashboardFilter], column: str, p: str) -> Q:
+    return Q(**{f"{column}__range": (periods[p].start, periods[p].end)})
+
+
+def _rollup_totals(periods: dict[str, DashboardFilter], teams: Teams) -> dict[str, int]:
+    """One query: every additive part of both periods (``{period}_{kind}_{field}``)."""
+    f = periods["cur"]
+    lo, hi = min(x.start for x in periods.values()), max(x.end for x in periods.values())
+    aggs: dict[str, Any] = {}
+    suffix = f"sum_{f.suffix}"
+    for p in PERIODS:
+        day = _range(periods, "day", p)
+        parts = [("created", "n"), ("first_reply", "n"), ("first_reply", suffix)]
+        parts += [("resolved", x) for x in (*_RESOLVED, suffix)]
+        for kind, col in parts:
+            aggs[f"{p}_{kind}_{col}"] = Coalesce(Sum(col, filter=day & Q(kind=kind)), 0)
+        for m in SLA_METRICS:
+            sla = day & Q(kind="sla", metric=m)
+            aggs[f"{p}_sla_{m}_a"] = Coalesce(Sum("n_achieved", filter=sla), 0)
+            aggs[f"{p}_sla_{m}_b"] = Coalesce(Sum("n_breached", filter=sla), 0)
+    qs = rollup_rows(f, teams).filter(
+        day__range=(lo, hi), kind__in=("created", "first_reply", "resolved", "sla")
+    )
+    return qs.aggregate(**aggs)
+
+
+def _percentiles(
+    periods: dict[str, DashboardFilter], teams: Teams, metric: str
+) -> dict[str, tuple[float | None, float | None]]:
+    """One query: exact median and p90 (minutes) of each period's per-ticket values."""
+    f, prefix = periods["cur"], DURATIONS[metric]
+    column, day = f"{metric}_{f.suffix}", f"{prefix}_day"
+    lo, hi = min(x.start for x in periods.values()), max(x.end for x in periods.values())
+    qs = TicketMetricsRow.objects.filter(
+        _dims(f"{prefix}_", f, teams, channel="channel"),
+        **{f"{day}__range": (lo, hi), f"{column}__isnull": False},
+    )
+    if connection.vendor != "postgresql":
+        out = {}
+        for p in PERIODS:
+            s = stats.summarize(qs.filter(_range(periods, day, p)).values_list(column, flat=True))
+            out[p] = (_minutes(s.median), _minutes(s.p90))
+        return out
+    r = qs.aggregate(**{p: MedianP90(column, filter=_range(periods, day, p)) for p in PERIODS})
+    return {
+        p: (_minutes((r[p] or [None])[0]), _minutes((r[p] or [None, None])[1])) for p in PERIODS
+    }
+
+
+def _minutes(v: float | None) -> float | None:
+    return None if v is None else v / 60
+
+
+def _sla_dims(f: DashboardFilter, teams: Teams) -> Q:
+    return _dims("", f, teams, channel="channel")
+
+
+def _live_sla(
+    periods: dict[str, DashboardFilter], teams: Teams, now: datetime
+) -> tuple[dict[str, dict[str, int]], int]:
+    """Unfinished instances past due (breached, §9.16) per period and metric, by due instant,
+    and the breached-active count now (§9.21). One query."""
+    aggs: dict[str, Any] = {"active": Count("pk")}
+    for p, pf in periods.items():
+        window = Q(due_at__gte=pf.start_instant, due_at__lt=min(now, pf.end_instant))
+        aggs[p] = Count("pk", filter=window)
+    rows = (
+        TicketSlaRow.objects.filter(
+            _sla_dims(periods["cur"], teams), finished=False, due_at__lt=now
+        )
+        .values("metric")
+        .annotate(**aggs)
+    )
+    out: dict[str, dict[str, int]] = {p: {} for p in PERIODS}
+    active = 0
+    for r in rows:
+        row: dict[str, Any] = dict(r)
+        active += row["active"]
+        for p in PERIODS:
+            out[p][row["metric"]] = row[p]
+    return out, active
+
+
+def _surveys(periods: dict[str, DashboardFilter], teams: Teams) -> dict[str, tuple]:
+    """(CSAT %, rated, NPS, responses) per period, current answers by submission instant.
+
+    A rating's team, agent and priority are those at the ticket's stored last solve (§9.17;
+    see the report for the reopen caveat). NPS has no team/agent/priority (§9.25): with such a
+    filter, or for a team-scoped reader, it is None."""
+    try:
+        from tickets.models.surveys import SurveyResponse
+    except ImportError:  # pragma: no cover - surveys ship with the dashboards
+        return {p: (None, 0, None, 0) for p in PERIODS}
+    f = periods["cur"]
+    lo = min(x.start_instant for x in periods.values())
+    hi = max(x.end_instant for x in periods.values())
+    qs: QuerySet = SurveyResponse.objects.filter(
+        is_current=True, submitted_at__gte=lo, submitted_at__lt=hi
+    )
+    if f.channel:
+        qs = qs.filter(ticket__metrics__channel=f.channel)
+    scoped = teams is not None or f.agent is not None or bool(f.priority)
+    if scoped:
+        qs = qs.filter(
+            _dims("ticket__metrics__resolved_", f, teams, channel="ticket__metrics__channel")
+        )
+    aggs: dict[str, Any] = {}
+    for p, pf in periods.items():
+        w = Q(submitted_at__gte=pf.start_instant, submitted_at__lt=pf.end_instant)
+        aggs[f"{p}_n"] = Count("pk", filter=w)
+        aggs[f"{p}_pos"] = Count("pk", filter=w & Q(positive=True))
+        aggs[f"{p}_nps"] = Count("pk", filter=w & Q(nps__isnull=False))
+        aggs[f"{p}_pro"] = Count("pk", filter=w & Q(nps__gte=9))
+        aggs[f"{p}_det"] = Count("pk", filter=w & Q(nps__lte=6))
+    r = qs.aggregate(**aggs)
+    out = {}
+    for p in PERIODS:
+        n, responses = r[f"{p}_n"], r[f"{p}_nps"]
+        nps = None
+        if not scoped and responses:
+            nps = 100 * (r[f"{p}_pro"] - r[f"{p}_det"]) / responses
+        out[p] = (percent(r[f"{p}_pos"], n), n, nps, 0 if scoped else responses)
+    return out
+
+
+def backlog(f: DashboardFilter, teams: Teams, now: datetime) -> Backlog:
+    """The live backlog at ``now`` (§6): counts, age median/p90 (days) and buckets. One query."""
+    qs = live_rows(f, teams).filter(status__in=UNRESOLVED_STATUSES)
+    aggs: dict[str, Any] = {
+        "n": Count("pk"),
+        "actionable": Count("pk", filter=Q(status__in=ACTIONABLE_STATUSES)),
+    }
+    for i, days in enumerate(_AGE_BOUNDS):
+        q = Q(created_at__lte=now - timedelta(days=days))
+        if i + 1 < len(_AGE_BOUNDS):
+            q &= Q(created_at__gt=now - timedelta(days=_AGE_BOUNDS[i + 1]))
+        aggs[f"b{i}"] = Count("pk", filter=q)
+    if connection.vendor == "postgresql":
+        age = RawSQL("EXTRACT(EPOCH FROM (%s::timestamptz - created_at))", [now], FloatField())
+        qs = qs.annotate(age=age)
+        aggs["ages"] = MedianP90("age")
+        r = qs.aggregate(**aggs)
+        median, p90 = r["ages"] or (None, None)
+    else:
+        r = qs.aggregate(**aggs)
+        ages = [(now - c).total_seconds() for c in qs.values_list("created_at", flat=True)]
+        s = stats.summarize(ages)
+        median, p90 = s.median, s.p90
+    buckets = {label: r[f"b{i}"] for i, label in enumerate(stats.BACKLOG_BUCKETS)}
+    return Backlog(
+        r["n"],
+        r["actionable"],
+        None if median is None else median / 86400,
+        None if p90 is None else p90 / 86400,
+        buckets,
+    )
+
+
+def _stat(totals: dict, p: str, kind: str, suffix: str, pct: tuple) -> Stat:
+    n, s = totals[f"{p}_{kind}_n"], totals[f"{p}_{kind}_sum_{suffix}"]
+    return Stat(n, s / n / 60 if n else None, pct[0], pct[1])
+
+
+def summary(user, f: DashboardFilter, *, now: datetime | None = None) -> Summary:
+    now = now or timezone.now()
+    teams = teams_for(user, f)
+    periods = {"cur": f, "prev": f.previous()}
+    t = _rollup_totals(periods, teams)
+    pct = {m: _percentiles(periods, teams, m) for m in DURATIONS}
+    live, active = _live_sla(periods, teams, now)
+    surveys = _surveys(periods, teams)
+    log = backlog(f, teams, now)
+    stat = {
+        (m, p): _stat(t, p, "resolved" if m == "full_resolution" else m, f.suffix, pct[m][p])
+        for m in DURATIONS
+        for p in PERIODS
+    }
+    sla: dict[str, dict[str, tuple[int, int]]] = {
+        p: {m: (t[f"{p}_sla_{m}_a"], t[f"{p}_sla_{m}_b"] + live[p].get(m, 0)) for m in SLA_METRICS}
+        for p in PERIODS
+    }
+
+    def rate(p: str, num: str, den: str) -> tuple[float | None, int]:
+        d = t[f"{p}_resolved_{den}"]
+        return percent(t[f"{p}_resolved_{num}"], d), d
+
+    def attainment(p: str) -> tuple[float | None, int]:
+        a = sum(x for x, _ in sla[p].values())
+        b = sum(y for _, y in sla[p].values())
+        return percent(a, a + b), a + b
+
+    tiles: dict[str, Tile] = {
+        "created": Tile("created", t["cur_created_n"], t["prev_created_n"]),
+        "resolved": Tile("resolved", t["cur_resolved_n"], t["prev_resolved_n"]),
+        "backlog": Tile("backlog", log.count, None),
+        "actionable_backlog": Tile("actionable_backlog", log.actionable, None),
+        "backlog_age_median": Tile("backlog_age_median", log.median_age_days, None, log.count),
+    }
+    for m in DURATIONS:
+        cur, prev = stat[(m, "cur")], stat[(m, "prev")]
+        for part in ("median", "p90", "mean"):
+            key = f"{m}_{part}"
+            tiles[key] = Tile(key, getattr(cur, part), getattr(prev, part), cur.count)
+    pairs = {
+        "fcr": (rate("cur", "n_fcr", "n_inbound"), rate("prev", "n_fcr", "n_inbound")),
+        "one_touch": (rate("cur", "n_one_touch", "n"), rate("prev", "n_one_touch", "n")),
+        "reopen_rate": (rate("cur", "n_reopened", "n"), rate("prev", "n_reopened", "n")),
+        "sla_attainment": (attainment("cur"), attainment("prev")),
+        "csat": (surveys["cur"][:2], surveys["prev"][:2]),
+        "nps": (surveys["cur"][2:], surveys["prev"][2:]),
+    }
+    for key, ((value, n), (previous, _)) in pairs.items():
+        tiles[key] = Tile(key, value, previous, n)
+    sla_tiles = [
+        SlaTile(m, a, b, percent(a, a + b), percent(pa, pa + pb))
+        for m in SLA_METRICS
+        for (a, b), (pa, pb) in [(sla["cur"][m], sla["prev"][m])]
+    ]
+    return Summary(
+        filter=f,
+        as_of=now,
+        tiles=tiles,
+        first_reply=stat[("first_reply", "cur")],
+        full_resolution=stat[("full_resolution", "cur")],
+        backlog=log,
+        sla=sla_tiles,
+        breached_active=active,
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from kpis.views import dashboard, exports, goals, voice
+
+app_name = "kpis"
+urlpatterns = [
+    path("", dashboard.dashboard_page, name="dashboard"),
+    path("drill/", dashboard.drilldown, name="drill"),
+    path("freshness/", dashboard.freshness, name="freshness"),
+    path("rebuild/", dashboard.rebuild, name="rebuild"),
+    path("rebuild/progress/", dashboard.rebuild_progress, name="rebuild-progress"),
+    path("export/tickets.csv", exports.export_tickets, name="export-tickets"),
+    path("export/<str:name>.csv", exports.export_table, name="export"),
+    path("goals/", goals.goals_page, name="goals"),
+    path("goals/<int:pk>/delete/", goals.goal_delete, name="goal-delete"),
+    path("voice/", voice.voice, name="voice"),
+]

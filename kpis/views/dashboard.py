@@ -1,0 +1,159 @@
+"""The dashboard page, its drill-down, freshness and the rebuild button."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from csops import permissions
+from csops.errors import InvalidInput
+from csops.htmx import domain_errors
+from kpis import dashboard, services
+from kpis.definitions import METRICS
+from kpis.selectors.series import breakdown, timeseries
+from kpis.views.common import filter_form, querystring
+from staffing.models import Team
+
+CHARTS = ("created", "resolved", "first_reply_median", "full_resolution_median")
+TABLE_METRICS = (
+    "created",
+    "resolved",
+    "first_reply_median",
+    "full_resolution_median",
+    "sla_attainment",
+    "fcr",
+    "one_touch",
+    "reopen_rate",
+)
+
+
+def _names(by: str, keys) -> dict:
+    ids = [k for k in keys if k is not None]
+    if by == "team":
+        return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=ids)}
+
+
+def table(user: User, f, by: str) -> dict:
+    """Rows per team or agent: one ``breakdown`` per metric, joined on the key."""
+    values: dict = {}
+    for metric in TABLE_METRICS:
+        for p in breakdown(user, f, metric, by):
+            values.setdefault(p.key, {})[metric] = p
+    names = _names(by, values)
+    rows = [
+        {"key": k, "name": names.get(k, "unassigned" if k is None else f"#{k}"), "cells": v}
+        for k, v in values.items()
+    ]
+    rows.sort(key=lambda r: str(r["name"]).lower())
+    return {"by": by, "metrics": TABLE_METRICS, "rows": rows}
+
+
+def series(user: User, f) -> dict:
+    return {
+        m: [
+            {"bucket": p.key.isoformat(), "value": p.value, "count": p.count}
+            for p in timeseries(user, f, m)
+        ]
+        for m in CHARTS
+    }
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET"])
+@domain_errors
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    form = filter_form(request)
+    context = {"form": form, "qs": request.GET.urlencode(), "definitions": METRICS}
+    if not form.is_valid():
+        template = "kpis/dashboard.html#body" if request.htmx else "kpis/dashboard.html"
+        return render(request, template, context, status=422)
+    f = form.to_filter()
+    tiles, result = dashboard.tiles(request.user, f)
+    context |= {
+        "f": f,
+        "tiles": tiles,
+        "summary": result,
+        "series": series(request.user, f),
+        "markers": [
+            {"day": m.day.isoformat(), "kind": m.kind, "label": m.label}
+            for m in dashboard.markers(request.user, f)
+        ],
+        "teams_table": table(request.user, f, "team"),
+        "agents_table": table(request.user, f, "agent"),
+        "freshness": dashboard.freshness(),
+        "rebuild": dashboard.rebuild_progress(),
+        "can_rebuild": permissions.can_set_goals(request.user),
+        "can_set_goals": permissions.can_set_goals(request.user),
+    }
+    template = "kpis/dashboard.html#body" if request.htmx else "kpis/dashboard.html"
+    return render(request, template, context)
+
+
+def _bucket(value: str) -> date | str | None:
+    """A chart bucket's start date, or a backlog age bucket label ("1-3d")."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return value
+
+
+@require_http_methods(["GET"])
+@domain_errors
+def drilldown(request: HttpRequest) -> HttpResponse:
+    """The exact tickets behind a tile, bar (``bucket``) or table cell (team/agent filter)."""
+    form = filter_form(request)
+    metric = request.GET.get("metric", "")
+    if metric not in dashboard.DRILL_METRICS:
+        raise InvalidInput(f"No drill-down for {metric!r}.", fields={"metric": ["Unknown."]})
+    if not form.is_valid():
+        return render(request, "kpis/drilldown.html", {"form": form}, status=422)
+    f = form.to_filter()
+    bucket = _bucket(request.GET.get("bucket", ""))
+    rows = dashboard.drill_rows(request.user, f, metric, bucket)
+    context = {
+        "f": f,
+        "metric": metric,
+        "definition": METRICS.get(metric),
+        "rows": dashboard.drill_table(rows[:500], business=f.business),
+        "total": rows.count(),
+        "qs": request.GET.urlencode(),
+        "export_qs": querystring(request.GET, metric=metric),
+    }
+    return render(request, "kpis/drilldown.html", context)
+
+
+@require_http_methods(["GET"])
+@domain_errors
+def freshness(request: HttpRequest) -> HttpResponse:
+    permissions.ensure_can_view_dashboard(request.user)
+    return render(request, "kpis/_freshness.html", {"freshness": dashboard.freshness()})
+
+
+@require_http_methods(["POST"])
+@domain_errors
+def rebuild(request: HttpRequest) -> HttpResponse:
+    """Directors: queue a full rebuild; answers with the progress region (htmx) or the page."""
+    permissions.ensure_can_view_dashboard(request.user)
+    job = services.start_rebuild(request.user)
+    if not request.htmx:
+        return redirect("kpis:dashboard")
+    return render(request, "kpis/_rebuild.html", {"rebuild": job, "can_rebuild": True})
+
+
+@require_http_methods(["GET"])
+@domain_errors
+def rebuild_progress(request: HttpRequest) -> HttpResponse:
+    permissions.ensure_can_view_dashboard(request.user)
+    context = {
+        "rebuild": dashboard.rebuild_progress(),
+        "can_rebuild": permissions.can_set_goals(request.user),
+    }
+    return render(request, "kpis/_rebuild.html", context)

@@ -1,0 +1,103 @@
+"""Customer satisfaction surveys (KPI_SPEC.md §6, §9.17, §9.25).
+
+One ``SurveyInvitation`` per solve of a ticket, mailed to the requester with a signed link.
+Every answer is kept as a ``SurveyResponse`` row (history); the latest answer of a ticket is the
+one with ``is_current`` set (a partial unique constraint keeps one per ticket), and that is the
+rating CSAT and NPS count, attributed to its ``submitted_at``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class SurveyScale(models.TextChoices):
+    FIVE = "five", "1–5"
+    GOOD_BAD = "good_bad", "Good / bad"
+
+
+class SurveyInvitation(models.Model):
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="survey_invitations"
+    )
+    # The solve (status_changed → solved/closed) that triggered it: one invitation per solve.
+    solve_event = models.OneToOneField(
+        "tickets.TicketEvent", on_delete=models.CASCADE, related_name="survey_invitation"
+    )
+    email = models.EmailField()
+    # Fixed when the invitation is made, so a settings change never breaks a link already sent.
+    scale = models.CharField(max_length=10, choices=SurveyScale.choices, default=SurveyScale.FIVE)
+    ask_nps = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Ticket sidebar / admin: a ticket's invitations, newest first.
+            models.Index(fields=["ticket", "-created_at"], name="survey_inv_ticket_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Survey for #{self.ticket_id} ({self.email})"
+
+
+class SurveyResponse(models.Model):
+    invitation = models.ForeignKey(
+        SurveyInvitation, on_delete=models.CASCADE, related_name="responses"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="survey_responses"
+    )
+    scale = models.CharField(max_length=10, choices=SurveyScale.choices)
+    # 1–5 on the five-point scale; on good/bad: 1 = good, 0 = bad.
+    rating = models.PositiveSmallIntegerField()
+    # §6: 4–5 or "good" is positive. Stored so CSAT is one indexed SQL count.
+    positive = models.BooleanField()
+    nps = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    submitted_at = models.DateTimeField()
+    # The latest answer of the ticket wins (§6); older answers stay as history.
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(is_current=True),
+                name="survey_one_current_per_ticket",
+                violation_error_message="A ticket has one current survey answer.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scale="five", rating__gte=1, rating__lte=5)
+                    | Q(scale="good_bad", rating__in=[0, 1])
+                ),
+                name="survey_rating_in_scale",
+                violation_error_message="The rating is outside the survey's scale.",
+            ),
+            models.CheckConstraint(
+                condition=Q(nps__isnull=True) | Q(nps__gte=0, nps__lte=10),
+                name="survey_nps_0_10",
+                violation_error_message="NPS answers are 0 to 10.",
+            ),
+        ]
+        indexes = [
+            # CSAT/NPS tiles and the voice-of-the-customer list: current answers by day.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(is_current=True),
+                name="survey_current_submitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}: {self.rating_label}"
+
+    @property
+    def rating_label(self) -> str:
+        if self.scale == SurveyScale.GOOD_BAD:
+            return "good" if self.rating else "bad"
+        return f"{self.rating}/5"

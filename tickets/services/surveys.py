@@ -1,0 +1,276 @@
+"""CSAT surveys: invite on solve, mail a signed link, record answers (latest answer wins).
+
+Customers never log in: the link carries a ``TimestampSigner`` token (salted for surveys only)
+naming the invitation and its ticket. A forged or re-targeted token is refused (400), an
+expired one too (410), and nothing about other tickets is reachable through it.
+
+Settings (each may also come from the environment variable of the same name):
+``CSAT_SURVEY_DELAY_SECONDS`` (default 3600) between the solve and the mail,
+``CSAT_SURVEY_MAX_AGE_SECONDS`` (default 30 days) validity of a link,
+``CSAT_SURVEY_SCALE`` ("five" or "good_bad"), ``CSAT_SURVEY_ASK_NPS`` (bool),
+``CSOPS_PUBLIC_URL`` (the origin put in links, default http://127.0.0.1:8000).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from csops.env import env_bool, env_int, env_str
+from csops.errors import DomainError, InvalidInput
+from policies.ticket_log import RESOLVED, UNRESOLVED
+from tickets.models import (
+    Status,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveyScale,
+    Ticket,
+    TicketEvent,
+)
+from tickets.models.events import EventType
+from tickets.services import escalation_rules
+from tickets.signals import ticket_changed
+
+log = logging.getLogger(__name__)
+
+TOKEN_SALT = "csops.tickets.survey"
+NEGATIVE_CSAT_TRIGGER = "negative_csat"
+
+
+class SurveyLinkInvalid(DomainError):
+    code = "invalid_link"
+    status = 400
+
+
+class SurveyLinkExpired(DomainError):
+    code = "expired_link"
+    status = 410
+
+
+# --- Settings ------------------------------------------------------------------------------
+
+
+def delay_seconds() -> int:
+    return int(
+        getattr(settings, "CSAT_SURVEY_DELAY_SECONDS", env_int("CSAT_SURVEY_DELAY_SECONDS", 3600))
+    )
+
+
+def max_age_seconds() -> int:
+    default = env_int("CSAT_SURVEY_MAX_AGE_SECONDS", 30 * 24 * 3600)
+    return int(getattr(settings, "CSAT_SURVEY_MAX_AGE_SECONDS", default))
+
+
+def survey_scale() -> str:
+    scale = getattr(settings, "CSAT_SURVEY_SCALE", env_str("CSAT_SURVEY_SCALE", SurveyScale.FIVE))
+    return scale if scale in SurveyScale.values else SurveyScale.FIVE
+
+
+def ask_nps() -> bool:
+    return bool(getattr(settings, "CSAT_SURVEY_ASK_NPS", env_bool("CSAT_SURVEY_ASK_NPS", False)))
+
+
+def public_url() -> str:
+    default = env_str("CSOPS_PUBLIC_URL", "http://127.0.0.1:8000")
+    return str(getattr(settings, "CSOPS_PUBLIC_URL", default)).rstrip("/")
+
+
+# --- Tokens --------------------------------------------------------------------------------
+
+
+def make_token(invitation: SurveyInvitation) -> str:
+    signer = signing.TimestampSigner(salt=TOKEN_SALT)
+    return signer.sign_object({"i": invitation.pk, "t": invitation.ticket_id})
+
+
+def survey_link(invitation: SurveyInvitation) -> str:
+    return public_url() + reverse("survey", kwargs={"token": make_token(invitation)})
+
+
+def read_token(token: str) -> SurveyInvitation:
+    """The invitation a token names, or SurveyLinkInvalid / SurveyLinkExpired."""
+    signer = signing.TimestampSigner(salt=TOKEN_SALT)
+    try:
+        payload = signer.unsign_object(token, max_age=max_age_seconds())
+    except signing.SignatureExpired:
+        raise SurveyLinkExpired("This survey link has expired.") from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise SurveyLinkInvalid("This survey link is not valid.") from None
+    invitation_id = payload.get("i") if isinstance(payload, dict) else None
+    ticket_id = payload.get("t") if isinstance(payload, dict) else None
+    if not isinstance(invitation_id, int) or not isinstance(ticket_id, int):
+        raise SurveyLinkInvalid("This survey link is not valid.")
+    invitation = (
+        SurveyInvitation.objects.select_related("ticket")
+        .filter(pk=invitation_id, ticket_id=ticket_id)
+        .first()
+    )
+    if invitation is None:
+        raise SurveyLinkInvalid("This survey link is not valid.")
+    return invitation
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+def latest_solve(ticket_id: int) -> TicketEvent | None:
+    """The ticket's last solve event (§2: → solved, or → closed from an unresolved status)."""
+    candidates = TicketEvent.objects.filter(
+        ticket_id=ticket_id, type=EventType.STATUS_CHANGED, data__to__in=list(RESOLVED)
+    ).order_by("-pk")
+    for event in candidates[:5]:
+        if event.data.get("to") == Status.SOLVED or event.data.get("from") in UNRESOLVED:
+            return event
+    return None
+
+
+def invite_for_solve(ticket_id: int) -> SurveyInvitation | None:
+    """Make the invitation for the ticket's latest solve, once, and queue its mail.
+
+    Called on commit of every ticket change (``ticket_changed``); a no-op unless the ticket
+    is resolved and its latest solve has no invitation yet. Safe to run twice concurrently.
+    """
+    ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id).first()
+    if ticket is None or ticket.status not in RESOLVED or not ticket.requester.email:
+        return None
+    solve = latest_solve(ticket_id)
+    if solve is None or SurveyInvitation.objects.filter(solve_event=solve).exists():
+        return None
+    try:
+        with transaction.atomic():
+            invitation = SurveyInvitation.objects.create(
+                ticket=ticket,
+                solve_event=solve,
+                email=ticket.requester.email,
+                scale=survey_scale(),
+                ask_nps=ask_nps(),
+                created_at=timezone.now(),
+            )
+            transaction.on_commit(partial(_enqueue_send, invitation.pk))
+    except IntegrityError:  # another process invited for this solve first
+        return None
+    return invitation
+
+
+def _enqueue_send(invitation_id: int) -> None:
+    from tickets.tasks_surveys import send_survey  # tasks import services, not the reverse
+
+    try:
+        send_survey.apply_async((invitation_id,), countdown=delay_seconds())
+    except Exception:  # broker down: send_overdue_invitations (beat) mails it later
+        log.warning("could not queue survey invitation %s", invitation_id, exc_info=True)
+
+
+def send_overdue_invitations(*, grace_seconds: int = 300, limit: int = 500) -> int:
+    """Mail invitations still unsent ``grace_seconds`` after their delay (lost messages)."""
+    now = timezone.now()
+    due = now - timedelta(seconds=delay_seconds() + grace_seconds)
+    ids = SurveyInvitation.objects.filter(
+        sent_at__isnull=True, created_at__lte=due, created_at__gte=now - timedelta(days=7)
+    ).values_list("pk", flat=True)[:limit]
+    return sum(1 for pk in list(ids) if send_invitation(pk))
+
+
+def on_ticket_changed(sender, *, ticket_id: int, **kwargs) -> None:
+    """Receiver of ``tickets.signals.ticket_changed`` (connected in ``TicketsConfig.ready``)."""
+    invite_for_solve(ticket_id)
+
+
+def send_invitation(invitation_id: int) -> bool:
+    """Mail the survey once. Skipped (False) if already sent or the ticket was reopened since."""
+    invitation = SurveyInvitation.objects.select_related("ticket").filter(pk=invitation_id).first()
+    if invitation is None or invitation.ticket.status not in RESOLVED:
+        return False
+    now = timezone.now()
+    # Claim with a conditional UPDATE so two workers never both mail it.
+    if not SurveyInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
+        sent_at=now
+    ):
+        return False
+    ticket = invitation.ticket
+    body = (
+        f"Your request #{ticket.pk} \u201c{ticket.subject}\u201d was solved.\n\n"
+        f"How did we do? Tell us in one click:\n{survey_link(invitation)}\n\n"
+        "Thank you."
+    )
+    try:
+        send_mail(
+            subject=f"How did we do on request #{ticket.pk}?",
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[invitation.email],
+        )
+    except Exception:
+        SurveyInvitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True
+
+
+# --- Answers -------------------------------------------------------------------------------
+
+
+def is_positive(scale: str, rating: int) -> bool:
+    """§6: 4–5 on the five-point scale, "good" (1) on good/bad."""
+    return rating >= 4 if scale == SurveyScale.FIVE else rating == 1
+
+
+def _validate(invitation: SurveyInvitation, rating: int, nps: int | None) -> None:
+    allowed = range(1, 6) if invitation.scale == SurveyScale.FIVE else range(0, 2)
+    if rating not in allowed:
+        raise InvalidInput("Choose a rating.", fields={"rating": ["Choose a rating."]})
+    if nps is not None and (not invitation.ask_nps or not 0 <= nps <= 10):
+        raise InvalidInput("Choose 0 to 10.", fields={"nps": ["Choose 0 to 10."]})
+
+
+@transaction.atomic
+def submit_response(
+    invitation: SurveyInvitation, *, rating: int, comment: str = "", nps: int | None = None
+) -> SurveyResponse:
+    """Record an answer; it becomes the ticket's current one (the latest answer wins)."""
+    _validate(invitation, rating, nps)
+    # Lock the ticket row: answers of one ticket are serialized (fixed order: ticket first).
+    Ticket.objects.select_for_update().filter(pk=invitation.ticket_id).values_list("pk").first()
+    now = timezone.now().replace(microsecond=0)
+    SurveyResponse.objects.filter(ticket_id=invitation.ticket_id, is_current=True).update(
+        is_current=False
+    )
+    positive = is_positive(invitation.scale, rating)
+    response = SurveyResponse.objects.create(
+        invitation=invitation,
+        ticket_id=invitation.ticket_id,
+        scale=invitation.scale,
+        rating=rating,
+        positive=positive,
+        nps=nps,
+        comment=comment.strip()[:5000],
+        submitted_at=now,
+        is_current=True,
+    )
+    ticket_id = invitation.ticket_id
+    # The analytics layer refreshes the ticket (its CSAT bucket) on this signal.
+    transaction.on_commit(partial(ticket_changed.send, sender=Ticket, ticket_id=ticket_id))
+    if not positive:
+        transaction.on_commit(partial(_escalate_negative, ticket_id, response.pk))
+    return response
+
+
+def _escalate_negative(ticket_id: int, response_id: int) -> None:
+    """Run the ``negative_csat`` escalation rules (tickets.services.escalation_rules)."""
+    escalation_rules.apply_rules(ticket_id, NEGATIVE_CSAT_TRIGGER, response_id=response_id)
+
+
+def current_response(ticket_id: int) -> SurveyResponse | None:
+    return SurveyResponse.objects.filter(ticket_id=ticket_id, is_current=True).first()
+
+
+def answered_at(invitation: SurveyInvitation) -> datetime | None:
+    latest = invitation.responses.order_by("-submitted_at", "-pk").first()
+    return latest.submitted_at if latest else None
