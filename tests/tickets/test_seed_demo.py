@@ -1,0 +1,284 @@
+"""``seed_demo``: deterministic demo data whose ticket rows agree with their event logs."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.postgres.search import SearchQuery
+from django.core.management import call_command
+from django.test import Client
+
+from csops.roles import Role
+from policies.replay import replay
+from staffing.models import Team
+from tickets.models import Customer, Ticket, TicketEvent
+from tickets.seeding import seed
+
+UNTIL = datetime(2025, 6, 2, 15, 30, tzinfo=UTC)
+RESOLVED = {"solved", "closed"}
+
+
+def _snapshot() -> list[tuple]:
+    types = defaultdict(list)
+    for ticket_id, type_ in TicketEvent.objects.order_by("pk").values_list("ticket_id", "type"):
+        types[ticket_id].append(type_)
+    return [
+        (subject, status, version, tuple(types[pk]))
+        for pk, subject, status, version in Ticket.objects.order_by("pk").values_list(
+            "pk", "subject", "status", "version"
+        )
+    ]
+
+
+def _logs() -> dict[int, list[TicketEvent]]:
+    logs = defaultdict(list)
+    for event in TicketEvent.objects.order_by("pk"):
+        logs[event.ticket_id].append(event)
+    return logs
+
+
+@pytest.mark.django_db
+def test_same_seed_gives_identical_tickets_and_logs():
+    # given one seeded run
+    seed(300, seed=11, reset=True, until=UNTIL)
+    first = _snapshot()
+
+    # when the same seed runs again from scratch
+    seed(300, seed=11, reset=True, until=UNTIL)
+
+    # then subjects, statuses, versions and event types are identical, ticket by ticket
+    assert _snapshot() == first
+    assert len(first) == 300
+
+
+@pytest.mark.django_db
+def test_another_seed_gives_other_tickets():
+    seed(100, seed=1, reset=True, until=UNTIL)
+    first = _snapshot()
+
+    seed(100, seed=2, reset=True, until=UNTIL)
+
+    assert _snapshot() != first
+
+
+@pytest.mark.django_db
+def test_every_ticket_row_agrees_with_its_replayed_log():
+    # given
+    result = seed(1500, seed=5, reset=True, until=UNTIL)
+
+    # when each log is replayed by the engines' replay
+    logs = _logs()
+    tickets = list(Ticket.objects.order_by("pk"))
+
+    # then
+    assert result.tickets == 1500
+    assert result.events == sum(len(log) for log in logs.values())
+    for ticket in tickets:
+        log = logs[ticket.pk]
+        replayed = replay([e.as_log_event() for e in log], UNTIL)
+        final = replayed.final
+        assert replayed.errors == (), (ticket.pk, replayed.errors)
+        assert (final.status, final.priority, final.team, final.assignee) == (
+            ticket.status,
+            ticket.priority,
+            ticket.team_id,
+            ticket.assignee_id,
+        ), ticket.pk
+        ats = [e.at for e in log]
+        assert ats == sorted(ats), ticket.pk
+        assert all(at.microsecond == 0 and at <= UNTIL for at in ats), ticket.pk
+        assert log[0].type == "created"
+        assert log[0].at == ticket.created_at
+        assert log[0].body == ticket.description
+        assert ticket.updated_at == ats[-1]
+        # one action = one instant, so a ticket has at most one action per event and at
+        # least one per distinct instant
+        assert len(set(ats)) <= ticket.version <= len(log), ticket.pk
+        assert (ticket.solved_at is not None) == (ticket.status in RESOLVED), ticket.pk
+        assert ticket.priority_rank == ["low", "normal", "high", "urgent"].index(ticket.priority)
+
+
+@pytest.mark.django_db
+def test_logs_follow_the_service_ordering_rules():
+    seed(1500, seed=6, reset=True, until=UNTIL)
+
+    for ticket_id, log in _logs().items():
+        status = None
+        for i, event in enumerate(log):
+            before = log[i - 1] if i else None
+            assert status != "closed", f"#{ticket_id}: event after closed"
+            if event.type == "created":
+                status = "new"
+                assert i == 0
+            elif event.type == "status_changed":
+                assert event.data["from"] == status, ticket_id
+                status = event.data["to"]
+                if event.actor_role == "system" and status == "open":
+                    # a customer's message reopens, logged right after it at the same instant
+                    assert before.type == "public_reply"
+                    assert before.actor_role == "customer"
+                    assert before.at == event.at
+            elif event.actor_role == "agent":
+                # an agent's first action on a new ticket opens it first (§2, §9.1)
+                assert status != "new", f"#{ticket_id}: agent {event.type} on a new ticket"
+            if event.type in ("public_reply", "internal_note"):
+                assert event.body.strip(), ticket_id
+                after = log[i + 1] if i + 1 < len(log) else None
+                if event.actor_role == "agent" and after and after.at == event.at:
+                    # reply + status change in one action: the message first (§9.1)
+                    assert after.type in ("status_changed", "public_reply", "internal_note")
+
+
+@pytest.mark.django_db
+def test_demo_mix_is_realistic():
+    result = seed(3000, seed=9, reset=True, until=UNTIL)
+
+    tickets = Ticket.objects.all()
+    statuses = Counter(tickets.values_list("status", flat=True))
+    types = Counter(TicketEvent.objects.values_list("type", "actor_role"))
+    reopened = (
+        TicketEvent.objects.filter(type="status_changed", data__from="solved", data__to="open")
+        .values("ticket_id")
+        .distinct()
+        .count()
+    )
+    unresolved = sum(statuses[s] for s in ("new", "open", "pending", "on_hold"))
+
+    assert 0.01 * 3000 <= unresolved <= 0.08 * 3000, statuses
+    assert statuses["closed"] > 0.8 * 3000
+    assert 0.04 * 3000 <= reopened <= 0.14 * 3000
+    for kind in [
+        ("public_reply", "agent"),
+        ("public_reply", "customer"),
+        ("public_reply", "system"),
+        ("internal_note", "agent"),
+        ("escalated", "agent"),
+        ("priority_changed", "agent"),
+        ("assigned", "agent"),
+        ("status_changed", "system"),
+    ]:
+        assert types[kind] > 0, kind
+    assert tickets.filter(initiated_by="agent").count() > 0.03 * 3000
+    assert set(tickets.values_list("channel", flat=True)) == {
+        "email",
+        "web",
+        "phone",
+        "chat",
+        "api",
+    }
+    escalated_to = set(
+        TicketEvent.objects.filter(type="escalated").values_list("data__tier", flat=True)
+    )
+    assert escalated_to == {2}
+    assert Ticket.objects.filter(team__tier=2).exists()
+    assert result.customers == 600
+    oldest = tickets.order_by("created_at").first().created_at
+    assert UNTIL - timedelta(days=180) <= oldest < UNTIL - timedelta(days=170)
+    recent = tickets.filter(created_at__gte=UNTIL - timedelta(days=2))
+    assert recent.exclude(status__in=RESOLVED).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "role", "is_staff"),
+    [
+        ("rep", Role.REP, False),
+        ("rep2", Role.REP, False),
+        ("manager", Role.MANAGER, False),
+        ("director", Role.DIRECTOR, False),
+        ("admin", Role.ADMIN, True),
+    ],
+)
+def test_demo_logins_exist_with_their_role_and_log_in(username, role, is_staff):
+    seed(20, seed=1, until=UNTIL)
+
+    user = User.objects.get(username=username)
+    assert list(user.groups.values_list("name", flat=True)) == [role.value]
+    assert user.is_staff is is_staff
+    client = Client()
+    response = client.post("/login/", {"username": username, "password": "csops-demo"})
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_demo_staff_are_placed_in_their_teams():
+    seed(20, seed=1, until=UNTIL)
+
+    tier1 = Team.objects.get(name="Tier 1 Support")
+    tier2 = Team.objects.get(name="Tier 2 Technical")
+    assert {"rep", "rep2"} <= set(tier1.members.values_list("username", flat=True))
+    assert set(User.objects.get(username="manager").managed_teams.all()) == {tier1, tier2}
+    reps = User.objects.filter(groups__name=Role.REP.value)
+    assert reps.count() >= 42
+    assert not Team.objects.filter(members__isnull=True).exists()
+    assert Team.objects.count() == 8
+    assert set(Team.objects.values_list("tier", flat=True)) == {1, 2}
+
+
+@pytest.mark.django_db
+def test_rerun_adds_tickets_and_reuses_staff_and_customers():
+    seed(50, seed=1, until=UNTIL)
+    users, teams, customers = User.objects.count(), Team.objects.count(), Customer.objects.count()
+
+    seed(50, seed=2, until=UNTIL)
+
+    assert Ticket.objects.count() == 100
+    assert (User.objects.count(), Team.objects.count()) == (users, teams)
+    assert Customer.objects.count() == customers == 50
+
+
+@pytest.mark.django_db
+def test_reset_deletes_tickets_events_and_customers_first():
+    seed(60, seed=1, until=UNTIL)
+
+    seed(40, seed=1, reset=True, until=UNTIL)
+
+    assert Ticket.objects.count() == 40
+    assert TicketEvent.objects.exclude(ticket__in=Ticket.objects.all()).count() == 0
+    assert Customer.objects.count() == 50
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_search_vector_covers_subject_description_and_messages():
+    # given
+    seed(800, seed=3, reset=True, until=UNTIL)
+    noted = set(
+        TicketEvent.objects.filter(type="internal_note", body__contains="voicemail").values_list(
+            "ticket_id", flat=True
+        )
+    )
+
+    # when searching the way the queue does
+    found = Ticket.objects.filter(
+        search_vector=SearchQuery("voicemail", config="english", search_type="websearch")
+    )
+
+    # then every ticket has a vector, and a word only notes use finds exactly their tickets
+    assert not Ticket.objects.filter(search_vector__isnull=True).exists()
+    assert noted
+    assert set(found.values_list("pk", flat=True)) == noted
+    assert (
+        Ticket.objects.filter(
+            search_vector=SearchQuery("refund", config="english"), subject__icontains="refund"
+        ).count()
+        == Ticket.objects.filter(subject__icontains="refund").count()
+    )
+
+
+@pytest.mark.django_db
+def test_command_reports_what_it_seeded():
+    out = StringIO()
+
+    call_command(
+        "seed_demo", "--tickets", "40", "--seed", "4", "--until", UNTIL.isoformat(), stdout=out
+    )
+
+    assert Ticket.objects.count() == 40
+    assert "Seeded 40 tickets and" in out.getvalue()
+    assert "rep, rep2, manager, director, admin" in out.getvalue()
