@@ -6,13 +6,15 @@ import django_filters
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from csops import permissions
 from policies.models import Tag
 from policies.ticket_log import UNRESOLVED
 from staffing.models import Team
 from tickets.models import Channel, Priority, Status, Ticket, TicketEvent
+from tickets.selectors_sla import at_risk_exists, breached_exists
 
 VIEW_CHOICES = [
     ("mine", "My tickets"),
@@ -26,7 +28,9 @@ SORT_CHOICES = [
     ("-created_at", "Newest"),
     ("created_at", "Oldest"),
     ("-priority_rank", "Highest priority"),
+    ("next_sla_due_at", "Next SLA due"),
 ]
+SLA_CHOICES = [("at_risk", "At risk"), ("breached", "Breached")]
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -34,19 +38,33 @@ class TicketFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="filter_status", empty_label=None
     )
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
+    # distinct=False: these match on the ticket row itself, and a DISTINCT over every column
+    # (search vector included) cost 1.7 s at a million tickets (bench/README.md).
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, distinct=False)
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.none())
     assignee = django_filters.ModelChoiceFilter(queryset=User.objects.none())
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), field_name="tags", to_field_name="name"
-    )
+        queryset=Tag.objects.all(), field_name="tags", to_field_name="name", distinct=False
+    )  # one tag joins at most one row per ticket
     q = django_filters.CharFilter(method="filter_search", label="Search")
     sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="filter_sort", empty_label=None)
+    sla = django_filters.ChoiceFilter(choices=SLA_CHOICES, method="filter_sla", label="SLA")
 
     class Meta:
         model = Ticket
-        fields = ["view", "status", "priority", "channel", "team", "assignee", "tag", "q", "sort"]
+        fields = [
+            "view",
+            "status",
+            "priority",
+            "channel",
+            "team",
+            "assignee",
+            "tag",
+            "q",
+            "sort",
+            "sla",
+        ]
 
     def __init__(self, data=None, *args, request=None, **kwargs):
         data = data.copy() if data is not None else {}
@@ -64,9 +82,15 @@ class TicketFilter(django_filters.FilterSet):
 
     @property
     def qs(self) -> QuerySet:
-        base = permissions.scope_tickets(self.request.user, super().qs)
+        # No list shows the search vector: never load it.
+        base = permissions.scope_tickets(self.request.user, super().qs).defer("search_vector")
         # Sorting happens last so that every filter narrows first; pk breaks ties stably.
         sort = self.form.cleaned_data.get("sort") or "-updated_at"
+        # SLA badges (tickets.selectors_sla: indexed predicates at now).
+        now = timezone.now()
+        base = base.annotate(sla_breached=breached_exists(now), sla_at_risk=at_risk_exists(now))
+        if sort == "next_sla_due_at":
+            return base.order_by(F("next_sla_due_at").asc(nulls_last=True), "pk")
         return base.order_by(sort, "-pk" if sort.startswith("-") else "pk")
 
     def filter_view(self, qs: QuerySet, name: str, value: str) -> QuerySet:
@@ -85,6 +109,10 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_sort(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs  # applied in ``qs``
+
+    def filter_sla(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        now = timezone.now()
+        return qs.filter(breached_exists(now) if value == "breached" else at_risk_exists(now))
 
     def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

@@ -39,10 +39,12 @@ def queue_page(qs: QuerySet, page: int) -> QueuePage:
     """One page of a filtered queue, without an unbounded COUNT(*)."""
     page = max(page, 1)
     offset = (page - 1) * QUEUE_PAGE_SIZE
-    rows = list(
-        qs.select_related("requester", "assignee", "team")[offset : offset + QUEUE_PAGE_SIZE + 1]
-    )
-    total = qs.order_by()[: COUNT_CAP + 1].count()
+    # The page's ids first (an index-ordered scan), then joins and annotations for those
+    # rows only, not for every row the OFFSET skips.
+    ids = list(qs.values_list("pk", flat=True)[offset : offset + QUEUE_PAGE_SIZE + 1])
+    by_pk = qs.select_related("requester", "assignee", "team").in_bulk(ids)
+    rows = [by_pk[pk] for pk in ids if pk in by_pk]
+    total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
     return QueuePage(
         tickets=rows[:QUEUE_PAGE_SIZE],
         number=page,
