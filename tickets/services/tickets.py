@@ -4,93 +4,33 @@ row, append the action's events (one ``at``, §9.1 order), and signal the change
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from functools import partial
 from typing import cast
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
-from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from csops import permissions
-from csops.errors import Conflict, InvalidInput, InvalidTransition, StaleTicket
+from csops.errors import Conflict, InvalidInput, InvalidTransition
 from policies.models import Category, Tag
-from policies.ticket_log import RESOLVED
 from staffing.models import Team
 from tickets import events
 from tickets.models import Channel, Customer, Priority, Status, Ticket, TicketEvent
+from tickets.models.policy_records import PolicyMoment
 from tickets.models.tickets import PRIORITY_RANK
-from tickets.signals import ticket_changed
+from tickets.services import sla
+from tickets.services.actions import (
+    action_time,
+    check_version,
+    index_text,
+    open_if_new,
+    record,
+    save_ticket,
+    transition,
+)
+from tickets.services.policy_records import record_policy_versions
 
 UNSET = object()  # "leave as is", where None is a meaningful value (unassign, no category)
-
-
-def _now(ticket: Ticket | None = None) -> datetime:
-    """The action instant: whole seconds, never before the ticket's latest event (§9.2, §9.18)."""
-    now = timezone.now().replace(microsecond=0)
-    if ticket is not None and ticket.updated_at and ticket.updated_at > now:
-        return ticket.updated_at
-    return now
-
-
-def _signal_on_commit(ticket_id: int) -> None:
-    transaction.on_commit(partial(ticket_changed.send, sender=Ticket, ticket_id=ticket_id))
-
-
-def _index_text(ticket_id: int, text: str) -> None:
-    if settings.IS_POSTGRES and text:
-        Ticket.objects.filter(pk=ticket_id).update(
-            search_vector=RawSQL(
-                "coalesce(search_vector, ''::tsvector) || to_tsvector('english'::regconfig, %s)",
-                [text],
-            )
-        )
-
-
-def _check_version(ticket: Ticket, expected_version: int | None) -> None:
-    if expected_version is not None and ticket.version != expected_version:
-        raise StaleTicket(
-            f"Someone else changed ticket #{ticket.pk} since you opened it "
-            f"(version {expected_version}, now {ticket.version}). Reload to see their change."
-        )
-
-
-def _save(ticket: Ticket, at: datetime, fields: Iterable[str]) -> None:
-    ticket.updated_at = at
-    ticket.version = F("version") + 1
-    ticket.save(update_fields=[*fields, "updated_at", "version"])
-    ticket.refresh_from_db(fields=["version"])
-
-
-def _open_if_new(ticket: Ticket, at: datetime, by: User) -> list[TicketEvent]:
-    """An agent's first action on a new ticket opens it (§2), before the agent's message."""
-    if ticket.status != Status.NEW:
-        return []
-    ticket.status = Status.OPEN
-    return [events.status_changed(ticket, at, by, Status.NEW, Status.OPEN)]
-
-
-def _transition(ticket: Ticket, at: datetime, by: User | None, to: str) -> list[TicketEvent]:
-    frm = ticket.status
-    if to == frm:
-        return []
-    if frm == Status.CLOSED:
-        raise InvalidTransition("A closed ticket is final; a new message opens a follow-up ticket.")
-    if to == Status.NEW:
-        raise InvalidTransition(
-            "A ticket cannot go back to new.", fields={"status": ["Not allowed."]}
-        )
-    if to not in Status.values:
-        raise InvalidInput(f"Unknown status {to!r}.", fields={"status": ["Unknown status."]})
-    ticket.status = to
-    if to in RESOLVED and frm not in RESOLVED:
-        ticket.solved_at = at
-    elif to not in RESOLVED:
-        ticket.solved_at = None
-    return [events.status_changed(ticket, at, by, frm, to)]
 
 
 def _validate_assignee(team_id: int, assignee: User | None) -> None:
@@ -131,7 +71,15 @@ def create_ticket(
     if errors:
         raise InvalidInput("The ticket is missing required fields.", fields=errors)
     _validate_assignee(team.pk, assignee)
-    at = _now()
+    at = action_time()
+    sla_versions = sla.versions_for_new_ticket(
+        team_id=team.pk,
+        channel=channel,
+        priority=priority,
+        organization_id=requester.organization_id,
+        category_id=category.pk if category is not None else None,
+        at=at,
+    )
     ticket = Ticket.objects.create(
         subject=subject,
         description=description,
@@ -145,17 +93,18 @@ def create_ticket(
         assignee=assignee,
         created_at=at,
         updated_at=at,
+        **sla_versions,
     )
     tags = list(tags)
     if tags:
         ticket.tags.set(tags)
+    record_policy_versions(ticket, PolicyMoment.CREATED, at, tag_ids=[t.pk for t in tags])
     log = [events.created(ticket, at, by=by, customer=requester)]
     if by is not None and assignee is not None:
-        log += _open_if_new(ticket, at, by)
+        log += open_if_new(ticket, at, by)
         Ticket.objects.filter(pk=ticket.pk).update(status=ticket.status)
-    events.append(log)
-    _index_text(ticket.pk, f"{subject}\n{description}")
-    _signal_on_commit(ticket.pk)
+    record(ticket, at, log)
+    index_text(ticket.pk, f"{subject}\n{description}")
     return ticket
 
 
@@ -171,13 +120,12 @@ def claim(ticket_id: int, *, by: User) -> Ticket:
         )
     if ticket.status == Status.CLOSED:
         raise InvalidTransition("A closed ticket cannot be claimed.")
-    at = _now(ticket)
-    log = _open_if_new(ticket, at, by)
+    at = action_time(ticket)
+    log = open_if_new(ticket, at, by)
     ticket.assignee = by
     log.append(events.assigned(ticket, at, by, by.pk, None))
-    _save(ticket, at, ["assignee", "status"])
-    events.append(log)
-    _signal_on_commit(ticket.pk)
+    save_ticket(ticket, at, ["assignee", "status"])
+    record(ticket, at, log)
     return ticket
 
 
@@ -194,22 +142,28 @@ def reply(
     """A public reply or an internal note, optionally with a status change ("send and set
     pending"). The message is logged before the status change (§9.1)."""
     ticket = permissions.access_ticket(by, ticket_id, for_update=True)
-    _check_version(ticket, expected_version)
+    check_version(ticket, expected_version)
     body = body.strip()
     if not body:
         raise InvalidInput("The message is empty.", fields={"body": ["Write a message."]})
     if ticket.status == Status.CLOSED:
         raise InvalidTransition("This ticket is closed; it cannot take new messages.")
-    at = _now(ticket)
-    log = _open_if_new(ticket, at, by)
+    at = action_time(ticket)
+    log = open_if_new(ticket, at, by)
     log.append((events.agent_reply if public else events.internal_note)(ticket, at, by, body))
     if new_status:
-        log += _transition(ticket, at, by, new_status)
-    _save(ticket, at, ["status", "solved_at"])
-    events.append(log)
-    _index_text(ticket.pk, body)
-    _signal_on_commit(ticket.pk)
+        log += transition(ticket, at, by, new_status)
+    save_ticket(ticket, at, ["status", "solved_at"])
+    record(ticket, at, log)
+    index_text(ticket.pk, body)
     return ticket
+
+
+def _apply_keyword_rules(ticket_id: int, event_id: int, body: str) -> None:
+    """Customer-keyword escalation rules, after the reply committed (issue 3)."""
+    from tickets.services.escalation_rules import apply_rules  # it imports this module
+
+    apply_rules(ticket_id, "customer_keyword", event_id=event_id, body=body)
 
 
 @transaction.atomic
@@ -233,16 +187,16 @@ def customer_reply(
             priority=ticket.priority,
             category=ticket.category,
         )
-    at = _now(ticket)
+    at = action_time(ticket)
     log = [events.customer_reply(ticket, at, customer, body)]
     if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
         frm = ticket.status
         ticket.status, ticket.solved_at = Status.OPEN, None
         log.append(events.customer_status_changed(ticket, at, frm, Status.OPEN))
-    _save(ticket, at, ["status", "solved_at"])
-    events.append(log)
-    _index_text(ticket.pk, body)
-    _signal_on_commit(ticket.pk)
+    save_ticket(ticket, at, ["status", "solved_at"])
+    record(ticket, at, log)
+    index_text(ticket.pk, body)
+    transaction.on_commit(partial(_apply_keyword_rules, ticket.pk, log[0].pk, body))
     return ticket
 
 
@@ -261,19 +215,23 @@ def update_ticket(
 ) -> Ticket:
     """Edit properties in place. Only what differs is changed and logged, as one action."""
     ticket = permissions.access_ticket(by, ticket_id, for_update=True)
-    _check_version(ticket, expected_version)
+    check_version(ticket, expected_version)
     if ticket.status == Status.CLOSED:
         raise InvalidTransition("A closed ticket is final and cannot be edited.")
-    at = _now(ticket)
+    at = action_time(ticket)
     log: list[TicketEvent] = []
     changed: set[str] = set()
 
     new_team_id = team.pk if team is not None else ticket.team_id
     new_assignee = ticket.assignee if assignee is UNSET else cast(User | None, assignee)
-    if team is not None and team.pk != ticket.team_id and assignee is UNSET:
-        # A transfer keeps the assignee only if they also work the new team.
-        if new_assignee is not None and not permissions.can_work_team(new_assignee, team.pk):
-            new_assignee = None
+    transfer = team is not None and team.pk != ticket.team_id and assignee is UNSET
+    # A transfer keeps the assignee only if they also work the new team.
+    if (
+        transfer
+        and new_assignee is not None
+        and not permissions.can_work_team(new_assignee, new_team_id)
+    ):
+        new_assignee = None
     new_assignee_id = new_assignee.pk if new_assignee is not None else None
     if new_team_id != ticket.team_id or new_assignee_id != ticket.assignee_id:
         _validate_assignee(new_team_id, new_assignee)
@@ -308,15 +266,14 @@ def update_ticket(
             )
             ticket.tags.set(wanted.values())
     if status and status != ticket.status:
-        opening = _open_if_new(ticket, at, by) if status != Status.OPEN else []
-        log = opening + log + _transition(ticket, at, by, status)
+        opening = open_if_new(ticket, at, by) if status != Status.OPEN else []
+        log = opening + log + transition(ticket, at, by, status)
         changed |= {"status", "solved_at"}
     elif log:
-        log = _open_if_new(ticket, at, by) + log
+        log = open_if_new(ticket, at, by) + log
         changed.add("status")
     if not log:
         return ticket
-    _save(ticket, at, changed)
-    events.append(log)
-    _signal_on_commit(ticket.pk)
+    save_ticket(ticket, at, changed)
+    record(ticket, at, log)
     return ticket
