@@ -47,4 +47,3 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         response.data = {"error": code, "detail": str(detail), "fields": {}}
     return response
-

@@ -4,5 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("tickets.api.urls")),
+    path("", include("kpis.api.urls")),
+    path("", include("kpis.api.goals")),  # /api/v1/goals/
     path("", include("staffing.api.urls")),
+    path("", include("policies.api.urls")),
 ]

@@ -5,14 +5,59 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
 
 app = Celery("csops", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Task modules beside tasks.py (tickets/tasks_surveys.py: the CSAT survey mail).
+app.autodiscover_tasks(related_name="tasks_surveys")
+# tickets/tasks_escalations.py (urgent-no-reply rules), tickets/tasks_incidents.py (incident
+# update delivery, spike detection).
+app.autodiscover_tasks(related_name="tasks_escalations")
+app.autodiscover_tasks(related_name="tasks_incidents")
 
 app.conf.beat_schedule = {
+    # Every minute: apply urgent-no-reply escalation rules (once per unanswered message).
+    "check-urgent-no-reply": {"task": "tickets.check_urgent_no_reply", "schedule": 60.0},
+    # Hourly at :05: "possible incident" alerts for the last complete hour's ticket spikes.
+    "detect-ticket-spikes": {
+        "task": "tickets.detect_ticket_spikes",
+        "schedule": crontab(minute=5),
+    },
+    # Every 10 minutes: mail CSAT survey invitations whose queued task was lost.
+    "send-due-surveys": {"task": "tickets.send_due_surveys", "schedule": 600.0},
+    # KPI engine: fold dirty rollup buckets (a refresh also folds; this catches the rest).
+    "fold-kpi-rollups": {"task": "kpis.tasks.fold_dirty_buckets", "schedule": 10.0},
+    # KPI engine: recompute tickets whose metrics are older than their log (lost messages).
+    "sweep-stale-kpis": {"task": "kpis.tasks.sweep_stale_metrics", "schedule": 60.0},
+    # KPI engine: resume a rebuild whose worker died mid-chunk.
+    "resume-kpi-rebuilds": {"task": "kpis.tasks.resume_rebuilds", "schedule": 60.0},
     # Proves to /healthz that beat and a worker are alive.
     "record-worker-heartbeat": {"task": "csops.tasks.record_heartbeat", "schedule": 30.0},
+    # SLA monitor: records at-risk and breach crossings, notifies, fires escalation rules.
+    "monitor-sla": {"task": "tickets.tasks.monitor_sla", "schedule": 60.0},
+    # Hourly: remind staff whose policy acknowledgment is overdue (once per person and version).
+    "send-acknowledgment-reminders": {
+        "task": "policies.tasks.send_acknowledgment_reminders",
+        "schedule": 3600.0,
+    },
+    # Every 15 minutes: retire published versions a newer one replaced on its effective date.
+    "retire-superseded-versions": {
+        "task": "policies.tasks.retire_superseded_versions",
+        "schedule": 900.0,
+    },
+    # Daily at 06:10: certification expiry reminders, 90/60/30 days before and on expiry
+    # (once per certification and threshold, even when run twice).
+    "send-certification-reminders": {
+        "task": "staffing.tasks.send_certification_reminders",
+        "schedule": crontab(hour=6, minute=10),
+    },
+    # Daily at 05:40: assign required courses (role changes, recurring courses due again).
+    "assign-required-training": {
+        "task": "staffing.tasks.assign_required_training",
+        "schedule": crontab(hour=5, minute=40),
+    },
 }

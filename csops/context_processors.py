@@ -11,6 +11,14 @@ from csops.roles import Role
 _NAV = [
     ("Queue", "tickets:queue", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("New ticket", "tickets:ticket-new", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Policies", "policies:document-list", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Macros", "policies:macro-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("SLA", "policies:sla-policy-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Staff", "staffing:home", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Escalations", "tickets:escalation-board", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Incidents", "tickets:incident-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Dashboard", "kpis:dashboard", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Goals", "kpis:goals", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Admin", "admin:index", {Role.ADMIN}),
     ("API", "api-docs", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
 ]

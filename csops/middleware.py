@@ -5,8 +5,9 @@ from django.http import HttpResponseForbidden
 
 from csops.permissions import is_staff_member
 
-# DRF answers API calls itself (401/403 with a JSON body); static files need no login.
-_OPEN_PREFIXES = ("/api/", "/static/")
+# DRF answers API calls itself (401/403 with a JSON body); static files need no login;
+# customers answer CSAT surveys through a signed link, without an account.
+_OPEN_PREFIXES = ("/api/", "/static/", "/survey/")
 # Pages an authenticated account without a staff role may still reach.
 _NO_ROLE_PATHS = ("/login/", "/logout/", "/healthz")
 
@@ -22,6 +23,10 @@ class LoginRequiredMiddleware(_LoginRequired):
         if response is not None:
             return response
         user = request.user
-        if user.is_authenticated and not is_staff_member(user) and request.path not in _NO_ROLE_PATHS:
+        if (
+            user.is_authenticated
+            and not is_staff_member(user)
+            and request.path not in _NO_ROLE_PATHS
+        ):
             return HttpResponseForbidden("Your account has no staff role in csops. Ask an admin.")
         return None

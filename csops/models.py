@@ -35,7 +35,9 @@ class Notification(models.Model):
         ]
         indexes = [
             # The header badge and the notification list: a user's unread notices.
-            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_unread"),
+            models.Index(
+                fields=["user", "read_at", "-created_at"], name="notification_user_unread"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from csops import views
+from tickets.views import surveys as survey_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +15,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tickets/", include("tickets.urls")),
+    path("staff/", include("staffing.urls")),
+    # Public CSAT survey: the signed token is the key (login-exempt in csops.middleware).
+    path("survey/<str:token>/", survey_views.survey, name="survey"),
+    path("policies/", include("policies.urls")),
+    path("kpis/", include("kpis.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("csops.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -8,16 +8,22 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.defaults import page_not_found
 from django.views.decorators.http import require_GET, require_POST
+from django.views.defaults import page_not_found
 
 from csops.celery import app as celery_app
 from csops.models import Heartbeat, Notification
+from csops.permissions import is_staff_member
+from policies.selectors_documents import to_acknowledge
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("tickets:queue")
+    """A small home page: the policies the person must acknowledge, and the way to the queue."""
+    if not is_staff_member(request.user):
+        return redirect("tickets:queue")  # the queue explains that the account has no role
+    context = {"to_acknowledge": to_acknowledge(request.user), "now": timezone.now()}
+    return render(request, "home.html", context)
 
 
 def _check_database() -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import django
 from django.conf import settings
 
@@ -35,4 +37,4 @@ assert page.status_code == 200, page.status_code
 assert f'href="/tickets/{ticket.pk}/"' in page.content.decode()
 assert "Showing 1–1 of 1 tickets" in page.content.decode()
 assert client.get(f"/tickets/{ticket.pk}/").status_code == 200
-print("EMBEDDED-OK", ticket.pk)
+sys.stdout.write(f"EMBEDDED-OK {ticket.pk}\n")

@@ -61,10 +61,10 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
 
 
-def make_ticket(team: Team, *, by: User | None = None, requester: Customer | None = None, **kw) -> Ticket:
+def make_ticket(
+    team: Team, *, by: User | None = None, requester: Customer | None = None, **kw
+) -> Ticket:
     """A ticket created through ``services.create_ticket`` (inbound by default)."""
     kw.setdefault("subject", "Cannot log in")
     kw.setdefault("description", "The password reset mail never arrives.")
-    return services.create_ticket(
-        by=by, requester=requester or CustomerFactory(), team=team, **kw
-    )
+    return services.create_ticket(by=by, requester=requester or CustomerFactory(), team=team, **kw)

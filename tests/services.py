@@ -16,7 +16,9 @@ def redis_url() -> str:
 def redis_reachable() -> bool:
     url = urlparse(redis_url())
     try:
-        with socket.create_connection((url.hostname or "127.0.0.1", url.port or 6379), timeout=1) as s:
+        with socket.create_connection(
+            (url.hostname or "127.0.0.1", url.port or 6379), timeout=1
+        ) as s:
             s.sendall(b"PING\r\n")
             return s.recv(16).startswith(b"+PONG")
     except OSError:

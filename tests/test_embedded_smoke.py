@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,15 +33,6 @@ def test_embedded_defaults_migrate_and_serve_a_ticket_flow(tmp_path: Path):
     )
     assert flow.returncode == 0, flow.stderr
     assert flow.stdout.startswith("EMBEDDED-OK")
-    journal = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode').fetchone()[0])",
-            str(tmp_path / "csops.sqlite3"),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert journal.stdout.strip() == "wal"
+    with closing(sqlite3.connect(tmp_path / "csops.sqlite3")) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert (tmp_path / "broker").is_dir()

@@ -18,7 +18,11 @@ def test_healthz_is_503_until_a_worker_reports():
     assert response.status_code == 503
     assert body["status"] == "unhealthy"
     assert body["database"]["ok"] is True
-    assert body["workers"] == {"ok": False, "last_heartbeat": None, "error": "no worker has reported yet"}
+    assert body["workers"] == {
+        "ok": False,
+        "last_heartbeat": None,
+        "error": "no worker has reported yet",
+    }
 
 
 def test_healthz_is_200_with_fresh_heartbeat():
@@ -45,4 +49,8 @@ def test_anonymous_is_sent_to_login():
 def test_unknown_api_url_is_a_json_404(rep_client):
     response = rep_client.get("/api/v1/nope/")
     assert response.status_code == 404
-    assert response.json() == {"error": "not_found", "detail": "No such API endpoint.", "fields": {}}
+    assert response.json() == {
+        "error": "not_found",
+        "detail": "No such API endpoint.",
+        "fields": {},
+    }

@@ -11,9 +11,13 @@ pytestmark = pytest.mark.django_db
 
 def test_notify_is_once_per_user_and_key(rep, manager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first = notify([rep, manager], key="sla:breach:1", text="Ticket #1 breached", url="/tickets/1/")
+        first = notify(
+            [rep, manager], key="sla:breach:1", text="Ticket #1 breached", url="/tickets/1/"
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        second = notify([rep, manager], key="sla:breach:1", text="Ticket #1 breached", url="/tickets/1/")
+        second = notify(
+            [rep, manager], key="sla:breach:1", text="Ticket #1 breached", url="/tickets/1/"
+        )
     assert (first, second) == (2, 0)
     assert Notification.objects.filter(key="sla:breach:1").count() == 2
     assert len(mail.outbox) == 1
@@ -41,7 +45,9 @@ def test_bad_notification_id_is_a_400(rep_client):
     assert rep_client.post("/notifications/read/", {"id": "x"}).status_code == 400
 
 
-def test_notify_twice_in_the_same_instant_mails_once(rep, django_capture_on_commit_callbacks, time_machine):
+def test_notify_twice_in_the_same_instant_mails_once(
+    rep, django_capture_on_commit_callbacks, time_machine
+):
     time_machine.move_to("2026-11-24 09:00:00+00:00", tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         first = notify([rep], key="same-second", text="Once")

@@ -81,7 +81,9 @@ def test_access(name, persona, ctx):
     before = row.snapshot(ctx) if row.snapshot else None
     send = getattr(client, row.method)
     data = row.data(ctx)
-    response = send(url, data, content_type=row.content_type) if row.content_type else send(url, data)
+    response = (
+        send(url, data, content_type=row.content_type) if row.content_type else send(url, data)
+    )
     assert response.status_code == row.expect[persona], response.content[:300]
     if row.snapshot and response.status_code >= 400:
         assert row.snapshot(ctx) == before, "a refused request changed data"

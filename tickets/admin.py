@@ -1,5 +1,12 @@
 from django.contrib import admin
 
+# Admin classes kept beside their features; importing registers them.
+from tickets import (  # noqa: F401
+    admin_escalations,  # escalations, incidents
+    admin_policy_records,  # policy versions in force
+    admin_sla,  # SLA instances, breaches, alerts
+    admin_surveys,  # CSAT survey admin
+)
 from tickets.models import Customer, Organization, Ticket, TicketEvent
 
 
@@ -35,7 +42,16 @@ class TicketAdmin(admin.ModelAdmin):
     """Ticket rows are changed only through the services (so the event log stays complete):
     the admin shows them read-only, with their history."""
 
-    list_display = ["pk", "subject", "status", "priority", "channel", "team", "assignee", "updated_at"]
+    list_display = [
+        "pk",
+        "subject",
+        "status",
+        "priority",
+        "channel",
+        "team",
+        "assignee",
+        "updated_at",
+    ]
     list_filter = ["status", "priority", "channel", "team"]
     search_fields = ["subject", "requester__email", "=pk"]
     list_select_related = ["team", "assignee", "requester"]

@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = "Tickets"
+
+    def ready(self) -> None:
+        # A solved ticket invites its requester to the CSAT survey (on commit of the change).
+        from tickets.services import surveys
+        from tickets.signals import ticket_changed
+
+        ticket_changed.connect(surveys.on_ticket_changed, dispatch_uid="csat-survey-invite")
+
+        # Onboarding: a new hire's "first ticket" step ticks itself from the ticket log.
+        from staffing import step_evidence
+        from tickets.onboarding_evidence import first_ticket_solved
+
+        step_evidence.register("first_ticket", first_ticket_solved)

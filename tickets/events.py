@@ -114,6 +114,21 @@ def category_changed(
     return _agent_event(ticket, at, by, EventType.CATEGORY_CHANGED, **{"from": frm, "to": to})
 
 
+def checklist_ticked(
+    ticket: Ticket, at: datetime, by: User, *, version_id: int, step: int, text: str, checked: bool
+) -> TicketEvent:
+    return _agent_event(
+        ticket, at, by, EventType.CHECKLIST_TICKED,
+        version=version_id, step=step, text=text, checked=checked,
+    )  # fmt: skip
+
+
+def macro_applied(
+    ticket: Ticket, at: datetime, by: User, *, macro_id: int, title: str
+) -> TicketEvent:
+    return _agent_event(ticket, at, by, EventType.MACRO_APPLIED, macro=macro_id, title=title)
+
+
 def append(events: list[TicketEvent]) -> list[TicketEvent]:
     """Insert one action's events; insertion order is their ``seq`` order."""
     return TicketEvent.objects.bulk_create(events)

@@ -26,6 +26,8 @@ class ReplyForm(forms.Form):
     )
     status = forms.ChoiceField(choices=SEND_STATUS_CHOICES, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # Set when a macro filled the box: its priority and tags apply on send (tickets:ticket-macro).
+    macro = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import create, queue, workspace
+from tickets.views import create, escalations, incidents, procedures, queue, workspace
 
 app_name = "tickets"
 urlpatterns = [
@@ -10,4 +10,32 @@ urlpatterns = [
     path("<int:pk>/claim/", workspace.ticket_claim, name="ticket-claim"),
     path("<int:pk>/reply/", workspace.ticket_reply, name="ticket-reply"),
     path("<int:pk>/update/", workspace.ticket_update, name="ticket-update"),
+    path("<int:pk>/checklist/", procedures.ticket_checklist_tick, name="ticket-checklist-tick"),
+    path("<int:pk>/macro/", procedures.ticket_macro, name="ticket-macro"),
+    # Escalations and incidents (issue 3)
+    path("<int:pk>/escalate/", escalations.ticket_escalate, name="ticket-escalate"),
+    path("escalations/", escalations.escalation_board, name="escalation-board"),
+    path("escalations/<int:pk>/accept/", escalations.escalation_accept, name="escalation-accept"),
+    path(
+        "escalations/<int:pk>/resolve/", escalations.escalation_resolve, name="escalation-resolve"
+    ),
+    path("escalations/<int:pk>/return/", escalations.escalation_return, name="escalation-return"),
+    path("escalations/rules/", escalations.escalation_rules, name="escalation-rules"),
+    path(
+        "escalations/rules/<int:pk>/",
+        escalations.escalation_rule_edit,
+        name="escalation-rule-edit",
+    ),
+    path("incidents/", incidents.incident_list, name="incident-list"),
+    path("incidents/link/", incidents.incident_link_selected, name="incident-link-selected"),
+    path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/link/", incidents.incident_link, name="incident-link"),
+    path("incidents/<int:pk>/updates/", incidents.incident_post_update, name="incident-update"),
+    path("incidents/<int:pk>/resolve/", incidents.incident_resolve, name="incident-resolve"),
+    path(
+        "incidents/updates/<int:pk>/progress/",
+        incidents.incident_update_progress,
+        name="incident-update-progress",
+    ),
+    path("incidents/alerts/<int:pk>/dismiss/", incidents.spike_dismiss, name="spike-dismiss"),
 ]

@@ -51,4 +51,6 @@ def login(page, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/tickets/")
+    # Login lands on the home page (policies to acknowledge); journeys start from the queue.
+    page.wait_for_url(lambda url: "/login/" not in url)
+    page.goto("/tickets/")

@@ -6,7 +6,9 @@ from tests.tickets.matrix import ticket_kwargs, ticket_snapshot
 
 ROWS: dict[str, Row] = {
     "tickets-api:ticket-list": Row("get", api_staff(200)),
-    "tickets-api:ticket-detail": Row("get", api_staff(200, rep_other_team=404), kwargs=ticket_kwargs),
+    "tickets-api:ticket-detail": Row(
+        "get", api_staff(200, rep_other_team=404), kwargs=ticket_kwargs
+    ),
     "tickets-api:ticket-claim": Row(
         "post", api_staff(200, rep_other_team=404), kwargs=ticket_kwargs, snapshot=ticket_snapshot
     ),

@@ -965,6 +965,8 @@ def test_api_root_links_every_collection(rep):
     assert response.json() == {
         "tickets": "http://testserver/api/v1/tickets/",
         "customers": "http://testserver/api/v1/customers/",
+        "escalations": "http://testserver/api/v1/escalations/",
+        "incidents": "http://testserver/api/v1/incidents/",
         "teams": "http://testserver/api/v1/teams/",
     }
 

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 
 from csops.errors import Conflict
+from tests.factories import UserFactory, make_ticket
 from tickets import services
 from tickets.models import Ticket, TicketEvent
-from tests.factories import UserFactory, make_ticket
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

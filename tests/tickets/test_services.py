@@ -3,17 +3,15 @@ from __future__ import annotations
 import pytest
 
 from csops.errors import Conflict, InvalidInput, InvalidTransition, NotFound, StaleTicket
+from tests.factories import CustomerFactory, make_ticket
 from tickets import services
 from tickets.models import Ticket, TicketEvent
-from tests.factories import CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 
 
 def _log(ticket):
-    return list(
-        TicketEvent.objects.filter(ticket=ticket).values_list("type", "actor_role", "data")
-    )
+    return list(TicketEvent.objects.filter(ticket=ticket).values_list("type", "actor_role", "data"))
 
 
 def test_inbound_ticket_starts_new_with_one_created_event(team):
@@ -68,7 +66,9 @@ def test_rep_outside_the_team_cannot_see_or_claim(team, rep_other_team):
 
 def test_reply_and_solve_logs_message_before_status(team, rep):
     ticket = make_ticket(team)
-    services.reply(ticket.pk, by=rep, body="Fixed it", public=True, new_status="solved", expected_version=1)
+    services.reply(
+        ticket.pk, by=rep, body="Fixed it", public=True, new_status="solved", expected_version=1
+    )
     ticket.refresh_from_db()
     assert ticket.status == "solved"
     assert ticket.solved_at is not None
@@ -154,8 +154,13 @@ def test_assignee_must_work_the_team(team, rep, rep_other_team):
 def test_agent_logged_phone_call_is_inbound_and_open(team, rep):
     customer = CustomerFactory()
     ticket = services.create_ticket(
-        by=rep, requester=customer, subject="Phone: billing", description="Caller asks about invoice",
-        team=team, channel="phone", assignee=rep,
+        by=rep,
+        requester=customer,
+        subject="Phone: billing",
+        description="Caller asks about invoice",
+        team=team,
+        channel="phone",
+        assignee=rep,
     )
     assert (ticket.status, ticket.initiated_by, ticket.assignee) == ("open", "customer", rep)
     assert [t for t, _, _ in _log(ticket)] == ["created", "status_changed"]

@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from tests.factories import CustomerFactory, make_ticket
 from tickets import services
 from tickets.models import Ticket, TicketEvent
 from tickets.selectors import history
-from tests.factories import CustomerFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,12 @@ def test_queue_filters_views_and_pages(rep, rep_client, team):
     assert [t.pk for t in mine.tickets] == [claimed.pk]
     assert (unassigned.total, unassigned.has_next, len(unassigned.tickets)) == (26, True, 25)
     assert high.total == 13
-    assert (page2.number, len(page2.tickets), page2.has_next, page2.has_previous) == (2, 2, False, True)
+    assert (page2.number, len(page2.tickets), page2.has_next, page2.has_previous) == (
+        2,
+        2,
+        False,
+        True,
+    )
 
 
 def test_queue_search_matches_conversation(rep, rep_client, team):
@@ -65,8 +70,12 @@ def test_workspace_shows_conversation_and_escapes_customer_text(rep_client, team
     customer = CustomerFactory(name=XSS)
     ticket = make_ticket(team, requester=customer, subject=XSS, description=XSS)
     TicketEvent.objects.create(
-        ticket=ticket, at=ticket.created_at, type="public_reply", actor_role="customer",
-        customer=customer, body=XSS,
+        ticket=ticket,
+        at=ticket.created_at,
+        type="public_reply",
+        actor_role="customer",
+        customer=customer,
+        body=XSS,
     )
     html = rep_client.get(reverse("tickets:ticket-detail", args=[ticket.pk])).content.decode()
     assert "<script>alert" not in html
@@ -85,7 +94,9 @@ def test_reply_form_posts_note_and_public_reply(rep, rep_client, team):
     ticket = make_ticket(team)
     url = reverse("tickets:ticket-reply", args=[ticket.pk])
     r1 = rep_client.post(url, {"body": "Checked logs", "kind": "note", "version": 1})
-    r2 = rep_client.post(url, {"body": "We fixed it", "kind": "public", "status": "solved", "version": 2})
+    r2 = rep_client.post(
+        url, {"body": "We fixed it", "kind": "public", "status": "solved", "version": 2}
+    )
     assert (r1.status_code, r2.status_code) == (302, 302)
     ticket.refresh_from_db()
     assert ticket.status == "solved"
@@ -141,7 +152,13 @@ def test_properties_update_changes_priority_and_assignee(rep, rep2, rep_client, 
     ticket = make_ticket(team)
     response = rep_client.post(
         reverse("tickets:ticket-update", args=[ticket.pk]),
-        {"status": "pending", "priority": "urgent", "team": team.pk, "assignee": rep2.pk, "version": 1},
+        {
+            "status": "pending",
+            "priority": "urgent",
+            "team": team.pk,
+            "assignee": rep2.pk,
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     ticket.refresh_from_db()
@@ -152,10 +169,15 @@ def test_new_ticket_form_logs_phone_call(rep, rep_client, team):
     response = rep_client.post(
         reverse("tickets:ticket-new"),
         {
-            "requester_email": "caller@example.org", "requester_name": "Carl Caller",
-            "subject": "Phone: router", "description": "Router keeps rebooting",
-            "channel": "phone", "direction": "customer", "team": team.pk,
-            "priority": "normal", "assign_to_me": "on",
+            "requester_email": "caller@example.org",
+            "requester_name": "Carl Caller",
+            "subject": "Phone: router",
+            "description": "Router keeps rebooting",
+            "channel": "phone",
+            "direction": "customer",
+            "team": team.pk,
+            "priority": "normal",
+            "assign_to_me": "on",
         },
     )
     ticket = Ticket.objects.get(subject="Phone: router")
@@ -177,11 +199,12 @@ def test_rep_of_other_team_gets_404_on_workspace_and_actions(rep_other_team, cli
     ticket = make_ticket(team)
     client = client_for(rep_other_team)
     assert client.get(reverse("tickets:ticket-detail", args=[ticket.pk])).status_code == 404
-    response = client.post(reverse("tickets:ticket-reply", args=[ticket.pk]),
-                           {"body": "x", "kind": "public", "version": 1})
+    response = client.post(
+        reverse("tickets:ticket-reply", args=[ticket.pk]),
+        {"body": "x", "kind": "public", "version": 1},
+    )
     assert response.status_code == 404
     assert ticket.events.count() == 1
-
 
 
 def test_history_describes_events_in_words(rep, director_client, team, other_team):

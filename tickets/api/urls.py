@@ -1,22 +1,38 @@
 from django.urls import include, path
 from rest_framework.routers import APIRootView, SimpleRouter
 
-from tickets.api import views
+from tickets.api import escalations, incidents, sla, views
 
 router = SimpleRouter()
 router.register("tickets", views.TicketViewSet, basename="ticket")
 router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("escalations", escalations.EscalationViewSet, basename="escalation")
+router.register("incidents", incidents.IncidentViewSet, basename="incident")
 
 # The browsable root of /api/v1/ (named "api-root", outside the namespaces it links to).
 root = APIRootView.as_view(
     api_root_dict={
         "tickets": "tickets-api:ticket-list",
         "customers": "tickets-api:customer-list",
+        "escalations": "tickets-api:escalation-list",
+        "incidents": "tickets-api:incident-list",
         "teams": "staffing-api:team-list",
     }
 )
 
 urlpatterns = [
     path("", root, name="api-root"),
-    path("", include((router.urls, "tickets-api"))),
+    path(
+        "",
+        include(
+            (
+                [
+                    *router.urls,
+                    # SLA instances of one ticket (tickets.api.sla).
+                    path("tickets/<str:pk>/sla/", sla.ticket_sla, name="ticket-sla"),
+                ],
+                "tickets-api",
+            )
+        ),
+    ),
 ]

@@ -1,13 +1,53 @@
 from tickets.models.customers import Customer, Organization
+from tickets.models.escalations import (
+    Escalation,
+    EscalationCategory,
+    EscalationRule,
+    EscalationState,
+    EscalationTarget,
+    RuleFiring,
+    RuleTrigger,
+)
 from tickets.models.events import TicketEvent
+from tickets.models.incidents import (
+    Incident,
+    IncidentDelivery,
+    IncidentLink,
+    IncidentUpdate,
+    SpikeAlert,
+)
+from tickets.models.policy_records import PolicyMoment, TicketPolicyRecord
+from tickets.models.sla import SlaAlert, SlaAlertKind, TicketSlaBreach, TicketSlaInstance
+from tickets.models.surveys import SurveyInvitation, SurveyResponse, SurveyScale
 from tickets.models.tickets import Channel, Priority, Status, Ticket
 
 __all__ = [
     "Channel",
     "Customer",
+    "Escalation",
+    "EscalationCategory",
+    "EscalationRule",
+    "EscalationState",
+    "EscalationTarget",
+    "Incident",
+    "IncidentDelivery",
+    "IncidentLink",
+    "IncidentUpdate",
     "Organization",
+    "PolicyMoment",
     "Priority",
+    "RuleFiring",
+    "RuleTrigger",
+    "SpikeAlert",
+    "SlaAlert",
+    "SlaAlertKind",
     "Status",
+    "SurveyInvitation",
+    "SurveyResponse",
+    "SurveyScale",
     "Ticket",
     "TicketEvent",
+    "TicketPolicyRecord",
+    "TicketSlaBreach",
+    "TicketSlaInstance",
 ]

@@ -16,6 +16,8 @@ class EventType(models.TextChoices):
     ESCALATED = "escalated", "Escalated"
     TAGS_CHANGED = "tags_changed", "Tags changed"
     CATEGORY_CHANGED = "category_changed", "Category changed"
+    CHECKLIST_TICKED = "checklist_ticked", "Checklist step ticked"
+    MACRO_APPLIED = "macro_applied", "Macro applied"
 
 
 class ActorRole(models.TextChoices):

@@ -71,13 +71,48 @@ class Ticket(models.Model):
     # Full-text search over subject, description and conversation (PostgreSQL only; the GIN
     # index is created by migration 0002 on PostgreSQL; SQLite falls back to LIKE).
     search_vector = SearchVectorField(null=True, editable=False)
+    # SLA (§5, §9.5, §9.19): the policy version and calendar version in force at creation,
+    # used for the ticket's whole life; the earliest projected due time of its active SLA
+    # instances, kept by tickets.services.sla for the queue's "next SLA due" sort.
+    sla_policy_version = models.ForeignKey(
+        "policies.SlaPolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    calendar_version = models.ForeignKey(
+        "policies.CalendarVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    next_sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]
         indexes = [
             # Queue views: "All my teams" / "Unassigned in my teams", newest activity first.
+            # The queue orders by (-updated_at, -pk): indexes ending in "-id" return a page in
+            # order with no sort step, whatever the OFFSET (measured in bench/README.md).
+            # One status in one team, and the capped counts.
             models.Index(fields=["team", "status", "-updated_at"], name="ticket_team_status_upd"),
-            models.Index(fields=["team", "-updated_at"], name="ticket_team_updated"),
+            # Any status in one team.
+            models.Index(fields=["team", "-updated_at", "-id"], name="ticket_team_updated"),
+            # Unresolved (the default) in one team; small, as few tickets are unresolved.
+            models.Index(
+                fields=["team", "-updated_at", "-id"],
+                condition=models.Q(status__in=sorted(UNRESOLVED)),
+                name="ticket_team_open_upd",
+            ),
+            # Several or all teams (managers, directors, the API): unresolved, then any status.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                condition=models.Q(status__in=sorted(UNRESOLVED)),
+                name="ticket_open_updated",
+            ),
+            models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
             # "My tickets".
             models.Index(
                 fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status"

@@ -12,7 +12,9 @@ def find_or_create_customer(*, by: User | None, email: str, name: str = "") -> C
     calls with the same new email both get the one row the unique constraint lets in."""
     email = email.strip()
     if not email:
-        raise InvalidInput("An email is required.", fields={"email": ["Enter the customer's email."]})
+        raise InvalidInput(
+            "An email is required.", fields={"email": ["Enter the customer's email."]}
+        )
     customer = Customer.objects.filter(email__iexact=email).first()
     if customer is not None:
         return customer

@@ -25,11 +25,11 @@ WEEKS = 4
 
 
 def _min_tickets() -> int:
-    return int(getattr(settings, "SPIKE_MIN_TICKETS", 5))
+    return settings.SPIKE_MIN_TICKETS
 
 
 def _factor() -> float:
-    return float(getattr(settings, "SPIKE_FACTOR", 3.0))
+    return settings.SPIKE_FACTOR
 
 
 def _counts(hour: datetime, dimension: str) -> dict[int, int]:

@@ -24,7 +24,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from csops.env import env_bool, env_int, env_str
 from csops.errors import DomainError, InvalidInput
 from policies.ticket_log import RESOLVED, UNRESOLVED
 from tickets.models import (
@@ -59,28 +58,23 @@ class SurveyLinkExpired(DomainError):
 
 
 def delay_seconds() -> int:
-    return int(
-        getattr(settings, "CSAT_SURVEY_DELAY_SECONDS", env_int("CSAT_SURVEY_DELAY_SECONDS", 3600))
-    )
+    return settings.CSAT_SURVEY_DELAY_SECONDS
 
 
 def max_age_seconds() -> int:
-    default = env_int("CSAT_SURVEY_MAX_AGE_SECONDS", 30 * 24 * 3600)
-    return int(getattr(settings, "CSAT_SURVEY_MAX_AGE_SECONDS", default))
+    return settings.CSAT_SURVEY_MAX_AGE_SECONDS
 
 
 def survey_scale() -> str:
-    scale = getattr(settings, "CSAT_SURVEY_SCALE", env_str("CSAT_SURVEY_SCALE", SurveyScale.FIVE))
-    return scale if scale in SurveyScale.values else SurveyScale.FIVE
+    return settings.CSAT_SURVEY_SCALE
 
 
 def ask_nps() -> bool:
-    return bool(getattr(settings, "CSAT_SURVEY_ASK_NPS", env_bool("CSAT_SURVEY_ASK_NPS", False)))
+    return settings.CSAT_SURVEY_ASK_NPS
 
 
 def public_url() -> str:
-    default = env_str("CSOPS_PUBLIC_URL", "http://127.0.0.1:8000")
-    return str(getattr(settings, "CSOPS_PUBLIC_URL", default)).rstrip("/")
+    return settings.CSOPS_PUBLIC_URL.rstrip("/")
 
 
 # --- Tokens --------------------------------------------------------------------------------

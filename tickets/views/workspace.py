@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +12,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from csops import permissions
 from csops.errors import StaleTicket
 from csops.htmx import domain_errors
-from tickets import selectors, services
+from tickets import selectors, selectors_procedures, selectors_sla, services
 from tickets.forms import PropertiesForm, ReplyForm
 from tickets.models import Ticket
+from tickets.services import procedures
 
 WORKSPACE = "tickets/workspace.html"
 
@@ -48,6 +51,11 @@ def _render(
         or ReplyForm(initial={"version": ticket.version, "kind": "public"}),
         "props_form": props_form or _props_form(request.user, ticket),
         "stale": stale,
+        "sla": selectors_sla.sla_panel(ticket),  # SLA targets, countdowns and audit trail
+        # Procedures in force (policies app) with the checklist ticks, and the reply macros.
+        "procedures": selectors_procedures.workspace_procedures(ticket),
+        "policy_records": selectors_procedures.policy_records(ticket),
+        "macros": selectors_procedures.active_macros(),
     }
     template = f"{WORKSPACE}#ticket" if request.htmx else WORKSPACE
     return render(request, template, context, status=status)
@@ -81,7 +89,10 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render(request, ticket, reply_form=form, status=422)
     try:
-        ticket = services.reply(
+        send = services.reply
+        if form.cleaned_data.get("macro"):  # a macro filled the box: its changes apply now
+            send = partial(procedures.reply_with_macro, macro_id=form.cleaned_data["macro"])
+        ticket = send(
             pk,
             by=request.user,
             body=form.cleaned_data["body"],
