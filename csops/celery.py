@@ -6,6 +6,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
 
@@ -18,6 +19,14 @@ app.autodiscover_tasks(related_name="tasks_surveys")
 # update delivery, spike detection).
 app.autodiscover_tasks(related_name="tasks_escalations")
 app.autodiscover_tasks(related_name="tasks_incidents")
+
+
+
+@worker_ready.connect
+def _report_alive(sender, **kwargs) -> None:
+    """Record a heartbeat as soon as a worker is up, not only at the first beat."""
+    sender.app.send_task("csops.tasks.record_heartbeat")
+
 
 app.conf.beat_schedule = {
     # Every minute: apply urgent-no-reply escalation rules (once per unanswered message).
