@@ -21,7 +21,6 @@ app.autodiscover_tasks(related_name="tasks_escalations")
 app.autodiscover_tasks(related_name="tasks_incidents")
 
 
-
 @worker_ready.connect
 def _report_alive(sender, **kwargs) -> None:
     """Record a heartbeat as soon as a worker is up, not only at the first beat."""
