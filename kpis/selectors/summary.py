@@ -161,7 +161,7 @@ def _live_sla(
     return out, active
 
 
-def _surveys(periods: dict[str, DashboardFilter], teams: Teams) -> dict[str, tuple]:
+def survey_figures(periods: dict[str, DashboardFilter], teams: Teams) -> dict[str, tuple]:
     """(CSAT %, rated, NPS, responses) per period, current answers by submission instant.
 
     A rating's team, agent and priority are those at the ticket's stored last solve (§9.17;
@@ -248,7 +248,7 @@ def summary(user, f: DashboardFilter, *, now: datetime | None = None) -> Summary
     t = _rollup_totals(periods, teams)
     pct = {m: _percentiles(periods, teams, m) for m in DURATIONS}
     live, active = _live_sla(periods, teams, now)
-    surveys = _surveys(periods, teams)
+    surveys = survey_figures(periods, teams)
     log = backlog(f, teams, now)
     stat = {
         (m, p): _stat(t, p, "resolved" if m == "full_resolution" else m, f.suffix, pct[m][p])

@@ -15,7 +15,7 @@ from tests.staffing import builders
 pytestmark = pytest.mark.django_db
 
 
-def test_snapshot_holds_staffing_figures_and_leaves_kpis_empty(team, rep, manager):
+def test_snapshot_holds_staffing_and_ticket_figures(team, rep, manager):
     # given in March: 2.5 h of training, a valid certification and two QA reviews
     with time_machine.travel("2026-03-05 09:00Z", tick=False):
         record = builders.record(rep, builders.course(hours=Decimal("2.50")))
@@ -41,7 +41,7 @@ def test_snapshot_holds_staffing_figures_and_leaves_kpis_empty(team, rep, manage
     review.refresh_from_db()
     assert review.snapshot == {
         "period": ["2026-03-01", "2026-03-31"],
-        "tickets_solved": None,
+        "tickets_solved": 0,  # kpis' provider: no ticket of the rep's in March
         "median_first_reply_seconds": None,
         "median_resolution_seconds": None,
         "csat_percent": None,
@@ -51,7 +51,6 @@ def test_snapshot_holds_staffing_figures_and_leaves_kpis_empty(team, rep, manage
         "certifications": [
             {"name": "Certified Support Pro", "issued_on": "2026-01-01", "expires_on": "2028-01-01"}
         ],
-        "note": "Ticket figures are computed by the KPI engine (kpis), not yet connected.",
     }
 
 
