@@ -6,7 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -14,12 +14,11 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from csops import permissions
-from csops.errors import NotFound
+from csops.api_schema import error_responses, path_pk
 from kpis import dashboard, goals
 from kpis.definitions import GOAL_METRICS
 from kpis.models import Goal, Hours
 from staffing.models import Team
-from tickets.api.serializers import ErrorSerializer
 
 
 class Pagination(PageNumberPagination):
@@ -94,18 +93,8 @@ class GoalFilter(django_filters.FilterSet):
         fields = ["metric", "team", "hours"]
 
 
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
-
-
-def _pk(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound(f"Goal #{value} does not exist.") from None
-
-
 class GoalViewSet(viewsets.GenericViewSet):
+    queryset = Goal.objects.none()  # for the schema; requests use get_queryset (scoped)
     serializer_class = GoalSerializer
     filterset_class = GoalFilter
     pagination_class = Pagination
@@ -122,11 +111,11 @@ class GoalViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request: Request, pk: str) -> Response:
         permissions.ensure_can_view_dashboard(request.user)
-        goal = goals.access_goal(request.user, _pk(pk))
+        goal = goals.access_goal(request.user, path_pk(pk, "Goal"))
         return Response(GoalSerializer(goal, context={"request": request}).data)
 
     @extend_schema(
-        request=GoalInput, responses={201: GoalSerializer, **_errors(400, 403, 409, 422)}
+        request=GoalInput, responses={201: GoalSerializer, **error_responses(400, 403, 409, 422)}
     )
     def create(self, request: Request) -> Response:
         permissions.ensure_can_set_goals(request.user)
@@ -137,18 +126,19 @@ class GoalViewSet(viewsets.GenericViewSet):
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=GoalUpdateInput, responses={200: GoalSerializer, **_errors(400, 403, 404, 422)}
+        request=GoalUpdateInput,
+        responses={200: GoalSerializer, **error_responses(400, 403, 404, 422)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         permissions.ensure_can_set_goals(request.user)
         data = GoalUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        goal = goals.update_goal(_pk(pk), by=request.user, **data.validated_data)
+        goal = goals.update_goal(path_pk(pk, "Goal"), by=request.user, **data.validated_data)
         return Response(GoalSerializer(goal, context={"request": request}).data)
 
-    @extend_schema(responses={204: None, **_errors(403, 404)})
+    @extend_schema(responses={204: None, **error_responses(403, 404)})
     def destroy(self, request: Request, pk: str) -> Response:
-        goals.delete_goal(_pk(pk), by=request.user)
+        goals.delete_goal(path_pk(pk, "Goal"), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -3,12 +3,13 @@ UI: managers and directors only, managers limited to their teams (``kpis.selecto
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from csops import permissions
+from csops.api_schema import error_responses
 from csops.errors import NotFound
 from kpis import selectors
 from kpis.api.serializers import (
@@ -19,17 +20,12 @@ from kpis.api.serializers import (
     TimeseriesSerializer,
 )
 from kpis.models import TicketMetricsRow
-from tickets.api.serializers import ErrorSerializer
-
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
 
 
 @extend_schema(
     summary="Dashboard tiles for a range, with the previous period",
     parameters=[FilterInput],
-    responses={200: SummarySerializer, **_errors(400, 403)},
+    responses={200: SummarySerializer, **error_responses(400, 403)},
 )
 @api_view(["GET"])
 def summary(request: Request) -> Response:
@@ -42,7 +38,7 @@ def summary(request: Request) -> Response:
 @extend_schema(
     summary="One metric per day, ISO week or month",
     parameters=[TimeseriesInput],
-    responses={200: TimeseriesSerializer, **_errors(400, 403)},
+    responses={200: TimeseriesSerializer, **error_responses(400, 403)},
 )
 @api_view(["GET"])
 def timeseries(request: Request) -> Response:
@@ -59,7 +55,7 @@ def timeseries(request: Request) -> Response:
 @extend_schema(
     summary="A ticket's metrics (KPI_SPEC §4) at its latest event",
     parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
-    responses={200: TicketMetricsSerializer, **_errors(403, 404)},
+    responses={200: TicketMetricsSerializer, **error_responses(403, 404)},
 )
 @api_view(["GET"])
 def ticket_metrics(request: Request, id: int) -> Response:

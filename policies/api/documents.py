@@ -9,7 +9,7 @@ written once, in ``csops.permissions`` and the services.
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from csops import permissions
+from csops.api_schema import error_responses
 from csops.errors import NotFound
 from policies.api import serializers_documents as s
 from policies.filters_documents import DocumentFilter
@@ -29,12 +30,6 @@ from policies.services import macros as macro_services
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
-
-
-def _errors(*codes: int) -> dict:
-    from tickets.api.serializers import ErrorSerializer
-
-    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
 
 
 def _validated(serializer_class: type[Serializer], request: Request) -> dict:
@@ -52,7 +47,7 @@ def _int(value: str, what: str) -> int:
 
 @extend_schema_view(
     list=extend_schema(summary="Policies and procedures (search q, kind, category, state, owner)"),
-    retrieve=extend_schema(responses={200: s.DocumentSerializer, **_errors(404)}),
+    retrieve=extend_schema(responses={200: s.DocumentSerializer, **error_responses(404)}),
 )
 class DocumentViewSet(viewsets.GenericViewSet):
     serializer_class = s.DocumentSerializer
@@ -70,7 +65,8 @@ class DocumentViewSet(viewsets.GenericViewSet):
         return Response(s.DocumentSerializer(document).data)
 
     @extend_schema(
-        request=s.DocumentInput, responses={201: s.VersionSerializer, **_errors(400, 403, 422)}
+        request=s.DocumentInput,
+        responses={201: s.VersionSerializer, **error_responses(400, 403, 422)},
     )
     def create(self, request: Request) -> Response:
         data = _validated(s.DocumentInput, request)
@@ -79,7 +75,7 @@ class DocumentViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=s.DocumentUpdateInput,
-        responses={200: s.DocumentSerializer, **_errors(400, 403, 404, 422)},
+        responses={200: s.DocumentSerializer, **error_responses(400, 403, 404, 422)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         document = permissions.access_policy_document(request.user, _int(pk, "Policy"))
@@ -105,7 +101,7 @@ class VersionViewSet(viewsets.GenericViewSet):
 
         return PolicyVersion.objects.none()
 
-    @extend_schema(responses={200: s.VersionSerializer(many=True), **_errors(404)})
+    @extend_schema(responses={200: s.VersionSerializer(many=True), **error_responses(404)})
     def list(self, request: Request, document_pk: str) -> Response:
         document = permissions.access_policy_document(request.user, _int(document_pk, "Policy"))
         qs = permissions.scope_policy_versions(request.user, document.versions.all())
@@ -113,19 +109,22 @@ class VersionViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(qs.order_by("-number"))
         return self.get_paginated_response(s.VersionSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses={201: s.VersionSerializer, **_errors(403, 404, 409)})
+    @extend_schema(
+        request=None, responses={201: s.VersionSerializer, **error_responses(403, 404, 409)}
+    )
     def create(self, request: Request, document_pk: str) -> Response:
         """Start a new draft from the latest version (published versions never change)."""
         document = permissions.access_policy_document(request.user, _int(document_pk, "Policy"))
         version = services.start_draft(document.pk, by=request.user)
         return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={200: s.VersionSerializer, **_errors(404)})
+    @extend_schema(responses={200: s.VersionSerializer, **error_responses(404)})
     def retrieve(self, request: Request, document_pk: str, pk: str) -> Response:
         return Response(s.VersionSerializer(_version_of(request, document_pk, pk)).data)
 
     @extend_schema(
-        request=s.VersionInput, responses={200: s.VersionSerializer, **_errors(400, 403, 404, 422)}
+        request=s.VersionInput,
+        responses={200: s.VersionSerializer, **error_responses(400, 403, 404, 422)},
     )
     def partial_update(self, request: Request, document_pk: str, pk: str) -> Response:
         version = _version_of(request, document_pk, pk)
@@ -135,7 +134,7 @@ class VersionViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=s.TransitionCommentInput,
-        responses={200: s.VersionSerializer, **_errors(403, 404, 422)},
+        responses={200: s.VersionSerializer, **error_responses(403, 404, 422)},
     )
     def transition(self, request: Request, document_pk: str, pk: str, action: str) -> Response:
         version = _version_of(request, document_pk, pk)
@@ -150,7 +149,9 @@ class VersionViewSet(viewsets.GenericViewSet):
         version = move(version.pk, by=request.user, comment=comment)
         return Response(s.VersionSerializer(version).data)
 
-    @extend_schema(request=None, responses={200: s.AcknowledgmentSerializer, **_errors(404, 422)})
+    @extend_schema(
+        request=None, responses={200: s.AcknowledgmentSerializer, **error_responses(404, 422)}
+    )
     def acknowledge(self, request: Request, document_pk: str, pk: str) -> Response:
         version = _version_of(request, document_pk, pk)
         ack = ack_services.acknowledge(version.pk, by=request.user)
@@ -187,7 +188,7 @@ class MacroViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(s.MacroSerializer(page, many=True).data)
 
-    @extend_schema(responses={200: s.MacroSerializer, **_errors(404)})
+    @extend_schema(responses={200: s.MacroSerializer, **error_responses(404)})
     def retrieve(self, request: Request, pk: str) -> Response:
         macro = self.get_queryset().filter(pk=_int(pk, "Macro")).first()
         if macro is None:
@@ -195,14 +196,15 @@ class MacroViewSet(viewsets.GenericViewSet):
         return Response(s.MacroSerializer(macro).data)
 
     @extend_schema(
-        request=s.MacroInput, responses={201: s.MacroSerializer, **_errors(400, 403, 422)}
+        request=s.MacroInput, responses={201: s.MacroSerializer, **error_responses(400, 403, 422)}
     )
     def create(self, request: Request) -> Response:
         macro = macro_services.create_macro(by=request.user, **_validated(s.MacroInput, request))
         return Response(s.MacroSerializer(macro).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=s.MacroInput, responses={200: s.MacroSerializer, **_errors(400, 403, 404, 422)}
+        request=s.MacroInput,
+        responses={200: s.MacroSerializer, **error_responses(400, 403, 404, 422)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         permissions.ensure_policy_role(

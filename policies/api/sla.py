@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from csops.api_schema import path_pk
 from csops.errors import InvalidInput, NotFound
 from policies import selectors
 from policies.api import serializers_sla as s
@@ -25,13 +26,6 @@ from policies.services.sla import PolicySpec, TargetSpec
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
-
-
-def _pk(value: str, what: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound(f"{what} #{value} does not exist.") from None
 
 
 def _calendar_kwargs(data: dict) -> dict:
@@ -74,7 +68,7 @@ class CalendarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.calendars().order_by("name", "pk")
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        calendar = self.get_queryset().filter(pk=_pk(pk, "Calendar")).first()
+        calendar = self.get_queryset().filter(pk=path_pk(pk, "Calendar")).first()
         if calendar is None:
             raise NotFound(f"Calendar #{pk} does not exist.")
         return Response(s.CalendarSerializer(calendar).data)
@@ -90,7 +84,7 @@ class CalendarViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def update(self, request: Request, pk: str) -> Response:
         data = _input(s.CalendarInput, request)
         version = calendar_services.revise_calendar(
-            _pk(pk, "Calendar"), by=request.user, **_calendar_kwargs(data)
+            path_pk(pk, "Calendar"), by=request.user, **_calendar_kwargs(data)
         )
         calendar = self.get_queryset().get(pk=version.calendar_id)
         return Response(s.CalendarSerializer(calendar).data)
@@ -155,7 +149,7 @@ class SlaPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return selectors.sla_policies()
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        policy = self.get_queryset().filter(pk=_pk(pk, "SLA policy")).first()
+        policy = self.get_queryset().filter(pk=path_pk(pk, "SLA policy")).first()
         if policy is None:
             raise NotFound(f"SLA policy #{pk} does not exist.")
         return Response(s.SlaPolicySerializer(policy).data)
@@ -174,7 +168,7 @@ class SlaPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     def update(self, request: Request, pk: str) -> Response:
         data = _input(s.SlaPolicyInput, request)
-        policy_id = _pk(pk, "SLA policy")
+        policy_id = path_pk(pk, "SLA policy")
         current = selectors.latest_policy_version(policy_id)
         if current is None:
             raise NotFound(f"SLA policy #{pk} does not exist.")

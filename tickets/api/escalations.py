@@ -12,24 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from csops import permissions
-from csops.errors import NotFound
+from csops.api_schema import error_responses, path_pk
 from staffing.models import Team
-from tickets.api.serializers import ErrorSerializer
 from tickets.api.views import Pagination
 from tickets.filters_escalations import EscalationFilter
 from tickets.models import Escalation, EscalationCategory, EscalationTarget
 from tickets.services import escalations as services
-
-
-def _errors(*codes: int) -> dict:
-    return {code: ErrorSerializer for code in codes}
-
-
-def _pk(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound(f"Escalation #{value} does not exist.") from None
 
 
 class EscalationSerializer(serializers.ModelSerializer):
@@ -76,8 +64,10 @@ class GuidanceInput(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: EscalationSerializer(many=True), **_errors(400, 403)}),
-    retrieve=extend_schema(responses={200: EscalationSerializer, **_errors(403, 404)}),
+    list=extend_schema(
+        responses={200: EscalationSerializer(many=True), **error_responses(400, 403)}
+    ),
+    retrieve=extend_schema(responses={200: EscalationSerializer, **error_responses(403, 404)}),
 )
 class EscalationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = EscalationSerializer
@@ -90,12 +80,12 @@ class EscalationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return permissions.scope_escalations(self.request.user, qs)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        escalation = permissions.access_escalation(request.user, _pk(pk))
+        escalation = permissions.access_escalation(request.user, path_pk(pk, "Escalation"))
         return Response(EscalationSerializer(escalation).data)
 
     @extend_schema(
         request=EscalateInput,
-        responses={201: EscalationSerializer, **_errors(400, 403, 404, 409, 422)},
+        responses={201: EscalationSerializer, **error_responses(400, 403, 404, 409, 422)},
     )
     def create(self, request: Request) -> Response:
         serializer = EscalateInput(data=request.data)
@@ -112,31 +102,41 @@ class EscalationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
         return Response(EscalationSerializer(escalation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: EscalationSerializer, **_errors(403, 404, 422)})
+    @extend_schema(
+        request=None, responses={200: EscalationSerializer, **error_responses(403, 404, 422)}
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        return Response(EscalationSerializer(services.accept(_pk(pk), by=request.user)).data)
+        return Response(
+            EscalationSerializer(services.accept(path_pk(pk, "Escalation"), by=request.user)).data
+        )
 
     @extend_schema(
-        request=GuidanceInput, responses={200: EscalationSerializer, **_errors(400, 403, 404, 422)}
+        request=GuidanceInput,
+        responses={200: EscalationSerializer, **error_responses(400, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: str) -> Response:
         serializer = GuidanceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         escalation = services.resolve(
-            _pk(pk), by=request.user, guidance=serializer.validated_data["guidance"]
+            path_pk(pk, "Escalation"),
+            by=request.user,
+            guidance=serializer.validated_data["guidance"],
         )
         return Response(EscalationSerializer(escalation).data)
 
     @extend_schema(
-        request=GuidanceInput, responses={200: EscalationSerializer, **_errors(400, 403, 404, 422)}
+        request=GuidanceInput,
+        responses={200: EscalationSerializer, **error_responses(400, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_rep(self, request: Request, pk: str) -> Response:
         serializer = GuidanceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         escalation = services.return_to_rep(
-            _pk(pk), by=request.user, guidance=serializer.validated_data["guidance"]
+            path_pk(pk, "Escalation"),
+            by=request.user,
+            guidance=serializer.validated_data["guidance"],
         )
         return Response(EscalationSerializer(escalation).data)

@@ -12,24 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from csops import permissions
-from csops.errors import NotAllowed, NotFound
+from csops.api_schema import error_responses, path_pk
+from csops.errors import NotAllowed
 from staffing.models import Team
-from tickets.api.serializers import ErrorSerializer
 from tickets.api.views import Pagination
 from tickets.models import Incident, IncidentUpdate
 from tickets.models.incidents import Severity
 from tickets.services import incidents as services
-
-
-def _errors(*codes: int) -> dict:
-    return {code: ErrorSerializer for code in codes}
-
-
-def _pk(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound(f"Incident #{value} does not exist.") from None
 
 
 class IncidentUpdateSerializer(serializers.ModelSerializer):
@@ -96,10 +85,11 @@ def _validated(cls: type[serializers.Serializer], request: Request) -> dict:
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: IncidentSerializer(many=True), **_errors(403)}),
-    retrieve=extend_schema(responses={200: IncidentSerializer, **_errors(403, 404)}),
+    list=extend_schema(responses={200: IncidentSerializer(many=True), **error_responses(403)}),
+    retrieve=extend_schema(responses={200: IncidentSerializer, **error_responses(403, 404)}),
 )
 class IncidentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Incident.objects.none()  # for the schema; requests use get_queryset (scoped)
     serializer_class = IncidentSerializer
     pagination_class = Pagination
     lookup_value_regex = "[^/]+"
@@ -116,10 +106,10 @@ class IncidentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(IncidentSerializer(incident).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return self._read(_pk(pk))
+        return self._read(path_pk(pk, "Incident"))
 
     @extend_schema(
-        request=DeclareInput, responses={201: IncidentSerializer, **_errors(400, 403, 422)}
+        request=DeclareInput, responses={201: IncidentSerializer, **error_responses(400, 403, 422)}
     )
     def create(self, request: Request) -> Response:
         incident = services.declare(by=request.user, **_validated(DeclareInput, request))
@@ -128,29 +118,31 @@ class IncidentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return response
 
     @extend_schema(
-        request=LinkInput, responses={200: IncidentSerializer, **_errors(400, 403, 404, 422)}
+        request=LinkInput,
+        responses={200: IncidentSerializer, **error_responses(400, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"])
     def link(self, request: Request, pk: str) -> Response:
         data = _validated(LinkInput, request)
-        services.link_tickets(_pk(pk), by=request.user, ticket_ids=data["tickets"])
-        return self._read(_pk(pk))
+        services.link_tickets(path_pk(pk, "Incident"), by=request.user, ticket_ids=data["tickets"])
+        return self._read(path_pk(pk, "Incident"))
 
     @extend_schema(
         request=UpdateInput,
-        responses={202: IncidentUpdateSerializer, **_errors(400, 403, 404, 422)},
+        responses={202: IncidentUpdateSerializer, **error_responses(400, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"])
     def updates(self, request: Request, pk: str) -> Response:
         data = _validated(UpdateInput, request)
-        update = services.post_update(_pk(pk), by=request.user, body=data["body"])
+        update = services.post_update(path_pk(pk, "Incident"), by=request.user, body=data["body"])
         return Response(IncidentUpdateSerializer(update).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        request=ResolveInput, responses={200: IncidentSerializer, **_errors(400, 403, 404, 422)}
+        request=ResolveInput,
+        responses={200: IncidentSerializer, **error_responses(400, 403, 404, 422)},
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: str) -> Response:
         data = _validated(ResolveInput, request)
-        services.resolve(_pk(pk), by=request.user, **data)
-        return self._read(_pk(pk))
+        services.resolve(path_pk(pk, "Incident"), by=request.user, **data)
+        return self._read(path_pk(pk, "Incident"))

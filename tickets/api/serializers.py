@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from csops.api_schema import ErrorSerializer  # noqa: F401  (re-exported for the ticket API)
 from policies.models import Category, Tag
 from staffing.models import Team
 from tickets import services
@@ -123,14 +124,6 @@ class CustomerSerializer(serializers.ModelSerializer):
         model = Customer
         fields = ["id", "name", "email", "phone", "organization", "created_at"]
         read_only_fields = fields
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of every error response (``csops.api.exception_handler``)."""
-
-    error = serializers.CharField()
-    detail = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
 # --- Input ----------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from typing import TypeVar
 from django.db.models import QuerySet
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -30,12 +29,11 @@ from rest_framework.serializers import Serializer
 
 from csops import permissions
 from csops.api_permissions import IsStaffMember
-from csops.errors import NotFound
+from csops.api_schema import error_responses, path_pk
 from tickets import services
 from tickets.api.serializers import (
     CustomerCreateInput,
     CustomerSerializer,
-    ErrorSerializer,
     ReplyInput,
     TicketCreateInput,
     TicketDetailSerializer,
@@ -52,11 +50,12 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    return {code: OpenApiResponse(ErrorSerializer) for code in codes}
-
-
 S = TypeVar("S", bound=Serializer)
+
+
+def _ticket_id(value: str) -> int:
+    return path_pk(value, "Ticket", qualifier=" or is not in your teams")
+
 
 # The path id is an integer; the view's permissive lookup regex would document it as a string.
 TICKET_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The ticket's id.")
@@ -68,22 +67,14 @@ def _validated(serializer_class: type[S], request: Request) -> S:
     return serializer
 
 
-def _ticket_pk(value: str) -> int:
-    """The URL's ticket id; a non-integer is a ticket that does not exist (never a 500)."""
-    try:
-        return int(value)
-    except ValueError:
-        raise NotFound(f"Ticket #{value} does not exist or is not in your teams.") from None
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Tickets of your teams, filtered like the queue page",
         description="Defaults: view=teams, status=unresolved, sort=-updated_at.",
-        responses={200: TicketSerializer(many=True), **_errors(400, 403)},
+        responses={200: TicketSerializer(many=True), **error_responses(400, 403)},
     ),
     retrieve=extend_schema(
-        parameters=[TICKET_ID], responses={200: TicketDetailSerializer, **_errors(403, 404)}
+        parameters=[TICKET_ID], responses={200: TicketDetailSerializer, **error_responses(403, 404)}
     ),
 )
 class TicketViewSet(viewsets.GenericViewSet):
@@ -103,12 +94,12 @@ class TicketViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(TicketSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        ticket = permissions.access_ticket(request.user, _ticket_pk(pk))
+        ticket = permissions.access_ticket(request.user, _ticket_id(pk))
         return Response(TicketDetailSerializer(ticket).data)
 
     @extend_schema(
         request=TicketCreateInput,
-        responses={201: TicketDetailSerializer, **_errors(400, 403, 422)},
+        responses={201: TicketDetailSerializer, **error_responses(400, 403, 422)},
     )
     def create(self, request: Request) -> Response:
         data = _validated(TicketCreateInput, request).validated_data
@@ -118,10 +109,10 @@ class TicketViewSet(viewsets.GenericViewSet):
     @extend_schema(
         request=TicketUpdateInput,
         parameters=[TICKET_ID],
-        responses={200: TicketDetailSerializer, **_errors(400, 403, 404, 409, 422)},
+        responses={200: TicketDetailSerializer, **error_responses(400, 403, 404, 409, 422)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        ticket = permissions.access_ticket(request.user, _ticket_pk(pk))
+        ticket = permissions.access_ticket(request.user, _ticket_id(pk))
         serializer = _validated(TicketUpdateInput, request)
         ticket = services.update_ticket(ticket.pk, by=request.user, **serializer.service_kwargs())
         return Response(TicketDetailSerializer(ticket).data)
@@ -130,22 +121,22 @@ class TicketViewSet(viewsets.GenericViewSet):
         summary="Take an unassigned ticket",
         request=None,
         parameters=[TICKET_ID],
-        responses={200: TicketDetailSerializer, **_errors(403, 404, 409, 422)},
+        responses={200: TicketDetailSerializer, **error_responses(403, 404, 409, 422)},
     )
     @action(detail=True, methods=["post"])
     def claim(self, request: Request, pk: str) -> Response:
-        ticket = services.claim(_ticket_pk(pk), by=request.user)
+        ticket = services.claim(_ticket_id(pk), by=request.user)
         return Response(TicketDetailSerializer(ticket).data)
 
     @extend_schema(
         summary="The ticket's event log, oldest first",
         filters=False,
         parameters=[TICKET_ID],
-        responses={200: TicketEventSerializer(many=True), **_errors(403, 404)},
+        responses={200: TicketEventSerializer(many=True), **error_responses(403, 404)},
     )
     @action(detail=True, methods=["get"])
     def events(self, request: Request, pk: str) -> Response:
-        ticket = permissions.access_ticket(request.user, _ticket_pk(pk))
+        ticket = permissions.access_ticket(request.user, _ticket_id(pk))
         log = TicketEvent.objects.filter(ticket=ticket).select_related("actor", "customer")
         page = self.paginate_queryset(log.order_by("pk"))
         return self.get_paginated_response(TicketEventSerializer(page, many=True).data)
@@ -154,11 +145,11 @@ class TicketViewSet(viewsets.GenericViewSet):
         summary="Add a public reply or an internal note, optionally setting a status",
         request=ReplyInput,
         parameters=[TICKET_ID],
-        responses={201: TicketDetailSerializer, **_errors(400, 403, 404, 409, 422)},
+        responses={201: TicketDetailSerializer, **error_responses(400, 403, 404, 409, 422)},
     )
     @events.mapping.post
     def add_event(self, request: Request, pk: str) -> Response:
-        ticket = permissions.access_ticket(request.user, _ticket_pk(pk))
+        ticket = permissions.access_ticket(request.user, _ticket_id(pk))
         serializer = _validated(ReplyInput, request)
         ticket = services.reply(ticket.pk, by=request.user, **serializer.service_kwargs())
         return Response(TicketDetailSerializer(ticket).data, status=status.HTTP_201_CREATED)
@@ -167,9 +158,9 @@ class TicketViewSet(viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Customers, searchable by name or email (?search=)",
-        responses={200: CustomerSerializer(many=True), **_errors(403)},
+        responses={200: CustomerSerializer(many=True), **error_responses(403)},
     ),
-    retrieve=extend_schema(responses={200: CustomerSerializer, **_errors(403, 404)}),
+    retrieve=extend_schema(responses={200: CustomerSerializer, **error_responses(403, 404)}),
 )
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     # DjangoModelPermissions: reads need a staff role only; POST needs tickets.add_customer.
@@ -182,7 +173,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(
         request=CustomerCreateInput,
-        responses={201: CustomerSerializer, **_errors(400, 403, 422)},
+        responses={201: CustomerSerializer, **error_responses(400, 403, 422)},
     )
     def create(self, request: Request) -> Response:
         data = _validated(CustomerCreateInput, request).validated_data
