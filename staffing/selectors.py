@@ -85,7 +85,8 @@ def training_hours(user_id: int, start: date, end: date) -> Decimal:
     total = TrainingRecord.objects.filter(
         user_id=user_id, completed_on__gte=start, completed_on__lte=end
     ).aggregate(h=Sum("hours"))["h"]
-    return total or Decimal("0")
+    # Two places on every database (SQLite's SUM drops trailing zeros).
+    return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
 # --- Certifications --------------------------------------------------------------------

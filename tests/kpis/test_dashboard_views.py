@@ -203,6 +203,8 @@ def test_rebuild_button_queues_a_job_and_shows_progress(director_client, manager
     assert 'id="rebuild-button"' in progress
 
 
+# PostgreSQL computes the percentiles in SQL; SQLite reads the values (more queries).
+@pytest.mark.postgres
 @time_machine.travel(NOW, tick=False)
 def test_dashboard_query_count_does_not_grow_with_tickets(
     data, director_client, team, django_assert_max_num_queries

@@ -121,6 +121,7 @@ def test_invalid_goals_show_field_errors(director_client, _case, data, field):
     assert Goal.objects.count() == 0
 
 
+@pytest.mark.postgres  # department-wide goals are unique by NULLS NOT DISTINCT (PostgreSQL)
 def test_duplicate_goal_is_refused(director_client):
     payload = {"metric": "csat", "hours": "business", "target": "90", **MARCH}
     assert director_client.post("/kpis/goals/", payload).status_code == 302
