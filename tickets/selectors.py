@@ -55,17 +55,19 @@ def queue_page(qs: QuerySet, page: int) -> QueuePage:
     )
 
 
-def conversation(ticket: Ticket) -> list[TicketEvent]:
-    """The opening message, replies and notes, oldest first."""
-    return list(
-        ticket.events.filter(type__in=("created", "public_reply", "internal_note")).select_related(
-            "actor", "customer"
-        )
-    )
+_MESSAGES = frozenset({"created", "public_reply", "internal_note"})
 
 
-def history(ticket: Ticket) -> list[HistoryLine]:
-    return describe(list(ticket.events.select_related("actor", "customer")))
+@dataclass(frozen=True)
+class Timeline:
+    conversation: list[TicketEvent]  # the opening message, replies and notes, oldest first
+    history: list[HistoryLine]  # every event, in words
+
+
+def timeline(ticket: Ticket) -> Timeline:
+    """The workspace's conversation and history, from one read of the ticket's log."""
+    events = list(ticket.events.select_related("actor", "customer"))
+    return Timeline([e for e in events if e.type in _MESSAGES], describe(events))
 
 
 def requester_other_tickets(user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:

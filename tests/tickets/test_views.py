@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories import CustomerFactory, make_ticket
 from tickets import services
 from tickets.models import Ticket, TicketEvent
-from tickets.selectors import history
+from tickets.selectors import timeline
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +214,7 @@ def test_history_describes_events_in_words(rep, director_client, team, other_tea
     services.update_ticket(ticket.pk, by=rep, expected_version=3, team=other_team)
     html = director_client.get(reverse("tickets:ticket-detail", args=[ticket.pk])).content.decode()
     name = rep.get_full_name()
-    assert [(h.what, h.who) for h in history(ticket)] == [
+    assert [(h.what, h.who) for h in timeline(ticket).history] == [
         ("Created via phone for Tier 1", ticket.requester.name),
         ("Status new → open", name),
         (f"Assigned to {name}", name),

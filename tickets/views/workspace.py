@@ -42,10 +42,11 @@ def _render(
     stale: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    log = selectors.timeline(ticket)
     context = {
         "ticket": ticket,
-        "conversation": selectors.conversation(ticket),
-        "history": selectors.history(ticket),
+        "conversation": log.conversation,
+        "history": log.history,
         "other_tickets": selectors.requester_other_tickets(request.user, ticket),
         "reply_form": reply_form
         or ReplyForm(initial={"version": ticket.version, "kind": "public"}),
