@@ -13,13 +13,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from csops import permissions
+from csops.clock import now_s
 from csops.errors import InvalidInput, NotAllowed
 from csops.notify import notify
 from policies.models import Acknowledgment, PolicyVersion, VersionState
-
-
-def _now() -> datetime:
-    return timezone.now().replace(microsecond=0)
 
 
 def affected_users(version: PolicyVersion):
@@ -81,7 +78,7 @@ def acknowledge(version_id: int, *, by: User) -> Acknowledgment:
     if ack is None or version.state != VersionState.PUBLISHED:
         raise InvalidInput(f"{version} does not ask you to acknowledge it.")
     if ack.acknowledged_at is None:
-        ack.acknowledged_at = _now()
+        ack.acknowledged_at = now_s()
         ack._history_user = by  # type: ignore[attr-defined]
         ack.save(update_fields=["acknowledged_at"])
     return ack

@@ -13,18 +13,14 @@ from datetime import date, datetime
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from csops import permissions
+from csops.clock import now_s
 from csops.errors import InvalidInput, NotFound
 from policies.business_time import validate_special_days, validate_timezone, validate_weekly
 from policies.models import BusinessCalendar, CalendarVersion, OrganizationSettings
 
 Spans = Sequence[Sequence[int]]
-
-
-def now_s() -> datetime:
-    return timezone.now().replace(microsecond=0)
 
 
 def effective_from_or_now(effective_from: datetime | None, now: datetime) -> datetime:

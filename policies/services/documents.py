@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from csops import permissions
+from csops.clock import now_s
 from csops.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from csops.roles import Role
 from policies.markup import render_markdown
@@ -33,10 +34,6 @@ from policies.services import acknowledgments
 from staffing.models import Team
 
 S = VersionState
-
-
-def _now() -> datetime:
-    return timezone.now().replace(microsecond=0)
 
 
 def _clean_steps(steps: Iterable[str]) -> list[str]:
@@ -111,7 +108,7 @@ def create_document(
         raise InvalidInput("Unknown kind.", fields={"kind": ["Unknown kind."]})
     _validate_version(body, effective_date, ack_roles)
     _check_approver(approver)
-    at = _now()
+    at = now_s()
     document = PolicyDocument(
         title=title,
         kind=kind,
@@ -160,7 +157,7 @@ def update_document(
         owner=owner,
         approver=approver,
         allow_self_approval=allow_self_approval,
-        updated_at=_now(),
+        updated_at=now_s(),
     )
     document.categories.set(categories)
     document.tags.set(tags)
@@ -194,7 +191,7 @@ def start_draft(document_id: int, *, by: User) -> PolicyVersion:
         )
     latest = document.versions.order_by("-number").first()
     number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    at = _now()
+    at = now_s()
     version = PolicyVersion(document=document, number=number, author=by, created_at=at,
                             updated_at=at)  # fmt: skip
     today = timezone.localdate()
@@ -229,7 +226,7 @@ def update_draft(
             " edited; start a new draft instead."
         )
     _validate_version(body, effective_date, ack_roles)
-    version.updated_at = _now()
+    version.updated_at = now_s()
     _fill(version, by, body, checklist, change_summary, effective_date, ack_required, ack_roles,
           ack_teams, ack_within_days)  # fmt: skip
     return version
@@ -242,7 +239,7 @@ def _move(version_id: int, by: User, frm: Sequence[str], to: str, comment: str) 
             f"Version {version.number} is {version.get_state_display().lower()}; it cannot go"
             f" to {S(to).label.lower()} from there."
         )
-    at = _now()
+    at = now_s()
     _record(version, version.state, to, by, at, comment)
     version.state = to
     version.updated_at = at
@@ -312,7 +309,7 @@ def retire(version_id: int, *, by: User, comment: str = "") -> PolicyVersion:
     permissions.ensure_policy_role(permissions.can_publish_policies(by), "retire policies")
     version = _move(version_id, by, [S.PUBLISHED], S.RETIRED, comment)
     _save(version, by, retired_at=version.updated_at)
-    acknowledgments.supersede_open(version.document_id, keep_version_id=None, at=_now(), by=by)
+    acknowledgments.supersede_open(version.document_id, keep_version_id=None, at=now_s(), by=by)
     return version
 
 
@@ -329,7 +326,7 @@ def retire_superseded(
     for v in effective.order_by("document_id", "-effective_date", "-number"):
         current.setdefault(v.document_id, v)
     retired = 0
-    at = _now()
+    at = now_s()
     for doc_id, keep in current.items():
         old = effective.filter(document_id=doc_id).exclude(pk=keep.pk).select_for_update()
         for version in old:

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from csops import permissions
+from csops.clock import now_s
 from csops.errors import InvalidInput, NotFound
 from policies.markup import unknown_placeholders
 from policies.models import Macro, PolicyDocument, Tag
@@ -39,7 +39,7 @@ def _write(macro: Macro, by: User, title, body, set_status, set_priority, policy
     macro.title, macro.body = title.strip(), body.strip()
     macro.set_status, macro.set_priority = set_status, set_priority
     macro.policy, macro.active = policy, active
-    macro.updated_at = timezone.now().replace(microsecond=0)
+    macro.updated_at = now_s()
     macro._history_user = by  # type: ignore[attr-defined]
     macro.save()
     macro.add_tags.set(tags)
@@ -59,7 +59,7 @@ def create_macro(
     add_tags: Iterable[Tag] = (),
 ) -> Macro:
     permissions.ensure_policy_role(permissions.can_manage_macros(by), "maintain macros")
-    at = timezone.now().replace(microsecond=0)
+    at = now_s()
     macro = Macro(created_by=by, created_at=at, updated_at=at)
     return _write(macro, by, title, body, set_status, set_priority, policy, active, add_tags)
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from csops import permissions
+from csops.clock import now_s
 from csops.errors import InvalidInput, NotFound
 from policies.models import (
     BusinessCalendar,
@@ -29,7 +30,7 @@ from policies.models import (
     SlaPolicyVersion,
 )
 from policies.models.sla import PRIORITY_CHOICES
-from policies.services.calendars import effective_from_or_now, now_s
+from policies.services.calendars import effective_from_or_now
 from staffing.models import Team
 
 PRIORITIES = [p for p, _ in PRIORITY_CHOICES]

@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
+from csops.clock import now_s
 from csops.errors import InvalidInput, InvalidTransition, StaleTicket
 from policies.ticket_log import RESOLVED
 from tickets import events
@@ -28,7 +28,7 @@ from tickets.signals import ticket_changed
 
 def action_time(ticket: Ticket | None = None) -> datetime:
     """The action instant: whole seconds, never before the ticket's latest event (§9.2, §9.18)."""
-    now = timezone.now().replace(microsecond=0)
+    now = now_s()
     if ticket is not None and ticket.updated_at and ticket.updated_at > now:
         return ticket.updated_at
     return now

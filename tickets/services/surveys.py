@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from csops.clock import now_s
 from csops.errors import DomainError, InvalidInput
 from policies.ticket_log import RESOLVED, UNRESOLVED
 from tickets.models import (
@@ -232,7 +233,7 @@ def submit_response(
     _validate(invitation, rating, nps)
     # Lock the ticket row: answers of one ticket are serialized (fixed order: ticket first).
     Ticket.objects.select_for_update().filter(pk=invitation.ticket_id).values_list("pk").first()
-    now = timezone.now().replace(microsecond=0)
+    now = now_s()
     SurveyResponse.objects.filter(ticket_id=invitation.ticket_id, is_current=True).update(
         is_current=False
     )
