@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib.auth.models import User
 
 from kpis.selectors.filters import DashboardFilter, metric_rows, stat_of
-from kpis.selectors.summary import survey_figures
+from kpis.selectors.surveys import survey_figures
 
 
 def _seconds(minutes: float | None) -> int | None:
