@@ -4,7 +4,8 @@ A bucket is (kind, day). :func:`mark_dirty` upserts it (and un-claims it, so a c
 lands during a fold is folded again). :func:`fold_dirty` claims a batch with one conditional
 UPDATE (stale claims of a killed worker are retaken), then per kind replaces the batch's rows
 with one ``DELETE`` and one ``INSERT ... SELECT ... GROUP BY`` over the indexed metric rows,
-and forgets the buckets not re-marked meanwhile.
+and forgets the buckets not re-marked meanwhile. On PostgreSQL the same fold replaces the
+day's value-bin counts (``DailyHistogram``) of first replies and resolutions.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kpis.models import DailyRollup, DirtyBucket, TicketMetricsRow, TicketSlaRow
+from kpis import bins
+from kpis.models import DailyHistogram, DailyRollup, DirtyBucket, TicketMetricsRow, TicketSlaRow
 from kpis.models.rollups import ALL, BY_TEAM, FULL
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
@@ -24,6 +26,7 @@ _R = DailyRollup._meta.db_table
 _M = TicketMetricsRow._meta.db_table
 _S = TicketSlaRow._meta.db_table
 _DIRTY = DirtyBucket._meta.db_table
+_H = DailyHistogram._meta.db_table
 
 _COLS = (
     "kind, day, level, team_id, agent_id, channel, priority, metric, n, sum_cal, sum_bus, "
@@ -100,6 +103,44 @@ _SELECTS: dict[str, list[str]] = {
 KINDS = tuple(_SELECTS)
 
 
+# Kinds with value-bin counts (PostgreSQL): kind -> (day column prefix, duration stem).
+HISTOGRAMS = {
+    "first_reply": ("first_reply", "first_reply"),
+    "resolved": ("resolved", "full_resolution"),
+}
+
+
+def _histogram_selects(kind: str) -> list[str]:
+    """INSERT ... SELECT of one kind's bin counts per day, for all teams and per team."""
+    prefix, stem = HISTOGRAMS[kind]
+    day, team = f"{prefix}_day", f"{prefix}_team_id"
+    out = []
+    for hours in ("cal", "bus"):
+        bucket = f"width_bucket({stem}_{hours}, {bins.sql_array()}) - 1"
+        for level, team_col, group in ((ALL, "NULL", ""), (BY_TEAM, team, f", {team}")):
+            out.append(
+                f"INSERT INTO {_H} (kind, hours, day, level, team_id, bin, n) "
+                f"SELECT '{kind}', '{hours}', {day}, {level}, {team_col}, {bucket}, COUNT(*) "
+                f"FROM {_M} WHERE {stem}_{hours} IS NOT NULL AND {day} IN ({{days}}) "
+                f"GROUP BY {day}{group}, {bucket}"
+            )
+    return out
+
+
+def _fold_histograms(cur, kind: str, days: list[date] | None) -> None:
+    if kind not in HISTOGRAMS or connection.vendor != "postgresql":
+        return
+    if days is None:
+        cur.execute(f"DELETE FROM {_H} WHERE kind = %s", [kind])
+        for sql in _histogram_selects(kind):
+            cur.execute(sql.replace("IN ({days})", "IS NOT NULL"))
+        return
+    marks = ", ".join(["%s"] * len(days))
+    cur.execute(f"DELETE FROM {_H} WHERE kind = %s AND day IN ({marks})", [kind, *days])
+    for sql in _histogram_selects(kind):
+        cur.execute(sql.format(days=marks), days)
+
+
 def mark_dirty(buckets: Iterable[tuple[str, date]], now: datetime | None = None) -> None:
     buckets = sorted(set(buckets))
     if not buckets:
@@ -125,6 +166,7 @@ def fold_days(kind: str, days: list[date]) -> None:
         cur.execute(f"DELETE FROM {_R} WHERE kind = %s AND day IN ({marks})", [kind, *days])
         for sql in _SELECTS[kind]:
             cur.execute(sql.format(days=marks), days)
+        _fold_histograms(cur, kind, days)
 
 
 def fold_dirty(batch: int = 500) -> int:
@@ -164,3 +206,4 @@ def fold_all() -> None:
             cur.execute(f"DELETE FROM {_R} WHERE kind = %s", [kind])
             for sql in _SELECTS[kind]:
                 cur.execute(sql.replace("IN ({days})", "IS NOT NULL"))
+            _fold_histograms(cur, kind, None)

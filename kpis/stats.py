@@ -62,13 +62,26 @@ def _present(values: Iterable[float | None]) -> list[float]:
     return [float(v) for v in values if v is not None]
 
 
-def _percentile_sorted(ordered: Sequence[float], p: float) -> float:
-    h = p * (len(ordered) - 1)
+def percentile_rows(n: int, p: float) -> tuple[int, int]:
+    """The 0-based rows ``⌊h⌋`` and ``⌈h⌉`` of ``n`` sorted values that ``percentile_cont(p)``
+    reads (``n`` ≥ 1)."""
+    h = p * (n - 1)
+    return math.floor(h), math.ceil(h)
+
+
+def interpolate(n: int, p: float, lo: float, hi: float) -> float:
+    """``percentile_cont(p)`` of ``n`` sorted values whose rows ``percentile_rows(n, p)`` hold
+    ``lo`` and ``hi``: PostgreSQL's float8 steps, so a value located by rank agrees with a sort."""
+    h = p * (n - 1)
     lo_row, hi_row = math.floor(h), math.ceil(h)
-    lo = ordered[lo_row]
     if lo_row == hi_row:
-        return lo
-    return lo + ((h - lo_row) * (ordered[hi_row] - lo))
+        return float(lo)
+    return float(lo) + ((h - lo_row) * (float(hi) - float(lo)))
+
+
+def _percentile_sorted(ordered: Sequence[float], p: float) -> float:
+    lo_row, hi_row = percentile_rows(len(ordered), p)
+    return interpolate(len(ordered), p, ordered[lo_row], ordered[hi_row])
 
 
 def _check_fraction(p: float) -> None:

@@ -1,9 +1,10 @@
 from kpis.models.goals import Goal, Hours
 from kpis.models.jobs import DirtyBucket, KpiHeartbeat, RebuildJob
-from kpis.models.rollups import DailyRollup, RollupKind
+from kpis.models.rollups import DailyHistogram, DailyRollup, RollupKind
 from kpis.models.ticket_metrics import TicketMetricsRow, TicketSlaRow
 
 __all__ = [
+    "DailyHistogram",
     "DailyRollup",
     "DirtyBucket",
     "Goal",

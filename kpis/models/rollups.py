@@ -4,8 +4,9 @@ One row per (kind, day, team, agent, channel, priority) as attributed in §4 for
 (``level`` 0), plus the same sums per (kind, day, team) (level 1: agent null, channel and
 priority "") and per (kind, day) (level 2: team null too), so the default and team views read
 a few rows per day whatever the ticket count.
-Counts, sums and rates come from here; medians and p90 never do (they are computed from
-``TicketMetricsRow`` over the selected range). Rows are rebuilt per (kind, day) by the
+Counts, sums and rates come from here; medians and p90 never do (they are exact over the
+per-ticket values of the selected range: ``DailyHistogram`` locates them, ``TicketMetricsRow``
+holds them). Rows are rebuilt per (kind, day) by the
 fold (``kpis.rollup``); nothing else writes them.
 """
 
@@ -53,3 +54,30 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day}"
+
+
+class DailyHistogram(models.Model):
+    """Per reporting day: how many per-ticket durations of ``kind`` fall in each value bin
+    (``kpis.bins``), for all teams (level ALL, team null) and per team (BY_TEAM; team null =
+    unassigned). PostgreSQL only; written by the fold with the rollups of the same day.
+    Exact percentiles of any range read these counts, then one bin of values (§6)."""
+
+    kind = models.CharField(max_length=20)  # first_reply | resolved (full_resolution)
+    hours = models.CharField(max_length=3)  # cal | bus
+    day = models.DateField()
+    level = models.PositiveSmallIntegerField()
+    team_id = models.IntegerField(null=True, blank=True)
+    bin = models.PositiveSmallIntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["kind", "hours", "level", "day"],
+                include=["team_id", "bin", "n"],
+                name="hist_kind_level_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.hours} {self.day} bin {self.bin}"

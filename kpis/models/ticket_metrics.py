@@ -110,6 +110,20 @@ class TicketMetricsRow(models.Model):
                 include=["full_resolution_cal", "full_resolution_bus"],
                 name="tm_res_day",
             ),
+            # Exact percentiles read one value bin of a day list (kpis.selectors.percentiles).
+            *(
+                models.Index(
+                    fields=[f"{prefix}_day", f"{stem}_{hours}"],
+                    include=[f"{prefix}_team_id"],
+                    name=f"tm_{short}_{hours}",
+                    condition=models.Q(**{f"{prefix}_day__isnull": False}),
+                )
+                for prefix, stem, short in (
+                    ("first_reply", "first_reply", "fr"),
+                    ("resolved", "full_resolution", "res"),
+                )
+                for hours in ("cal", "bus")
+            ),
             # Live backlog: only unresolved tickets are indexed.
             models.Index(
                 fields=["current_team_id", "created_at"],

@@ -7,12 +7,13 @@ bucket values are exact statistics over the bucket's per-ticket values (§6).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from csops.errors import InvalidInput
+from kpis.selectors import percentiles
 from kpis.selectors.filters import (
     DashboardFilter,
     Stat,
@@ -22,7 +23,10 @@ from kpis.selectors.filters import (
     rollups,
     teams_for,
 )
+from kpis.selectors.percentiles import Window
 from kpis.zone import month_start, week_start
+
+TRUNC = {"week": TruncWeek, "month": TruncMonth}
 
 # key -> (rollup kind, numerator field, denominator field) for counts and rates.
 COUNTS = {"created": ("created", "n", None), "resolved": ("resolved", "n", None)}
@@ -69,6 +73,15 @@ def _buckets(f: DashboardFilter) -> list[date]:
     return out
 
 
+def _locatable(metric: str, f: DashboardFilter) -> bool:
+    """Durations with value histograms, under a filter they answer."""
+    return DURATIONS[metric][1] in percentiles.SOURCES and percentiles.supported(f)
+
+
+def _minutes(v: float | None) -> float | None:
+    return None if v is None else v / 60
+
+
 def _check(metric: str) -> None:
     if metric not in SERIES_METRICS:
         raise InvalidInput("Unknown metric.", fields={"metric": [f"One of {SERIES_METRICS}."]})
@@ -91,10 +104,57 @@ def _kind(metric: str) -> str:
     return (COUNTS.get(metric) or RATES[metric])[0]
 
 
+def _located_stats(
+    stem: str, f: DashboardFilter, teams: frozenset[int] | None, windows: list[Window], key: str
+) -> dict:
+    """``{window key: Stat}``: count and mean from the rollups grouped by ``key`` (a bucket
+    annotation or ``team_id``), median and p90 located exactly (``percentiles``)."""
+    kind = percentiles.SOURCES[stem][0]
+    qs = rollups(kind, f, teams, by="team" if key == "team_id" else "")
+    if key == "bucket":
+        qs = qs.annotate(bucket=TRUNC[f.grain]("day")) if f.grain != "day" else qs
+        key = "bucket" if f.grain != "day" else "day"
+    sums = {
+        r[key]: (r["n"] or 0, r["s"] or 0)
+        for r in qs.values(key).annotate(n=Sum("n"), s=Sum(f"sum_{f.suffix}"))
+    }
+    located = percentiles.median_p90(stem, f.suffix, windows, teams)
+    out = {}
+    for w in windows:
+        n, median, p90 = located[w.key]
+        if not n:
+            continue
+        total = sums.get(w.key, (0, 0))[1]
+        out[w.key] = Stat(n, total / n / 60, _minutes(median), _minutes(p90))
+    return out
+
+
+def _bucket_windows(f: DashboardFilter) -> list[Window]:
+    out = []
+    for b in _buckets(f):
+        last = {"day": b, "week": b + timedelta(days=6), "month": _month_end(b)}[f.grain]
+        out.append(Window(b, max(b, f.start), min(last, f.end)))
+    return out
+
+
+def _month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 def timeseries(user, f: DashboardFilter, metric: str) -> list[Point]:
     """One point per bucket of ``f.grain`` in the range (empty buckets included)."""
     _check(metric)
     teams = teams_for(user, f)
+    if metric in DURATIONS and _locatable(metric, f):
+        _, stem, part = DURATIONS[metric]
+        by = _located_stats(stem, f, teams, _bucket_windows(f), "bucket")
+        empty = Stat(0, None, None, None)
+        return [
+            Point(b, getattr(by[b], part), by[b].count, by[b])
+            if b in by
+            else Point(b, None, 0, empty)
+            for b in _buckets(f)
+        ]
     if metric in DURATIONS:
         prefix, stem, part = DURATIONS[metric]
         day_col = f"{prefix}_day"
@@ -130,7 +190,14 @@ def breakdown(user, f: DashboardFilter, metric: str, by: str = "team") -> list[P
     if by not in ("team", "agent"):
         raise InvalidInput("Break down by team or agent.", fields={"by": ["team or agent"]})
     teams = teams_for(user, f)
-    if metric in DURATIONS:
+    if metric in DURATIONS and by == "team" and _locatable(metric, f):
+        _, stem, part = DURATIONS[metric]
+        kind = percentiles.SOURCES[stem][0]
+        keys = rollups(kind, f, teams, by="team").values_list("team_id", flat=True).distinct()
+        windows = [Window(k, f.start, f.end, team=k) for k in keys]
+        rows = _located_stats(stem, f, teams, windows, "team_id")
+        points = [Point(k, getattr(s, part), s.count, s) for k, s in rows.items()]
+    elif metric in DURATIONS:
         prefix, stem, part = DURATIONS[metric]
         rows = grouped_stats(
             metric_rows(prefix, f, teams), f"{prefix}_{by}_id", f"{stem}_{f.suffix}"

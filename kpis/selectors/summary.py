@@ -21,6 +21,7 @@ from django.utils import timezone
 from kpis import stats
 from kpis.models import TicketMetricsRow, TicketSlaRow
 from kpis.models.ticket_metrics import ACTIONABLE_STATUSES, UNRESOLVED_STATUSES
+from kpis.selectors import percentiles
 from kpis.selectors.filters import (
     DashboardFilter,
     MedianP90,
@@ -31,6 +32,7 @@ from kpis.selectors.filters import (
     rollup_rows,
     teams_for,
 )
+from kpis.selectors.percentiles import Window
 from kpis.selectors.surveys import survey_figures
 from policies.sla import METRICS as SLA_METRICS
 
@@ -110,6 +112,10 @@ def _percentiles(
 ) -> dict[str, tuple[float | None, float | None]]:
     """One query: exact median and p90 (minutes) of each period's per-ticket values."""
     f, prefix = periods["cur"], DURATIONS[metric]
+    if percentiles.supported(f):
+        windows = [Window(p, pf.start, pf.end) for p, pf in periods.items()]
+        r = percentiles.median_p90(metric, f.suffix, windows, teams)
+        return {p: (_minutes(r[p][1]), _minutes(r[p][2])) for p in PERIODS}
     column, day = f"{metric}_{f.suffix}", f"{prefix}_day"
     lo, hi = min(x.start for x in periods.values()), max(x.end for x in periods.values())
     qs = TicketMetricsRow.objects.filter(
@@ -165,15 +171,16 @@ def _live_sla(
 def backlog(f: DashboardFilter, teams: Teams, now: datetime) -> Backlog:
     """The live backlog at ``now`` (§6): counts, age median/p90 (days) and buckets. One query."""
     qs = live_rows(f, teams).filter(status__in=UNRESOLVED_STATUSES)
+    # Counts of created_at (never null), in the partial index: an index-only scan.
     aggs: dict[str, Any] = {
-        "n": Count("pk"),
-        "actionable": Count("pk", filter=Q(status__in=ACTIONABLE_STATUSES)),
+        "n": Count("created_at"),
+        "actionable": Count("created_at", filter=Q(status__in=ACTIONABLE_STATUSES)),
     }
     for i, days in enumerate(_AGE_BOUNDS):
         q = Q(created_at__lte=now - timedelta(days=days))
         if i + 1 < len(_AGE_BOUNDS):
             q &= Q(created_at__gt=now - timedelta(days=_AGE_BOUNDS[i + 1]))
-        aggs[f"b{i}"] = Count("pk", filter=q)
+        aggs[f"b{i}"] = Count("created_at", filter=q)
     if connection.vendor == "postgresql":
         age = RawSQL("EXTRACT(EPOCH FROM (%s::timestamptz - created_at))", [now], FloatField())
         qs = qs.annotate(age=age)

@@ -85,7 +85,6 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             for m in dashboard.markers(request.user, f)
         ],
         "teams_table": table(request.user, f, "team"),
-        "agents_table": table(request.user, f, "agent"),
         "freshness": dashboard.freshness(),
         "rebuild": dashboard.rebuild_progress(),
         "can_rebuild": permissions.can_set_goals(request.user),
@@ -93,6 +92,21 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     }
     template = "kpis/dashboard.html#body" if request.htmx else "kpis/dashboard.html"
     return render(request, template, context)
+
+
+@require_http_methods(["GET"])
+@domain_errors
+def table_fragment(request: HttpRequest, by: str) -> HttpResponse:
+    """One breakdown table, loaded by the page after its first paint (per agent: exact
+    medians there read every value of the range, so the tiles never wait for them)."""
+    if by not in ("team", "agent"):
+        raise InvalidInput("Break down by team or agent.", fields={"by": ["team or agent"]})
+    form = filter_form(request)
+    if not form.is_valid():
+        return render(request, "kpis/_table.html", {"form": form}, status=422)
+    context = {"table": table(request.user, form.to_filter(), by), "definitions": METRICS}
+    context["title"] = "Per team" if by == "team" else "Per agent"
+    return render(request, "kpis/_table.html", context)
 
 
 def _bucket(value: str) -> date | str | None:

@@ -11,7 +11,14 @@ import pytest
 from django.contrib.auth.models import User
 
 from kpis import rebuild, rollup, sweep
-from kpis.models import DailyRollup, DirtyBucket, RebuildJob, TicketMetricsRow, TicketSlaRow
+from kpis.models import (
+    DailyHistogram,
+    DailyRollup,
+    DirtyBucket,
+    RebuildJob,
+    TicketMetricsRow,
+    TicketSlaRow,
+)
 from kpis.refresh import refresh_tickets
 from kpis.tasks import refresh_ticket_metrics
 from tickets.models import Ticket
@@ -31,6 +38,12 @@ def _rows() -> dict[int, tuple]:
 def _rollups() -> Counter:
     fields = [f.attname for f in DailyRollup._meta.concrete_fields if f.name != "id"]
     return Counter(DailyRollup.objects.values_list(*fields))
+
+
+def _histograms() -> Counter:
+    return Counter(
+        DailyHistogram.objects.values_list("kind", "hours", "day", "level", "team_id", "bin", "n")
+    )
 
 
 def _sla() -> set:
@@ -78,24 +91,32 @@ def test_incremental_equals_full_rebuild():
             rollup.fold_dirty()
     assert sweep.sweep(full=True) > 0  # the lost messages
     rollup.fold_dirty()
-    incremental = (_rows(), _rollups(), _sla())
+    incremental = (_rows(), _rollups(), _sla(), _histograms())
     assert len(incremental[0]) == N_TICKETS
     assert not DirtyBucket.objects.exists()
 
     # Full rebuild from scratch.
     TicketMetricsRow.objects.all().delete()
     DailyRollup.objects.all().delete()
+    DailyHistogram.objects.all().delete()
     job = rebuild.run(
         RebuildJob.objects.create(created_at=Ticket.objects.first().created_at), chunk=700
     )
     assert (job.state, job.done, job.total) == ("done", N_TICKETS, N_TICKETS)
-    rebuilt = (_rows(), _rollups(), _sla())
+    rebuilt = (_rows(), _rollups(), _sla(), _histograms())
 
     assert incremental[0].keys() == rebuilt[0].keys()
     differing = [pk for pk in incremental[0] if incremental[0][pk] != rebuilt[0][pk]]
     assert differing == []
     assert incremental[1] == rebuilt[1]
     assert incremental[2] == rebuilt[2]
+    assert incremental[3] == rebuilt[3]
+    # value bins count every value once per level and hours
+    replied = TicketMetricsRow.objects.filter(first_reply_day__isnull=False).count()
+    for hours in ("cal", "bus"):
+        for level in (1, 2):
+            bins = DailyHistogram.objects.filter(kind="first_reply", hours=hours, level=level)
+            assert sum(bins.values_list("n", flat=True)) == replied > 0
     # and the reopens really moved buckets: resolved counts equal the resolved rows per day
     resolved_rows = TicketMetricsRow.objects.filter(resolved_day__isnull=False).count()
     resolved_n = DailyRollup.objects.filter(kind="resolved", level=0).values_list("n", flat=True)
