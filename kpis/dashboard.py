@@ -19,6 +19,7 @@ from kpis import goals, selectors
 from kpis.definitions import METRICS, TILE_ORDER, Definition
 from kpis.models import Goal, TicketSlaRow
 from kpis.selectors import DashboardFilter, summary, teams_for
+from kpis.selectors.surveys import rated
 from kpis.zone import day_of
 from policies.models import PolicyVersion
 from staffing.models import TrainingRecord
@@ -122,7 +123,7 @@ def drill_rows(
 ) -> QuerySet[Ticket]:
     """The tickets behind ``metric`` under ``f`` (``select_related("metrics")``), scoped to
     the user's teams: the engine's ``drilldown``, plus CSAT (the rated tickets of the range,
-    attributed to the team and agent at their last solve, §9.17)."""
+    attributed to the team and agent at the last solve at or before the rating, §9.17)."""
     if metric == "sla_attainment":
         return _sla_tickets(user, f, bucket if isinstance(bucket, str) else None)
     if metric == "nps":
@@ -130,21 +131,9 @@ def drill_rows(
     if metric != "csat":
         return selectors.drilldown(user, f, metric, bucket)
     teams = teams_for(user, f)
-    rated = SurveyResponse.objects.filter(
-        is_current=True, submitted_at__gte=f.start_instant, submitted_at__lt=f.end_instant
-    ).values("ticket_id")
     qs = Ticket.objects.select_related("metrics", "team", "assignee").filter(
-        pk__in=rated, metrics__isnull=False
+        pk__in=rated(f, teams).values("ticket_id"), metrics__isnull=False
     )
-    if teams is not None:
-        qs = qs.filter(metrics__resolved_team_id__in=teams)
-    if f.agent is not None:
-        agent = None if f.agent == "unassigned" else f.agent
-        qs = qs.filter(metrics__resolved_agent_id=agent)
-    if f.channel:
-        qs = qs.filter(metrics__channel=f.channel)
-    if f.priority:
-        qs = qs.filter(metrics__resolved_priority=f.priority)
     return qs.order_by("pk")
 
 

@@ -90,7 +90,8 @@ METRICS: dict[str, Definition] = {
         False,
         "100 × positive ÷ rated. One rating per ticket, the latest wins, on its submission day. "
         "Positive: 4–5 on the 1–5 scale, or good. Unanswered surveys are excluded. Its agent "
-        "and team are those at the last solve before the rating.",
+        "and team are those at the last solve at or before the rating; a rating with no solve "
+        "before it is unattributed and counts only in the all-teams view.",
     ),
     "nps": Definition(
         "NPS",

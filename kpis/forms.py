@@ -59,9 +59,8 @@ class DashboardFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(), required=False, empty_label="All my teams"
     )
-    agent = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="All agents"
-    )
+    # Choices (the agents in the reader's scope, and "unassigned") are set per form.
+    agent = forms.ChoiceField(choices=[("", "All agents")], required=False)
     channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
     priority = forms.ChoiceField(
         choices=[("", "All priorities"), *Priority.choices], required=False

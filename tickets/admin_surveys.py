@@ -14,9 +14,34 @@ class SurveyInvitationAdmin(admin.ModelAdmin):
 
 @admin.register(SurveyResponse)
 class SurveyResponseAdmin(admin.ModelAdmin):
-    list_display = ("pk", "ticket", "rating_label", "positive", "nps", "submitted_at", "is_current")
-    list_filter = ("positive", "is_current", "scale")
+    list_display = (
+        "pk",
+        "ticket",
+        "rating_label",
+        "positive",
+        "nps",
+        "submitted_at",
+        "is_current",
+        "attributed",
+        "team_id",
+        "agent_id",
+        "priority",
+    )
+    list_filter = ("positive", "is_current", "scale", "attributed")
     search_fields = ("comment", "ticket__subject")
     raw_id_fields = ("ticket", "invitation")
     date_hierarchy = "submitted_at"
-    readonly_fields = ("invitation", "ticket", "scale", "rating", "positive", "nps", "submitted_at")
+    # The §9.17 attribution is computed from the log at submission and never edited.
+    readonly_fields = (
+        "invitation",
+        "ticket",
+        "scale",
+        "rating",
+        "positive",
+        "nps",
+        "submitted_at",
+        "attributed",
+        "agent_id",
+        "team_id",
+        "priority",
+    )

@@ -41,6 +41,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dailyhistogram',
-            index=models.Index(fields=['kind', 'hours', 'level', 'day'], include=('team_id', 'bin', 'n'), name='hist_kind_level_day'),
+            index=models.Index(fields=['kind', 'hours', 'level', 'team_id', 'day'], include=('bin', 'n'), name='hist_kind_level_day'),
         ),
     ]

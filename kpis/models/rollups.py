@@ -73,8 +73,8 @@ class DailyHistogram(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["kind", "hours", "level", "day"],
-                include=["team_id", "bin", "n"],
+                fields=["kind", "hours", "level", "team_id", "day"],
+                include=["bin", "n"],
                 name="hist_kind_level_day",
             )
         ]

@@ -166,34 +166,46 @@ def _stale_windows(kind: str, windows: list[Window]) -> set[int]:
 def _locate(
     kind: str, hours: str, windows: list[Window], teams: frozenset[int] | None
 ) -> dict[int, dict[int, int]]:
-    """``{window index: {bin: count}}`` from one GROUP BY over the histogram rows."""
+    """``{window index: {bin: count}}``: the histogram rows summed per day (windows on any
+    team) or per team (team windows over one shared range), then added up per window here,
+    so windows may overlap and each SQL statement is a plain GROUP BY."""
     if not windows:
         return {}
     level = _level(windows, teams)
-    # Windows may overlap (a range and its teams): join each histogram row to every window
-    # it belongs to. mode 0 = any team in scope, 1 = unassigned, 2 = team t.
-    values, params = [], []
-    for i, w in enumerate(windows):
-        mode = 0 if w.team is ANY_TEAM else 1 if w.team is None else 2
-        values.append("(%s, %s::date, %s::date, %s, %s::int)")
-        params += [i, w.start, w.end, mode, None if mode != 2 else w.team]
     lo, hi = min(w.start for w in windows), max(w.end for w in windows)
-    where = "h.kind = %s AND h.hours = %s AND h.level = %s AND h.day BETWEEN %s AND %s"
-    where_params: list = [kind, hours, level, lo, hi]
+    where = "kind = %s AND hours = %s AND level = %s AND day BETWEEN %s AND %s"
+    params: list = [kind, hours, level, lo, hi]
     if level == BY_TEAM and teams is not None:
-        where += " AND h.team_id = ANY(%s)"
-        where_params.append(list(teams))
-    sql = (
-        f"SELECT w.i, h.bin, SUM(h.n) FROM {DailyHistogram._meta.db_table} h "
-        f"JOIN (VALUES {', '.join(values)}) AS w(i, s, e, mode, t) "
-        "ON h.day BETWEEN w.s AND w.e AND (w.mode = 0 OR (w.mode = 1 AND h.team_id IS NULL) "
-        f"OR (w.mode = 2 AND h.team_id = w.t)) WHERE {where} GROUP BY w.i, h.bin"
-    )
-    out: dict[int, dict[int, int]] = defaultdict(dict)
+        where += " AND team_id = ANY(%s)"
+        params.append(list(teams))
+    table = DailyHistogram._meta.db_table
+    out: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    spread = [(i, w) for i, w in enumerate(windows) if w.team is ANY_TEAM]
+    per_team = [(i, w) for i, w in enumerate(windows) if w.team is not ANY_TEAM]
     with connection.cursor() as cur:
-        cur.execute(sql, params + where_params)
-        for w, b, n in cur.fetchall():
-            out[w][b] = int(n)
+        if spread:
+            cur.execute(
+                f"SELECT day, bin, SUM(n) FROM {table} WHERE {where} GROUP BY day, bin", params
+            )
+            for day, b, n in cur.fetchall():
+                for i, w in spread:
+                    if w.start <= day <= w.end:
+                        out[i][b] += int(n)
+        if per_team:
+            shared = len({(w.start, w.end) for _, w in per_team}) == 1
+            key = "" if shared else ", day"
+            cur.execute(
+                f"SELECT COALESCE(team_id, -1), bin, SUM(n){key} FROM {table} WHERE {where} "
+                f"GROUP BY 1, bin{key}",
+                params,
+            )
+            by_team: dict[int, list[tuple[int, Window]]] = defaultdict(list)
+            for i, w in per_team:
+                by_team[-1 if w.team is None else w.team].append((i, w))
+            for team, b, n, *day in cur.fetchall():
+                for i, w in by_team.get(team, ()):
+                    if not day or w.start <= day[0] <= w.end:
+                        out[i][b] += int(n)
     return out
 
 

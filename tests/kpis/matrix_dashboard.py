@@ -31,6 +31,7 @@ ROWS: dict[str, Row] = {
     "kpis:dashboard": Row("get", READ),
     "kpis:drill": Row("get", READ, data=lambda ctx: {"metric": "first_reply_median"}),
     "kpis:freshness": Row("get", READ),
+    "kpis:table": Row("get", READ, kwargs=lambda ctx: {"by": "agent"}),
     "kpis:rebuild": Row("post", WRITE, snapshot=lambda ctx: RebuildJob.objects.count()),
     "kpis:rebuild-progress": Row("get", READ),
     "kpis:export": Row("get", READ, kwargs=lambda ctx: {"name": "teams"}),

@@ -313,3 +313,12 @@ def test_every_tile_links_to_a_working_drilldown(data, director_client):
     for tile in page.context["tiles"]:
         response = director_client.get("/kpis/drill/", {**DAY, "metric": tile.key})
         assert response.status_code == 200, tile.key
+
+
+@time_machine.travel(NOW, tick=False)
+def test_agent_filter_accepts_an_agent_in_scope_and_unassigned(data, director_client, rep):
+    mine = director_client.get("/kpis/", {**DAY, "agent": rep.pk})
+    assert mine.status_code == 200
+    assert mine.context["f"].agent == rep.pk
+    assert director_client.get("/kpis/", {**DAY, "agent": "unassigned"}).status_code == 200
+    assert director_client.get("/kpis/", {**DAY, "agent": "999999"}).status_code == 422

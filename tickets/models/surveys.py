@@ -4,6 +4,11 @@ One ``SurveyInvitation`` per solve of a ticket, mailed to the requester with a s
 Every answer is kept as a ``SurveyResponse`` row (history); the latest answer of a ticket is the
 one with ``is_current`` set (a partial unique constraint keeps one per ticket), and that is the
 rating CSAT and NPS count, attributed to its ``submitted_at``.
+
+Each answer also stores where CSAT counts it (§9.17): the agent, team and priority at the
+ticket's last solve at or before it, or ``attributed = False`` when there was none. They are
+computed once at submission (``tickets.services.survey_attribution``): the log is append-only,
+so they never change afterwards. NPS ignores them (§9.25).
 """
 
 from __future__ import annotations
@@ -60,6 +65,17 @@ class SurveyResponse(models.Model):
     submitted_at = models.DateTimeField()
     # The latest answer of the ticket wins (§6); older answers stay as history.
     is_current = models.BooleanField(default=True)
+    # §9.17 attribution, as the KPI rows store it: plain ids (no FK, so a later team or user
+    # deletion never blocks or rewrites history), null = "unassigned"; priority "none" when the
+    # ticket had none. Unattributed (no solve at or before the answer): nulls and "".
+    attributed = models.BooleanField(
+        default=False, help_text="False: no solve at or before the answer (unattributed)."
+    )
+    agent_id = models.IntegerField(null=True, blank=True, help_text="Assignee at that solve.")
+    team_id = models.IntegerField(null=True, blank=True, help_text="Team at that solve.")
+    priority = models.CharField(
+        max_length=10, blank=True, default="", help_text="Priority at that solve."
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -83,13 +99,34 @@ class SurveyResponse(models.Model):
                 name="survey_nps_0_10",
                 violation_error_message="NPS answers are 0 to 10.",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(~Q(priority=""), attributed=True)
+                    | Q(attributed=False, agent_id__isnull=True, team_id__isnull=True, priority="")
+                ),
+                name="survey_attribution_complete",
+                violation_error_message=(
+                    "An attributed answer has a priority; an unattributed one has no agent, "
+                    "team or priority."
+                ),
+            ),
         ]
         indexes = [
-            # CSAT/NPS tiles and the voice-of-the-customer list: current answers by day.
+            # CSAT/NPS tiles (kpis.selectors.surveys) and the voice-of-the-customer list:
+            # current answers by day, covering what the tiles count and filter on.
             models.Index(
                 fields=["submitted_at"],
                 condition=Q(is_current=True),
+                include=["positive", "nps", "attributed", "agent_id", "priority"],
                 name="survey_current_submitted",
+            ),
+            # CSAT of a team set (managers, the team filter; kpis.selectors.surveys): current
+            # answers of the teams by day, covering the counted columns (index-only scan).
+            models.Index(
+                fields=["team_id", "submitted_at"],
+                condition=Q(is_current=True),
+                include=["positive", "attributed", "agent_id", "priority"],
+                name="survey_current_team_submitted",
             ),
         ]
 

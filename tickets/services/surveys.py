@@ -37,6 +37,12 @@ from tickets.models import (
 )
 from tickets.models.events import EventType
 from tickets.services import escalation_rules
+from tickets.services.survey_attribution import (
+    STATE_TYPES,
+    RatingAttribution,
+    attribute_rating,
+    log_events,
+)
 from tickets.signals import ticket_changed
 
 log = logging.getLogger(__name__)
@@ -229,11 +235,16 @@ def _validate(invitation: SurveyInvitation, rating: int, nps: int | None) -> Non
 def submit_response(
     invitation: SurveyInvitation, *, rating: int, comment: str = "", nps: int | None = None
 ) -> SurveyResponse:
-    """Record an answer; it becomes the ticket's current one (the latest answer wins)."""
+    """Record an answer; it becomes the ticket's current one (the latest answer wins).
+
+    It is attributed to the agent, team and priority at the ticket's last solve at or before
+    it (§9.17), read from the log under the ticket lock."""
     _validate(invitation, rating, nps)
-    # Lock the ticket row: answers of one ticket are serialized (fixed order: ticket first).
+    # Lock the ticket row: answers of one ticket are serialized (fixed order: ticket first),
+    # and no ticket action commits events between the log read and the insert.
     Ticket.objects.select_for_update().filter(pk=invitation.ticket_id).values_list("pk").first()
     now = now_s()
+    where = rating_attribution(invitation.ticket_id, now)
     SurveyResponse.objects.filter(ticket_id=invitation.ticket_id, is_current=True).update(
         is_current=False
     )
@@ -248,6 +259,10 @@ def submit_response(
         comment=comment.strip()[:5000],
         submitted_at=now,
         is_current=True,
+        attributed=where.attributed,
+        agent_id=where.agent_id,
+        team_id=where.team_id,
+        priority=where.priority,
     )
     ticket_id = invitation.ticket_id
     # The analytics layer refreshes the ticket (its CSAT bucket) on this signal.
@@ -255,6 +270,16 @@ def submit_response(
     if not positive:
         transaction.on_commit(partial(_escalate_negative, ticket_id, response.pk))
     return response
+
+
+def rating_attribution(ticket_id: int, submitted_at: datetime) -> RatingAttribution:
+    """§9.17 for a rating of the ticket at ``submitted_at``: one read of its state events."""
+    rows = (
+        TicketEvent.objects.filter(ticket_id=ticket_id, type__in=STATE_TYPES)
+        .order_by("pk")
+        .values_list("pk", "at", "type", "data")
+    )
+    return attribute_rating(log_events(rows), submitted_at)
 
 
 def _escalate_negative(ticket_id: int, response_id: int) -> None:
