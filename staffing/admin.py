@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.models import User
 
 from staffing.models import (
     CEEntry,
@@ -9,6 +10,7 @@ from staffing.models import (
     OnboardingStep,
     OnboardingTemplate,
     PerformanceReview,
+    QAAmendment,
     QACriterion,
     QAReview,
     QAScore,
@@ -31,12 +33,20 @@ class TeamAdmin(admin.ModelAdmin):
     filter_horizontal = ["members", "managers"]
 
     def save_related(self, request, form, formsets, change):
-        # Members added here get their required courses through the same service hook as
-        # staffing.services.teams.add_member (the UI and API path).
-        before = set(form.instance.members.values_list("pk", flat=True)) if change else set()
+        # Membership changed here goes through the same service hooks as
+        # staffing.services.teams.add_member/remove_member (the UI and API path): members
+        # added get their required courses, and every join or departure reaches the listeners
+        # (policy acknowledgments).
+        team = form.instance
+        members = set(team.members.values_list("pk", flat=True)) if change else set()
+        managers = set(team.managers.values_list("pk", flat=True)) if change else set()
         super().save_related(request, form, formsets, change)
-        added = form.instance.members.exclude(pk__in=before)
-        teams.members_added(form.instance, list(added), by=request.user)
+        teams.members_added(team, list(team.members.exclude(pk__in=members)), by=request.user)
+        teams.managers_added(team, list(team.managers.exclude(pk__in=managers)), by=request.user)
+        now_members = set(team.members.values_list("pk", flat=True))
+        now_managers = set(team.managers.values_list("pk", flat=True))
+        gone = (members - now_members) | (managers - now_managers)
+        teams.people_left(team, list(User.objects.filter(pk__in=gone)), by=request.user)
 
 
 @admin.register(StaffProfile)
@@ -204,14 +214,26 @@ class QAScoreInline(admin.TabularInline):
         return False
 
 
+class QAAmendmentInline(admin.StackedInline):
+    # The scoring an amended dispute replaced: a record, written only by
+    # staffing.services.qa.resolve_by_amending.
+    model = QAAmendment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["amended_by", "amended_at", "comment", "before", "after"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(QAReview)
 class QAReviewAdmin(admin.ModelAdmin):
     list_display = ["ticket_number", "rep", "reviewer", "state", "score", "reviewed_at"]
-    list_filter = ["state", "failed_critical", "team"]
+    list_filter = ["state", "resolution", "failed_critical", "team"]
     search_fields = ["ticket_subject", "rep__username", "reviewer__username"]
     list_select_related = ["rep", "reviewer"]
     raw_id_fields = ["ticket", "rep", "reviewer", "resolved_by"]
-    inlines = [QAScoreInline]
+    inlines = [QAScoreInline, QAAmendmentInline]
 
 
 @admin.register(QAScore)

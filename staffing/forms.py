@@ -209,6 +209,24 @@ class ScoreForm(forms.Form):
         return [(c, self[f"criterion_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
 
 
+class AmendScoresForm(ScoreForm):
+    """Resolving a dispute by amending: every criterion scored again (prefilled with the
+    current scores and comments) and why the scores change."""
+
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Why the scores change"
+    )
+
+    def __init__(self, *args, criteria, current: dict[int, tuple[int, str]] | None = None, **kw):
+        kw.setdefault("auto_id", "amend_%s")  # the page also has the uphold form's comment
+        super().__init__(*args, criteria=criteria, **kw)
+        del self.fields["summary"]
+        for pk, (score, comment) in (current or {}).items():
+            if f"criterion_{pk}" in self.fields:
+                self.fields[f"criterion_{pk}"].initial = score
+                self.fields[f"comment_{pk}"].initial = comment
+
+
 class ScorecardForm(forms.Form):
     name = forms.CharField(max_length=200, help_text="An existing name makes a new version.")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)

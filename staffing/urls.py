@@ -31,6 +31,11 @@ urlpatterns = [
     path("training/<int:pk>/evidence/", training.training_evidence, name="training-evidence"),
     path("teams/<int:pk>/", teams.team, name="team"),
     path("teams/<int:pk>/members/", teams.team_member_add, name="team-member-add"),
+    path(
+        "teams/<int:pk>/members/<int:user_id>/remove/",
+        teams.team_member_remove,
+        name="team-member-remove",
+    ),
     path("compliance/", teams.compliance, name="compliance"),
     path("compliance.csv", teams.compliance_csv, name="compliance-csv"),
     path("onboarding/", onboarding.plans, name="onboarding"),
@@ -47,4 +52,5 @@ urlpatterns = [
     path("qa/<int:pk>/acknowledge/", qa.review_acknowledge, name="qa-acknowledge"),
     path("qa/<int:pk>/dispute/", qa.review_dispute, name="qa-dispute"),
     path("qa/<int:pk>/resolve/", qa.review_resolve, name="qa-resolve"),
+    path("qa/<int:pk>/amend/", qa.review_amend, name="qa-amend"),
 ]

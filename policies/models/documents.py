@@ -139,7 +139,9 @@ class Acknowledgment(models.Model):
     requested_at = models.DateTimeField()
     due_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    # Set when a newer version of the document is published before this one was acknowledged.
+    # Set when the request closes unacknowledged: a newer version of the document was
+    # published, the version retired, or the person left the version's audience (a team they
+    # left; ``acknowledgments.request_for_joiners`` opens it again if they come back).
     superseded_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 

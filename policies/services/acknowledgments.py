@@ -1,5 +1,7 @@
 """Acknowledgment use cases: who must acknowledge a published version, acknowledging it,
-and reminders (by a manager, and by the beat task for overdue ones, each sent once)."""
+reminders (by a manager, and by the beat task for overdue ones, each sent once), and keeping
+the requests in step with team membership (``request_for_joiners``/``withdraw_for_leavers``,
+the listeners ``PoliciesConfig.ready`` registers on ``staffing.services.teams``)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -17,6 +19,7 @@ from csops.clock import now_s
 from csops.errors import InvalidInput, NotAllowed
 from csops.notify import notify
 from policies.models import Acknowledgment, PolicyVersion, VersionState
+from staffing.models import Team
 
 
 def affected_users(version: PolicyVersion):
@@ -49,21 +52,116 @@ def request_for(version: PolicyVersion, *, at: datetime, by: User | None) -> int
     supersede_open(version.document_id, keep_version_id=version.pk, at=at, by=by)
     if not version.ack_required:
         return 0
-    starts = timezone.make_aware(datetime.combine(version.effective_date, time.min))
-    due = max(at, starts) + timedelta(days=version.ack_within_days)
+    due = _due_at(version, at)
     rows = [
         Acknowledgment(version=version, user=user, requested_at=at, due_at=due)
         for user in affected_users(version)
     ]
     bulk_create_with_history(rows, Acknowledgment, default_user=by)
-    url = reverse("policies:version-detail", args=[version.pk])
-    notify(
-        [r.user for r in rows],
+    _notify_requested(version, [r.user for r in rows], due)
+    return len(rows)
+
+
+def _due_at(version: PolicyVersion, asked_at: datetime) -> datetime:
+    """Due ``ack_within_days`` after the request, or after the effective date if later."""
+    starts = timezone.make_aware(datetime.combine(version.effective_date, time.min))
+    return max(asked_at, starts) + timedelta(days=version.ack_within_days)
+
+
+def _notify_requested(version: PolicyVersion, users: list[User], due: datetime) -> int:
+    # One key per version: whoever was already told about it is not told twice.
+    return notify(
+        users,
         key=f"policy-ack-requested:{version.pk}",
         text=f"Please read and acknowledge {version} by {due:%Y-%m-%d}.",
-        url=url,
+        url=reverse("policies:version-detail", args=[version.pk]),
     )
-    return len(rows)
+
+
+def open_versions_for_team(team_id: int) -> list[PolicyVersion]:
+    """The versions that currently collect acknowledgments from this team: per document the
+    latest published version (``request_for`` closed the others' requests), if it asks for
+    acknowledgment and names the team in its audience."""
+    latest = (
+        PolicyVersion.objects.filter(document=OuterRef("document"), state=VersionState.PUBLISHED)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return list(
+        PolicyVersion.objects.filter(
+            pk=Subquery(latest),
+            state=VersionState.PUBLISHED,
+            ack_required=True,
+            ack_teams=team_id,
+        )
+        .select_related("document")
+        .order_by("pk")
+    )
+
+
+def request_for_joiners(team: Team, users: list[User], *, by: User | None) -> int:
+    """People who join a team after a version addressed to it was published are asked too,
+    as its audience was at publication: a request due ``ack_within_days`` from now, and the
+    notice. Idempotent: someone already asked (or who acknowledged) is left alone; a request
+    withdrawn when they left the team opens again. Returns how many requests were opened."""
+    people = sorted((u for u in users if u.is_active), key=lambda u: u.pk)
+    if not people:
+        return 0
+    # Lock the people (in pk order) so that joining two teams at once asks them once.
+    list(User.objects.select_for_update().filter(pk__in=[u.pk for u in people]).order_by("pk"))
+    at = now_s()
+    opened = 0
+    for version in open_versions_for_team(team.pk):
+        existing = {
+            a.user_id: a
+            for a in Acknowledgment.objects.select_for_update().filter(
+                version=version, user__in=people
+            )
+        }
+        due = _due_at(version, at)
+        new = [
+            Acknowledgment(version=version, user=u, requested_at=at, due_at=due)
+            for u in people
+            if u.pk not in existing
+        ]
+        bulk_create_with_history(new, Acknowledgment, default_user=by)
+        reopened = [a for a in existing.values() if a.acknowledged_at is None and a.superseded_at]
+        for ack in reopened:
+            ack.requested_at, ack.due_at, ack.superseded_at = at, due, None
+            ack._history_user = by  # type: ignore[attr-defined]
+            ack.save(update_fields=["requested_at", "due_at", "superseded_at"])
+        asked = {a.user_id for a in new} | {a.user_id for a in reopened}
+        _notify_requested(version, [u for u in people if u.pk in asked], due)
+        opened += len(asked)
+    return opened
+
+
+def withdraw_for_leavers(team: Team, users: list[User], *, by: User | None) -> int:
+    """People who leave a team are no longer asked by the versions addressed to it, unless
+    they are still in the audience (another of its teams, or their role): their open request
+    closes (``superseded_at``), so it leaves their home page, the reminders and every team's
+    coverage. Acknowledgments already given stay on record. Returns how many closed."""
+    pending = (
+        Acknowledgment.objects.select_for_update(of=("self",))
+        .filter(
+            user__in=[u.pk for u in users],
+            version__ack_teams=team.pk,
+            acknowledged_at__isnull=True,
+            superseded_at__isnull=True,
+        )
+        .select_related("version")
+        .order_by("pk")
+    )
+    at = now_s()
+    closed = 0
+    for ack in pending:
+        if affected_users(ack.version).filter(pk=ack.user_id).exists():
+            continue
+        ack.superseded_at = at
+        ack._history_user = by  # type: ignore[attr-defined]
+        ack.save(update_fields=["superseded_at"])
+        closed += 1
+    return closed
 
 
 @transaction.atomic

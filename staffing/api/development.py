@@ -181,7 +181,11 @@ class QAReviewViewSet(_ReadViewSet):
     filterset_class = QAReviewFilter
 
     def get_queryset(self) -> QuerySet:
-        return selectors.qa_reviews(self.request.user).prefetch_related("scores__criterion")
+        return (
+            selectors.qa_reviews(self.request.user)
+            .select_related("amendment")
+            .prefetch_related("scores__criterion")
+        )
 
     def _out(self, review, code: int = 200) -> Response:
         return Response(
@@ -220,3 +224,14 @@ class QAReviewViewSet(_ReadViewSet):
     def resolve(self, request: Request, pk: str) -> Response:
         comment = _valid(s.CommentInput, request)["comment"]
         return self._out(qa.resolve_dispute(self.get_object().pk, by=request.user, comment=comment))
+
+    @extend_schema(request=s.QAAmendInput, responses={200: s.QAReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def amend(self, request: Request, pk: str) -> Response:
+        """Resolve a dispute by amending the scores (the score is recomputed)."""
+        data = _valid(s.QAAmendInput, request)
+        scores = {row["criterion"]: (row["score"], row.get("comment")) for row in data["scores"]}
+        review = qa.resolve_by_amending(
+            self.get_object().pk, by=request.user, scores=scores, comment=data["comment"]
+        )
+        return self._out(review)

@@ -13,6 +13,7 @@ from staffing.models import (
     Course,
     OnboardingPlan,
     OnboardingTemplate,
+    QAAmendment,
     QAReview,
     QAScore,
     Scorecard,
@@ -249,8 +250,16 @@ class QAScoreSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class QAAmendmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QAAmendment
+        fields = ["amended_by", "amended_at", "comment", "before", "after"]
+        read_only_fields = fields
+
+
 class QAReviewSerializer(serializers.ModelSerializer):
     scores = QAScoreSerializer(many=True, read_only=True)
+    amendment = QAAmendmentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = QAReview
@@ -277,6 +286,8 @@ class QAReviewSerializer(serializers.ModelSerializer):
             "resolution_comment",
             "resolved_by",
             "resolved_at",
+            "resolution",
+            "amendment",
             "scores",
         ]
         read_only_fields = fields
@@ -296,6 +307,19 @@ class QAScoreInput(serializers.Serializer):
 class QAScoresInput(serializers.Serializer):
     scores = QAScoreInput(many=True)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class QAAmendScoreInput(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    score = serializers.IntegerField()
+    comment = serializers.CharField(
+        required=False, allow_blank=True, help_text="Left out: the criterion keeps its comment."
+    )
+
+
+class QAAmendInput(serializers.Serializer):
+    scores = QAAmendScoreInput(many=True, help_text="Every criterion of the scorecard version.")
+    comment = serializers.CharField(help_text="Why the scores change.")
 
 
 class CommentInput(serializers.Serializer):

@@ -11,7 +11,14 @@ from staffing.models.onboarding import (
     StepKind,
 )
 from staffing.models.people import StaffProfile, Team
-from staffing.models.qa import QACriterion, QAReview, QAScore, Scorecard, ScorecardVersion
+from staffing.models.qa import (
+    QAAmendment,
+    QACriterion,
+    QAReview,
+    QAScore,
+    Scorecard,
+    ScorecardVersion,
+)
 from staffing.models.reviews import PerformanceReview
 from staffing.models.training import Course, Delivery, TrainingRecord
 
@@ -25,6 +32,7 @@ __all__ = [
     "OnboardingStep",
     "OnboardingTemplate",
     "PerformanceReview",
+    "QAAmendment",
     "QACriterion",
     "QAReview",
     "QAScore",

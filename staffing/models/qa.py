@@ -1,7 +1,8 @@
 """QA reviews: versioned scorecards of weighted criteria, and reviews of tickets against them.
 
 A review points at the scorecard *version* it was scored with, so editing a scorecard (which
-creates a new version) never changes what an old review meant.
+creates a new version) never changes what an old review meant. A disputed review is resolved
+by upholding its score or by amending it; an amendment keeps the scoring it replaced.
 """
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ class ReviewState(models.TextChoices):
     RESOLVED = "resolved", "Dispute resolved"
 
 
+class Resolution(models.TextChoices):
+    UPHELD = "upheld", "Score upheld"
+    AMENDED = "amended", "Score amended"
+
+
 class QAReview(models.Model):
     """One ticket reviewed for one rep. Ticket facts are copied in at creation."""
 
@@ -124,6 +130,8 @@ class QAReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # How a dispute was resolved; the scoring an amendment replaced is on ``amendment``.
+    resolution = models.CharField(max_length=8, choices=Resolution.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -153,3 +161,39 @@ class QAScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.score}"
+
+
+class QAAmendment(models.Model):
+    """A dispute resolved by amending the scores: who, when, why, and the scoring before and
+    after, each ``{"raw_score", "score", "failed_critical", "passed", "scores": [{"criterion",
+    "name", "score", "comment"}]}`` (decimals as strings). The review holds the amended one."""
+
+    review = models.OneToOneField(QAReview, on_delete=models.CASCADE, related_name="amendment")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField()
+    comment = models.TextField()
+    before = models.JSONField()
+    after = models.JSONField()
+
+    class Meta:
+        verbose_name = "QA amendment"
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.review}"
+
+    @property
+    def changes(self) -> list[dict]:
+        """Per criterion, in order: name, and score and comment before and after."""
+        old = {s["criterion"]: s for s in self.before["scores"]}
+        return [
+            {
+                "name": s["name"],
+                "before": old.get(s["criterion"], {}).get("score"),
+                "after": s["score"],
+                "comment_before": old.get(s["criterion"], {}).get("comment", ""),
+                "comment_after": s["comment"],
+            }
+            for s in self.after["scores"]
+        ]

@@ -14,8 +14,15 @@ from django.utils import timezone
 from csops import permissions
 from csops.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from csops.notify import notify
-from staffing.models import QACriterion, QAReview, QAScore, Scorecard, ScorecardVersion
-from staffing.models.qa import ReviewState
+from staffing.models import (
+    QAAmendment,
+    QACriterion,
+    QAReview,
+    QAScore,
+    Scorecard,
+    ScorecardVersion,
+)
+from staffing.models.qa import Resolution, ReviewState
 from staffing.services._common import now
 
 TWO = Decimal("0.01")
@@ -177,6 +184,27 @@ def access_review(user: User, pk: int, *, for_update: bool = False) -> QAReview:
     return review
 
 
+def _check_scores(criteria: list[QACriterion], scores: dict[int, tuple]) -> None:
+    """Every criterion scored, each from 0 to its maximum, and nothing else."""
+    errors: dict[str, list[str]] = {}
+    for c in criteria:
+        if c.pk not in scores:
+            errors[f"criterion_{c.pk}"] = [f"Score {c.name}."]
+        elif not 0 <= scores[c.pk][0] <= c.max_score:
+            errors[f"criterion_{c.pk}"] = [f"{c.name} is scored from 0 to {c.max_score}."]
+    unknown = set(scores) - {c.pk for c in criteria}
+    if unknown:
+        errors["scores"] = [f"Not criteria of this scorecard: {sorted(unknown)}."]
+    if errors:
+        raise InvalidInput("Some scores are not valid.", fields=errors)
+
+
+def _apply_outcome(review: QAReview, criteria: list[QACriterion], scores: dict[int, int]) -> None:
+    outcome = weighted_score(criteria, scores, review.scorecard_version.pass_percent)
+    review.raw_score, review.score = outcome.raw_score, outcome.score
+    review.failed_critical, review.passed = outcome.failed_critical, outcome.passed
+
+
 def submit_scores(
     pk: int, *, by: User, scores: dict[int, tuple[int, str]], summary: str = ""
 ) -> QAReview:
@@ -188,26 +216,12 @@ def submit_scores(
         if review.state != ReviewState.PENDING:
             raise InvalidTransition("This review is already scored.")
         criteria = list(review.scorecard_version.criteria.all())
-        errors: dict[str, list[str]] = {}
-        for c in criteria:
-            if c.pk not in scores:
-                errors[f"criterion_{c.pk}"] = [f"Score {c.name}."]
-            elif not 0 <= scores[c.pk][0] <= c.max_score:
-                errors[f"criterion_{c.pk}"] = [f"{c.name} is scored from 0 to {c.max_score}."]
-        unknown = set(scores) - {c.pk for c in criteria}
-        if unknown:
-            errors["scores"] = [f"Not criteria of this scorecard: {sorted(unknown)}."]
-        if errors:
-            raise InvalidInput("Some scores are not valid.", fields=errors)
-        outcome = weighted_score(
-            criteria, {k: v[0] for k, v in scores.items()}, review.scorecard_version.pass_percent
-        )
+        _check_scores(criteria, scores)
         QAScore.objects.bulk_create(
             QAScore(review=review, criterion=c, score=scores[c.pk][0], comment=scores[c.pk][1])
             for c in criteria
         )
-        review.raw_score, review.score = outcome.raw_score, outcome.score
-        review.failed_critical, review.passed = outcome.failed_critical, outcome.passed
+        _apply_outcome(review, criteria, {k: v[0] for k, v in scores.items()})
         review.summary, review.state, review.reviewed_at = summary, ReviewState.SUBMITTED, now()
         review.save()
         notify(
@@ -253,23 +267,98 @@ def dispute_review(pk: int, *, by: User, comment: str) -> QAReview:
     return review
 
 
-def resolve_dispute(pk: int, *, by: User, comment: str) -> QAReview:
+def _disputed_for_resolution(pk: int, by: User, comment: str) -> QAReview:
+    """The disputed review, locked, if ``by`` may resolve it: a manager of the rep's team or
+    a director, never the rep."""
     if not comment.strip():
         raise InvalidInput("Explain the resolution.", fields={"comment": ["Required."]})
+    review = access_review(by, pk, for_update=True)
+    permissions.ensure_can_manage_person(by, review.rep_id)
+    if review.rep_id == by.pk:
+        raise NotAllowed("You cannot resolve a dispute of your own review.")
+    if review.state != ReviewState.DISPUTED:
+        raise InvalidTransition("Only a disputed review can be resolved.")
+    return review
+
+
+def _close_dispute(
+    review: QAReview, by: User, comment: str, resolution: str, text: str, at: datetime
+) -> None:
+    review.state, review.resolved_at, review.resolved_by = ReviewState.RESOLVED, at, by
+    review.resolution_comment, review.resolution = comment.strip(), resolution
+    notify(
+        [review.rep],
+        key=f"qa:{review.pk}:resolved",
+        text=f"Your dispute of the QA review of ticket #{review.ticket_number} is resolved{text}.",
+        url=f"/staff/qa/{review.pk}/",
+    )
+
+
+def resolve_dispute(pk: int, *, by: User, comment: str) -> QAReview:
+    """Resolve a dispute by upholding the score, with a comment."""
     with transaction.atomic():
-        review = access_review(by, pk, for_update=True)
-        permissions.ensure_can_manage_person(by, review.rep_id)
-        if review.rep_id == by.pk:
-            raise NotAllowed("You cannot resolve a dispute of your own review.")
-        if review.state != ReviewState.DISPUTED:
-            raise InvalidTransition("Only a disputed review can be resolved.")
-        review.state, review.resolved_at, review.resolved_by = ReviewState.RESOLVED, now(), by
-        review.resolution_comment = comment.strip()
-        review.save(update_fields=["state", "resolved_at", "resolved_by", "resolution_comment"])
-        notify(
-            [review.rep],
-            key=f"qa:{review.pk}:resolved",
-            text=f"Your dispute of the QA review of ticket #{review.ticket_number} is resolved.",
-            url=f"/staff/qa/{review.pk}/",
+        review = _disputed_for_resolution(pk, by, comment)
+        _close_dispute(review, by, comment, Resolution.UPHELD, ": the score stands", now())
+        fields = ["state", "resolved_at", "resolved_by", "resolution_comment", "resolution"]
+        review.save(update_fields=fields)
+    return review
+
+
+def _scoring(review: QAReview, rows: list[QAScore]) -> dict:
+    return {
+        "raw_score": str(review.raw_score),
+        "score": str(review.score),
+        "failed_critical": review.failed_critical,
+        "passed": review.passed,
+        "scores": [
+            {
+                "criterion": r.criterion_id,
+                "name": r.criterion.name,
+                "score": r.score,
+                "comment": r.comment,
+            }
+            for r in rows
+        ],
+    }
+
+
+def resolve_by_amending(
+    pk: int, *, by: User, scores: dict[int, tuple[int, str | None]], comment: str
+) -> QAReview:
+    """Resolve a dispute by amending the scores. Every criterion is scored again under the
+    rules of the first scoring (0..its maximum, weighted, a failed critical criterion fails
+    the review) and the review's score is recomputed by ``weighted_score``; a criterion's
+    comment of ``None`` keeps the one it had. The scoring it replaces is kept on the
+    ``QAAmendment``; figures that read review scores (QA averages, performance-review
+    snapshots taken from now on) read the amended one. ``scores``: criterion id ->
+    (score, comment)."""
+    with transaction.atomic():
+        review = _disputed_for_resolution(pk, by, comment)
+        criteria = list(review.scorecard_version.criteria.all())
+        _check_scores(criteria, scores)
+        rows = list(review.scores.select_related("criterion").select_for_update(of=("self",)))
+        before = _scoring(review, rows)
+        for row in rows:
+            score, note = scores[row.criterion_id]
+            row.score, row.comment = score, row.comment if note is None else note.strip()
+        after_scores = [(r.score, r.comment) for r in rows]
+        if after_scores == [(s["score"], s["comment"]) for s in before["scores"]]:
+            raise InvalidInput(
+                "The scores and comments are unchanged: uphold the score instead.",
+                fields={"scores": ["Change at least one score or comment."]},
+            )
+        QAScore.objects.bulk_update(rows, ["score", "comment"])
+        _apply_outcome(review, criteria, {r.criterion_id: r.score for r in rows})
+        text = f": the score is amended from {before['score']}% to {review.score}%"
+        at = now()
+        _close_dispute(review, by, comment, Resolution.AMENDED, text, at)
+        review.save()
+        QAAmendment.objects.create(
+            review=review,
+            amended_by=by,
+            amended_at=at,
+            comment=comment.strip(),
+            before=before,
+            after=_scoring(review, rows),
         )
     return review

@@ -13,6 +13,7 @@ from csops.errors import InvalidInput
 from csops.htmx import domain_errors
 from staffing import selectors
 from staffing.forms import (
+    AmendScoresForm,
     CommentForm,
     CriterionFormSet,
     SampleForm,
@@ -21,7 +22,8 @@ from staffing.forms import (
     StartReviewForm,
     criteria_of,
 )
-from staffing.models import QAReview, Scorecard
+from staffing.models import QAAmendment, QAReview, Scorecard
+from staffing.models.qa import ReviewState
 from staffing.services import qa
 from staffing.views._common import apply_errors, go
 
@@ -116,18 +118,26 @@ def scorecards(request: HttpRequest) -> HttpResponse:
     return render(request, "staffing/scorecards.html", context, status=status)
 
 
-def _review_page(request, review: QAReview, *, score_form=None, comment_form=None, status=200):
+def _review_page(
+    request, review: QAReview, *, score_form=None, comment_form=None, amend_form=None, status=200
+):
     criteria = review.scorecard_version.criteria.all()
     is_reviewer = permissions.can_manage_person(request.user, review.rep_id) and (
         review.rep_id != request.user.pk
     )
+    scores = list(review.scores.select_related("criterion"))
+    if amend_form is None and is_reviewer and review.state == ReviewState.DISPUTED:
+        current = {s.criterion_id: (s.score, s.comment) for s in scores}
+        amend_form = AmendScoresForm(criteria=criteria, current=current)
     context = {
         "review": review,
-        "scores": review.scores.select_related("criterion"),
+        "scores": scores,
+        "amendment": QAAmendment.objects.filter(review=review).select_related("amended_by").first(),
         "is_rep": review.rep_id == request.user.pk,
         "is_reviewer": is_reviewer,
         "score_form": score_form or ScoreForm(criteria=criteria),
         "comment_form": comment_form or CommentForm(),
+        "amend_form": amend_form,
     }
     template = f"{REVIEW}#review" if request.htmx else REVIEW
     return render(request, template, context, status=status)
@@ -188,3 +198,21 @@ def review_dispute(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def review_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return _commented(request, pk, qa.resolve_dispute)
+
+
+@require_POST
+@domain_errors
+def review_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resolve a dispute by amending the scores; the score is recomputed."""
+    r = qa.access_review(request.user, pk)
+    form = AmendScoresForm(request.POST, criteria=r.scorecard_version.criteria.all())
+    if form.is_valid():
+        try:
+            r = qa.resolve_by_amending(
+                pk, by=request.user, scores=form.scores(), comment=form.cleaned_data["comment"]
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc)
+        else:
+            return _done(request, r, f"Dispute resolved: the score is now {r.score}%.")
+    return _review_page(request, r, amend_form=form, status=422)

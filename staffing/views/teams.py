@@ -34,6 +34,7 @@ def _team_page(request: HttpRequest, t: Team, *, member_form=None, status=200) -
         "qa": selectors.qa_summary(team_id=t.pk),
         "assign_form": AssignCourseForm(viewer=request.user, initial={"team": t.pk}),
         "member_form": member_form or AddMemberForm(team=t),
+        "members": t.members.order_by("username"),
     }
     return render(request, "staffing/team.html", context, status=status)
 
@@ -57,6 +58,19 @@ def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, f"{person.username} joined {t.name}: {len(created)} courses assigned."
     )
+    return go(request, reverse("staffing:team", args=[t.pk]))
+
+
+@require_POST
+@domain_errors
+def team_member_remove(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
+    """Take a person off the team; what only this team asked of them is withdrawn."""
+    t = _team(request, pk)
+    person = t.members.filter(pk=user_id).first()
+    if person is None:
+        raise NotFound(f"Person #{user_id} is not a member of {t.name}.")
+    team_services.remove_member(t, person, by=request.user)
+    messages.success(request, f"{person.username} left {t.name}.")
     return go(request, reverse("staffing:team", args=[t.pk]))
 
 
