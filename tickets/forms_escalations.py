@@ -9,6 +9,7 @@ from csops import permissions
 from staffing.models import Team
 from tickets.models import EscalationCategory, EscalationRule, EscalationTarget
 from tickets.models.incidents import Severity
+from tickets.services.escalation_rules import rule_problems
 
 
 class EscalateForm(forms.Form):
@@ -57,28 +58,9 @@ class RuleForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        trigger = data.get("trigger")
-        if trigger == "urgent_no_reply" and not data.get("minutes"):
-            self.add_error("minutes", "An urgent-no-reply rule needs a number of minutes.")
-        if trigger == "customer_keyword" and not [
-            k for k in (data.get("keywords") or "").split(",") if k.strip()
-        ]:
-            self.add_error("keywords", "List at least one keyword.")
-        has_action = any(
-            data.get(f)
-            for f in (
-                "reassign_team",
-                "reassign_user",
-                "raise_priority_to",
-                "notify",
-                "open_escalation",
-            )
-        )
-        if not has_action:
-            raise forms.ValidationError("Choose at least one action.")
-        user, team = data.get("reassign_user"), data.get("reassign_team")
-        if user is not None and team is not None and not permissions.can_work_team(user, team.pk):
-            self.add_error("reassign_user", f"{user} does not work {team}'s queue.")
+        for field, errors in rule_problems(data).items():
+            for error in errors:
+                self.add_error(None if field == "non_field_errors" else field, error)
         return data
 
 
@@ -97,6 +79,19 @@ class IncidentForm(forms.Form):
         scope = permissions.managed_team_scope(user)
         qs = Team.objects.all()
         self.fields["team"].queryset = qs if scope is None else qs.filter(pk__in=scope)
+
+
+class IncidentEditForm(forms.Form):
+    """The declared fields an open incident's handlers may change (services.incidents.edit)."""
+
+    title = forms.CharField(max_length=200)
+    severity = forms.ChoiceField(choices=Severity.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    @classmethod
+    def for_incident(cls, incident) -> IncidentEditForm:
+        initial = {f: getattr(incident, f) for f in ("title", "severity", "description")}
+        return cls(initial=initial)
 
 
 class LinkForm(forms.Form):

@@ -20,7 +20,7 @@ from tickets.models import (
 )
 from tickets.models.escalations import ACTIVE_STATES
 from tickets.models.events import ActorRole, EventType
-from tickets.models.incidents import DeliveryState
+from tickets.models.incidents import ChangeKind, DeliveryState, IncidentChange, Severity
 from tickets.models.tickets import Status
 
 
@@ -162,8 +162,59 @@ def linked_tickets(incident: Incident) -> QuerySet[Ticket]:
     )
 
 
+def _edit_text(data: dict) -> str:
+    parts = []
+    order = ("title", "severity", "description")  # the form's order (jsonb sorts keys)
+    for name in sorted(data, key=lambda n: order.index(n) if n in order else len(order)):
+        before, after = data[name]
+        if name == "severity":
+            parts.append(f"severity {Severity(before).label} → {Severity(after).label}")
+        elif name == "title":
+            parts.append(f"title “{before}” → “{after}”")
+        else:
+            parts.append(f"{name} changed")
+    return "; ".join(parts)
+
+
+def _change_items(incident: Incident) -> list[dict]:
+    """Edits, and unlinked tickets with the link they undid (its row is gone)."""
+    changes = list(IncidentChange.objects.filter(incident=incident).select_related("by", "ticket"))
+    linkers = User.objects.in_bulk(
+        {c.data.get("linked_by") for c in changes if c.kind == ChangeKind.UNLINKED}
+    )
+    items: list[dict] = []
+    for change in changes:
+        if change.kind == ChangeKind.EDITED:
+            items.append(
+                {
+                    "at": change.at,
+                    "what": "Edited",
+                    "who": change.by,
+                    "text": _edit_text(change.data),
+                }
+            )
+            continue
+        subject = change.ticket.subject if change.ticket else "(ticket deleted)"
+        number = f"#{change.ticket_id}" if change.ticket_id else "a ticket"
+        linked_at = change.data.get("linked_at")
+        if linked_at:
+            items.append(
+                {
+                    "at": datetime.fromisoformat(linked_at),
+                    "what": f"Linked {number}",
+                    "who": linkers.get(change.data.get("linked_by")),
+                    "text": subject,
+                }
+            )
+        items.append(
+            {"at": change.at, "what": f"Unlinked {number}", "who": change.by, "text": subject}
+        )
+    return items
+
+
 def timeline(incident: Incident) -> list[dict]:
-    """Declared, links, updates and resolution, in time order."""
+    """Declared, edits, links (current and undone), unlinks, updates and resolution, in time
+    order."""
     items: list[dict] = [
         {"at": incident.declared_at, "what": "Declared", "who": incident.declared_by, "text": ""}
     ]
@@ -176,6 +227,7 @@ def timeline(incident: Incident) -> list[dict]:
                 "text": link.ticket.subject,
             }
         )
+    items += _change_items(incident)
     for update in incident.updates.select_related("posted_by"):
         items.append(
             {

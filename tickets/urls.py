@@ -26,10 +26,21 @@ urlpatterns = [
         escalations.escalation_rule_edit,
         name="escalation-rule-edit",
     ),
+    path(
+        "escalations/rules/<int:pk>/delete/",
+        escalations.escalation_rule_delete,
+        name="escalation-rule-delete",
+    ),
     path("incidents/", incidents.incident_list, name="incident-list"),
     path("incidents/link/", incidents.incident_link_selected, name="incident-link-selected"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident-edit"),
     path("incidents/<int:pk>/link/", incidents.incident_link, name="incident-link"),
+    path(
+        "incidents/<int:pk>/tickets/<int:ticket_pk>/unlink/",
+        incidents.incident_unlink,
+        name="incident-unlink",
+    ),
     path("incidents/<int:pk>/updates/", incidents.incident_post_update, name="incident-update"),
     path("incidents/<int:pk>/resolve/", incidents.incident_resolve, name="incident-resolve"),
     path(

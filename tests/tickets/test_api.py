@@ -967,6 +967,7 @@ def test_api_root_links_every_collection(rep):
         "customers": "http://testserver/api/v1/customers/",
         "escalations": "http://testserver/api/v1/escalations/",
         "incidents": "http://testserver/api/v1/incidents/",
+        "escalation-rules": "http://testserver/api/v1/escalation-rules/",
         "teams": "http://testserver/api/v1/teams/",
     }
 

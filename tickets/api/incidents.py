@@ -1,11 +1,12 @@
-"""/api/v1/incidents/: list, read and declare incidents; link tickets, post an update
-(delivered asynchronously: 202 with the update's progress row), resolve. Managers of the
-incident's team and directors only, as on the pages."""
+"""/api/v1/incidents/: list, read, declare and edit (PATCH) incidents; link tickets and
+unlink one (DELETE .../tickets/{ticket_id}/), post an update (delivered asynchronously: 202
+with the update's progress row), resolve. Managers of the incident's team and directors
+only, as on the pages; a resolved incident refuses every change (422)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -65,6 +66,14 @@ class DeclareInput(serializers.Serializer):
     customer_update = serializers.CharField()
 
 
+class IncidentEditInput(serializers.Serializer):
+    """The declared fields an edit may change; those left out stay as they are."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+    description = serializers.CharField(required=False)
+
+
 class LinkInput(serializers.Serializer):
     tickets = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False)
 
@@ -78,8 +87,10 @@ class ResolveInput(serializers.Serializer):
     closing_message = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _validated(cls: type[serializers.Serializer], request: Request) -> dict:
-    serializer = cls(data=request.data)
+def _validated(
+    cls: type[serializers.Serializer], request: Request, *, partial: bool = False
+) -> dict:
+    serializer = cls(data=request.data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -118,6 +129,15 @@ class IncidentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return response
 
     @extend_schema(
+        request=IncidentEditInput,
+        responses={200: IncidentSerializer, **error_responses(400, 403, 404, 422)},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        data = _validated(IncidentEditInput, request, partial=True)
+        services.edit(path_pk(pk, "Incident"), by=request.user, **data)
+        return self._read(path_pk(pk, "Incident"))
+
+    @extend_schema(
         request=LinkInput,
         responses={200: IncidentSerializer, **error_responses(400, 403, 404, 422)},
     )
@@ -126,6 +146,28 @@ class IncidentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = _validated(LinkInput, request)
         services.link_tickets(path_pk(pk, "Incident"), by=request.user, ticket_ids=data["tickets"])
         return self._read(path_pk(pk, "Incident"))
+
+    @extend_schema(
+        request=None,
+        responses={200: IncidentSerializer, **error_responses(403, 404, 422)},
+        parameters=[
+            OpenApiParameter("ticket_id", int, OpenApiParameter.PATH, description="Ticket id")
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"tickets/(?P<ticket_id>[^/.]+)",
+        url_name="unlink",
+    )
+    def unlink(self, request: Request, pk: str, ticket_id: str) -> Response:
+        """Unlink one ticket; 404 if it is not linked (or no longer)."""
+        incident_id = path_pk(pk, "Incident")
+        ticket = path_pk(
+            ticket_id, "Ticket", qualifier=f" or is not linked to incident #{incident_id}"
+        )
+        services.unlink_ticket(incident_id, by=request.user, ticket_id=ticket)
+        return self._read(incident_id)
 
     @extend_schema(
         request=UpdateInput,

@@ -1,13 +1,16 @@
 from django.urls import include, path
 from rest_framework.routers import APIRootView, SimpleRouter
 
-from tickets.api import escalations, incidents, sla, views
+from tickets.api import escalation_rules, escalations, incidents, sla, views
 
 router = SimpleRouter()
 router.register("tickets", views.TicketViewSet, basename="ticket")
 router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("escalations", escalations.EscalationViewSet, basename="escalation")
 router.register("incidents", incidents.IncidentViewSet, basename="incident")
+router.register(
+    "escalation-rules", escalation_rules.EscalationRuleViewSet, basename="escalation-rule"
+)
 
 # The browsable root of /api/v1/ (named "api-root", outside the namespaces it links to).
 root = APIRootView.as_view(
@@ -16,6 +19,7 @@ root = APIRootView.as_view(
         "customers": "tickets-api:customer-list",
         "escalations": "tickets-api:escalation-list",
         "incidents": "tickets-api:incident-list",
+        "escalation-rules": "tickets-api:escalation-rule-list",
         "teams": "staffing-api:team-list",
     }
 )

@@ -71,6 +71,35 @@ class IncidentLink(models.Model):
         return f"#{self.ticket_id} in incident #{self.incident_id}"
 
 
+class ChangeKind(models.TextChoices):
+    EDITED = "edited", "Edited"
+    UNLINKED = "unlinked", "Ticket unlinked"
+
+
+class IncidentChange(models.Model):
+    """A change to an incident after its declaration that leaves no row of its own, kept for
+    its timeline (append-only): an edit, ``data`` holding each changed field's
+    ``[before, after]``; or an unlinked ticket, whose link row is deleted, ``data`` keeping
+    who linked it and when (``linked_by``: user id, ``linked_at``: ISO instant)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} on incident #{self.incident_id} at {self.at:%Y-%m-%d %H:%M}"
+        )
+
+
 class UpdateKind(models.TextChoices):
     UPDATE = "update", "Update"
     RESOLUTION = "resolution", "Resolution (solves the tickets)"

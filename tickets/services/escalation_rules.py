@@ -1,4 +1,7 @@
-"""Automatic escalation rules: ``apply_rules(ticket_id, trigger, **context)``.
+"""Automatic escalation rules: ``apply_rules(ticket_id, trigger, **context)``; what makes a
+rule valid (``rule_problems``: the rules page's form shows them, ``create_rule`` and
+``update_rule`` refuse them) and the API's create, update and delete (directors; storing is
+``tickets.services.escalations.save_rule``, which the page's form calls once valid).
 
 Callers and their context (the trigger instance key is built from it):
 - SLA monitor (``tickets.tasks``): ``apply_rules(pk, "sla_breach" | "sla_at_risk",
@@ -21,19 +24,110 @@ are logged as ticket events in one action with one ``at``. Closed tickets are le
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 
-from csops.errors import Conflict
+from csops import permissions
+from csops.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from csops.notify import notify
 from csops.roles import Role
+from policies.sla import METRICS
 from tickets import events
 from tickets.models import EscalationRule, RuleFiring, RuleTrigger, Status, Ticket, TicketEvent
 from tickets.models.escalations import NotifyTarget
 from tickets.models.tickets import PRIORITY_RANK
 from tickets.services.actions import action_time, record, save_ticket
+
+RULE_ACTIONS = ("reassign_team", "reassign_user", "raise_priority_to", "notify", "open_escalation")
+
+
+def rule_problems(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What makes a rule unusable, by field (``non_field_errors`` for the rule as a whole).
+    ``values`` are the rule's fields, the team and user as model instances."""
+    problems: dict[str, list[str]] = {}
+    trigger = values.get("trigger")
+    if trigger == RuleTrigger.URGENT_NO_REPLY and not values.get("minutes"):
+        problems["minutes"] = ["An urgent-no-reply rule needs a number of minutes."]
+    keywords = [k for k in (values.get("keywords") or "").split(",") if k.strip()]
+    if trigger == RuleTrigger.CUSTOMER_KEYWORD and not keywords:
+        problems["keywords"] = ["List at least one keyword."]
+    metric = values.get("metric") or ""
+    if metric and metric not in METRICS:
+        problems["metric"] = [f"Unknown SLA metric; use one of {', '.join(METRICS)}."]
+    if not any(values.get(name) for name in RULE_ACTIONS):
+        problems["non_field_errors"] = ["Choose at least one action."]
+    user, team = values.get("reassign_user"), values.get("reassign_team")
+    if user is not None and team is not None and not permissions.can_work_team(user, team.pk):
+        problems["reassign_user"] = [f"{user} does not work {team}'s queue."]
+    return problems
+
+
+RULE_FIELDS = (
+    "name",
+    "active",
+    "position",
+    "trigger",
+    "minutes",
+    "keywords",
+    "metric",
+    *RULE_ACTIONS,
+    "escalation_category",
+)
+
+
+def _ensure_director(by: User) -> None:
+    if not permissions.can_manage_escalation_rules(by):
+        raise NotAllowed("Only directors manage escalation rules.")
+
+
+def _known(fields: Mapping[str, Any]) -> None:
+    unknown = sorted(set(fields) - set(RULE_FIELDS))
+    if unknown:
+        detail = f"Unknown rule field(s): {', '.join(unknown)}."
+        raise InvalidInput(detail, fields={name: ["Unknown field."] for name in unknown})
+
+
+def _checked_save(rule: EscalationRule, by: User) -> EscalationRule:
+    from tickets.services.escalations import save_rule
+
+    problems = rule_problems({name: getattr(rule, name) for name in RULE_FIELDS})
+    if problems:
+        raise InvalidInput("The rule is not valid.", fields=problems)
+    return save_rule(rule, by=by)
+
+
+@transaction.atomic
+def create_rule(*, by: User, **fields: Any) -> EscalationRule:
+    """A new rule from ``fields`` (``RULE_FIELDS``; the model's defaults for the others)."""
+    _ensure_director(by)
+    _known(fields)
+    return _checked_save(EscalationRule(**fields), by)
+
+
+@transaction.atomic
+def update_rule(rule_id: int, *, by: User, **fields: Any) -> EscalationRule:
+    """Change the given fields of a rule; the rule as a whole must stay valid."""
+    _ensure_director(by)
+    _known(fields)
+    rule = EscalationRule.objects.select_for_update().filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound(f"Rule #{rule_id} does not exist.")
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    return _checked_save(rule, by)
+
+
+def delete_rule(rule_id: int, *, by: User) -> None:
+    """Delete a rule (directors). Escalations it opened stay (their ``rule`` becomes empty),
+    as do the events its actions logged; its firing records go with it."""
+    _ensure_director(by)
+    deleted, _ = EscalationRule.objects.filter(pk=rule_id).delete()
+    if not deleted:
+        raise NotFound(f"Rule #{rule_id} does not exist.")
 
 
 def instance_key(trigger: str, context: dict) -> str:

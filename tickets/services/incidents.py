@@ -1,5 +1,5 @@
-"""Incident use cases: declare, link tickets, post an update (delivered to every linked
-ticket by ``tickets.tasks_incidents.deliver_incident_update``), resolve.
+"""Incident use cases: declare, edit, link and unlink tickets, post an update (delivered to
+every linked ticket by ``tickets.tasks_incidents.deliver_incident_update``), resolve.
 
 Rules decided here (the spec is silent):
 - An incident belongs to a team; its managers (or directors) handle it. A linked ticket must
@@ -10,6 +10,17 @@ Rules decided here (the spec is silent):
 - Each delivery is a public reply by the poster (an agent reply, §2), with new → open first.
 - Resolving with "solve linked tickets" posts the closing message the same way and sets each
   unresolved linked ticket to solved in the same action as its reply.
+- A resolved incident is read-only: no edit, link, unlink, update or second resolution (422).
+- An edit changes the declared title, severity and description. The team is who handles the
+  incident (moving it is a hand-over, not an edit) and the customer-facing text changes only
+  by posting an update, so that it is always what the customers were sent. Incidents carry no
+  version: concurrent edits are serialized by the row lock, the last one wins, and each is
+  kept as an ``IncidentChange`` with every changed field's before and after.
+- Linking is kept on its ``IncidentLink`` row (who, when), not in the tickets' event logs;
+  unlinking deletes that row and keeps an ``IncidentChange`` (who unlinked, when, and who had
+  linked it when), so the timeline shows both. Any handler of the incident may unlink any of
+  its tickets. Updates already posted still reach a ticket unlinked afterwards: an update goes
+  to the tickets linked when it was posted.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from csops import permissions
-from csops.errors import InvalidInput, InvalidTransition
+from csops.errors import InvalidInput, InvalidTransition, NotFound
 from staffing.models import Team
 from tickets import events
 from tickets.models import (
@@ -34,10 +45,19 @@ from tickets.models import (
     Status,
     Ticket,
 )
-from tickets.models.incidents import DeliveryState, IncidentState, Severity, UpdateKind
+from tickets.models.incidents import (
+    ChangeKind,
+    DeliveryState,
+    IncidentChange,
+    IncidentState,
+    Severity,
+    UpdateKind,
+)
 from tickets.services.actions import action_time, open_if_new, record, save_ticket, transition
 
 BATCH_SIZE = 50
+EDITABLE_FIELDS = ("title", "severity", "description")
+TITLE_MAX: int = Incident._meta.get_field("title").max_length or 200
 
 
 def _required(**values: str) -> dict[str, str]:
@@ -87,10 +107,45 @@ def declare(
     return incident
 
 
-def _open_incident(incident_id: int, by: User) -> Incident:
+def _open_incident(incident_id: int, by: User, refusal: str = "") -> Incident:
+    """The incident, locked, if ``by`` handles it and it is open (``refusal`` ends the
+    message given for a resolved one)."""
     incident = permissions.access_incident(by, incident_id, for_update=True)
     if not incident.is_open:
-        raise InvalidTransition(f"Incident #{incident.pk} is resolved.")
+        raise InvalidTransition(f"Incident #{incident.pk} is resolved{refusal}.")
+    return incident
+
+
+def _edited_values(changes: dict[str, str]) -> dict[str, str]:
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        fields = {name: ["This field cannot be edited."] for name in unknown}
+        raise InvalidInput(f"Only {', '.join(EDITABLE_FIELDS)} can be edited.", fields=fields)
+    values = {k: str(v).strip() for k, v in changes.items()}
+    errors = {k: ["This field is required."] for k, v in values.items() if not v}
+    if "title" in values and len(values["title"]) > TITLE_MAX:
+        errors["title"] = [f"At most {TITLE_MAX} characters."]
+    if values.get("severity") and values["severity"] not in Severity.values:
+        errors["severity"] = ["Choose a severity."]
+    if errors:
+        raise InvalidInput("The incident's new values are not valid.", fields=errors)
+    return values
+
+
+@transaction.atomic
+def edit(incident_id: int, *, by: User, **changes: str) -> Incident:
+    """Change the given declared fields (``EDITABLE_FIELDS``; others stay as they are) of an
+    open incident; the change, if any, is kept as an ``IncidentChange``."""
+    incident = _open_incident(incident_id, by, ": a resolved incident cannot be edited")
+    values = _edited_values(changes)
+    diff = {k: [getattr(incident, k), v] for k, v in values.items() if getattr(incident, k) != v}
+    if diff:
+        for name, (_, after) in diff.items():
+            setattr(incident, name, after)
+        incident.save(update_fields=list(diff))
+        IncidentChange.objects.create(
+            incident=incident, kind=ChangeKind.EDITED, by=by, at=action_time(), data=diff
+        )
     return incident
 
 
@@ -126,9 +181,21 @@ def link_tickets(incident_id: int, *, by: User, ticket_ids: Iterable[int]) -> in
 
 
 @transaction.atomic
-def unlink_ticket(incident_id: int, *, by: User, ticket_id: int) -> None:
+def unlink_ticket(incident_id: int, *, by: User, ticket_id: int) -> IncidentChange:
+    """Remove one linked ticket; a ticket not (or no longer) linked is NotFound."""
     incident = _open_incident(incident_id, by)
-    IncidentLink.objects.filter(incident=incident, ticket_id=ticket_id).delete()
+    link = IncidentLink.objects.filter(incident=incident, ticket_id=ticket_id).first()
+    if link is None:
+        raise NotFound(f"Ticket #{ticket_id} is not linked to incident #{incident.pk}.")
+    link.delete()
+    return IncidentChange.objects.create(
+        incident=incident,
+        kind=ChangeKind.UNLINKED,
+        ticket_id=ticket_id,
+        by=by,
+        at=action_time(),
+        data={"linked_by": link.linked_by_id, "linked_at": link.linked_at.isoformat()},
+    )
 
 
 def _queue_update(incident: Incident, *, by: User, body: str, kind: str) -> IncidentUpdate:

@@ -19,6 +19,7 @@ def panel_context(
 ) -> dict:
     escalation = selectors.latest_escalation(ticket)
     can_handle_incidents = permissions.can_handle_incidents(user)
+    ticket_incidents = list(selectors.ticket_incidents(ticket))
     return {
         "ticket": ticket,
         "escalation": escalation,
@@ -30,8 +31,14 @@ def panel_context(
         "can_handle": escalation is not None
         and escalation.is_active
         and permissions.can_handle_team(user, escalation.to_team_id),
-        "ticket_incidents": selectors.ticket_incidents(ticket),
+        "ticket_incidents": ticket_incidents,
         "can_handle_incidents": can_handle_incidents,
+        # Open incidents the user handles: the ones whose link to this ticket they may undo.
+        "unlinkable": {
+            i.pk
+            for i in ticket_incidents
+            if can_handle_incidents and i.is_open and permissions.can_handle_team(user, i.team_id)
+        },
         "open_incidents": selectors.open_incidents_for(user) if can_handle_incidents else [],
     }
 

@@ -16,6 +16,7 @@ from tickets import selectors_escalations as selectors
 from tickets.filters_escalations import EscalationFilter
 from tickets.forms_escalations import EscalateForm, GuidanceForm, RuleForm
 from tickets.models import Escalation, EscalationRule
+from tickets.services import escalation_rules as rule_services
 from tickets.services import escalations as services
 from tickets.templatetags.escalation_tags import panel_context
 
@@ -166,3 +167,12 @@ def escalation_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "tickets/escalation_rule_edit.html", {"rule": rule, "form": form}, status=status
     )
+
+
+@require_POST
+@domain_errors
+def escalation_rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _ensure_rules_role(request)
+    rule_services.delete_rule(pk, by=request.user)
+    messages.success(request, f"Rule #{pk} deleted.")
+    return _client_redirect(request, reverse("tickets:escalation-rules"))

@@ -1,5 +1,6 @@
-"""Incident pages: list and declare, the incident page (link, update, resolve), update
-progress polling, bulk linking from the queue, spike alerts."""
+"""Incident pages: list and declare, the incident page (edit, link, unlink, update, resolve),
+update progress polling, bulk linking from the queue, unlinking from the workspace, spike
+alerts."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tickets import selectors_escalations as selectors
 from tickets.filters import TicketFilter
 from tickets.forms_escalations import (
     BulkLinkForm,
+    IncidentEditForm,
     IncidentForm,
     LinkForm,
     ResolveIncidentForm,
@@ -97,6 +99,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms) -> dict:
         "summary": selectors.incident_summary(incident),
         "tickets": selectors.linked_tickets(incident),
         "timeline": selectors.timeline(incident),
+        "edit_form": forms.get("edit_form") or IncidentEditForm.for_incident(incident),
         "link_form": forms.get("link_form") or LinkForm(),
         "update_form": forms.get("update_form") or UpdateForm(),
         "resolve_form": forms.get("resolve_form")
@@ -140,6 +143,39 @@ def incident_link(request: HttpRequest, pk: int) -> HttpResponse:
     context = _detail_context(request, incident, link_form=form)
     template = f"{DETAIL}#incident" if request.htmx else DETAIL
     return render(request, template, context, status=422)
+
+
+@require_POST
+@domain_errors
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = permissions.access_incident(request.user, pk)
+    form = IncidentEditForm(request.POST)
+    if form.is_valid():
+        try:
+            incident = services.edit(pk, by=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            if exc.status != 422 or not exc.fields:
+                raise
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Incident #{pk} saved.")
+            return _done(request, incident)
+    context = _detail_context(request, incident, edit_form=form)
+    template = f"{DETAIL}#incident" if request.htmx else DETAIL
+    return render(request, template, context, status=422)
+
+
+@require_POST
+@domain_errors
+def incident_unlink(request: HttpRequest, pk: int, ticket_pk: int) -> HttpResponse:
+    """Unlink one ticket; from the workspace's panel (``back=ticket``) back to that ticket."""
+    services.unlink_ticket(pk, by=request.user, ticket_id=ticket_pk)
+    messages.success(request, f"Ticket #{ticket_pk} unlinked from incident #{pk}.")
+    if request.POST.get("back") == "ticket":
+        url = reverse("tickets:ticket-detail", args=[ticket_pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    incident = permissions.access_incident(request.user, pk)
+    return _done(request, incident)
 
 
 @require_POST
