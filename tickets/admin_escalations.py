@@ -1,5 +1,5 @@
-"""Admin for escalations, escalation rules, incidents and spike alerts. Escalations and
-incident deliveries change only through the services: shown read-only here."""
+"""Admin for escalations, escalation rules, incidents and spike alerts. Escalations, incident
+changes and deliveries change only through the services: shown read-only here."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from tickets.models import (
     Escalation,
     EscalationRule,
     Incident,
+    IncidentChange,
     IncidentDelivery,
     IncidentLink,
     IncidentUpdate,
@@ -89,6 +90,13 @@ class IncidentUpdateAdmin(ReadOnlyAdmin):
     list_display = ["pk", "incident", "kind", "posted_by", "posted_at", "done", "total"]
     list_filter = ["kind"]
     list_select_related = ["incident", "posted_by"]
+
+
+@admin.register(IncidentChange)
+class IncidentChangeAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "incident", "kind", "ticket", "by", "at"]
+    list_filter = ["kind"]
+    list_select_related = ["incident", "ticket", "by"]
 
 
 @admin.register(IncidentDelivery)

@@ -11,6 +11,7 @@ from tickets.models.escalations import (
 from tickets.models.events import TicketEvent
 from tickets.models.incidents import (
     Incident,
+    IncidentChange,
     IncidentDelivery,
     IncidentLink,
     IncidentUpdate,
@@ -30,6 +31,7 @@ __all__ = [
     "EscalationState",
     "EscalationTarget",
     "Incident",
+    "IncidentChange",
     "IncidentDelivery",
     "IncidentLink",
     "IncidentUpdate",
