@@ -18,7 +18,7 @@ from csops import permissions
 from kpis import goals, selectors
 from kpis.definitions import METRICS, TILE_ORDER, Definition
 from kpis.models import Goal, TicketSlaRow
-from kpis.selectors import DashboardFilter, summary, teams_for
+from kpis.selectors import DashboardFilter, Summary, summary, teams_for
 from kpis.selectors.surveys import rated
 from kpis.zone import day_of
 from policies.models import PolicyVersion
@@ -56,12 +56,13 @@ def tiles(user: User, f: DashboardFilter, *, now: datetime | None = None) -> tup
     today = day_of(now or timezone.now())
     views = []
     tile_goals = goals.goals_for_tiles(user, f.team, min(today, f.end))
+    value_of = _shared_goal_values()
     for key in TILE_ORDER:
         tile = result.tiles.get(key)
         if tile is None:
             continue
         goal = tile_goals.get(key)
-        status = goals.evaluate(user, goal, goal_value, today=today) if goal else None
+        status = goals.evaluate(user, goal, value_of, today=today) if goal else None
         details: tuple = ()
         if key.endswith("_median") and key != "backlog_age_median":
             stem = key.removesuffix("_median")
@@ -85,9 +86,24 @@ def tiles(user: User, f: DashboardFilter, *, now: datetime | None = None) -> tup
 
 def goal_value(user: User, goal: Goal, start: date, end: date) -> float | None:
     """The goal's metric over [start, end] for its team, in its hours (``goals.ValueFn``)."""
-    f = DashboardFilter(start=start, end=end, team=goal.team_id, business=goal.hours == "business")
-    tile = summary(user, f).tiles.get(goal.metric)
-    return None if tile is None else tile.value
+    return _shared_goal_values()(user, goal, start, end)
+
+
+def _shared_goal_values() -> goals.ValueFn:
+    """A ``goals.ValueFn`` that computes one summary per (team, hours, period): goals of
+    several metrics over the same period share it."""
+    done: dict[tuple, Summary] = {}
+
+    def value(user: User, goal: Goal, start: date, end: date) -> float | None:
+        key = (goal.team_id, goal.hours, start, end)
+        if key not in done:
+            business = goal.hours == "business"
+            f = DashboardFilter(start=start, end=end, team=goal.team_id, business=business)
+            done[key] = summary(user, f)
+        tile = done[key].tiles.get(goal.metric)
+        return None if tile is None else tile.value
+
+    return value
 
 
 def today() -> date:

@@ -8,14 +8,14 @@ Six queries whatever the data size, each covering the current and the previous p
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, FloatField, Q, Sum
+from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kpis import stats
@@ -86,25 +86,30 @@ def _range(periods: dict[str, DashboardFilter], column: str, p: str) -> Q:
 
 
 def _rollup_totals(periods: dict[str, DashboardFilter], teams: Teams) -> dict[str, int]:
-    """One query: every additive part of both periods (``{period}_{kind}_{field}``)."""
-    f = periods["cur"]
+    """One GROUP BY query: every additive part of both periods (``{period}_{kind}_{field}``,
+    0 where no row)."""
+    f, cur = periods["cur"], periods["cur"]
     lo, hi = min(x.start for x in periods.values()), max(x.end for x in periods.values())
-    aggs: dict[str, Any] = {}
-    suffix = f"sum_{f.suffix}"
-    for p in PERIODS:
-        day = _range(periods, "day", p)
-        parts = [("created", "n"), ("first_reply", "n"), ("first_reply", suffix)]
-        parts += [("resolved", x) for x in (*_RESOLVED, suffix)]
-        for kind, col in parts:
-            aggs[f"{p}_{kind}_{col}"] = Coalesce(Sum(col, filter=day & Q(kind=kind)), 0)
-        for m in SLA_METRICS:
-            sla = day & Q(kind="sla", metric=m)
-            aggs[f"{p}_sla_{m}_a"] = Coalesce(Sum("n_achieved", filter=sla), 0)
-            aggs[f"{p}_sla_{m}_b"] = Coalesce(Sum("n_breached", filter=sla), 0)
-    qs = rollup_rows(f, teams).filter(
-        day__range=(lo, hi), kind__in=("created", "first_reply", "resolved", "sla")
+    sums = {col: Sum(col) for col in (*_RESOLVED, f"sum_{f.suffix}", "n_achieved", "n_breached")}
+    rows = (
+        rollup_rows(f, teams)
+        .filter(day__range=(lo, hi), kind__in=("created", "first_reply", "resolved", "sla"))
+        .annotate(
+            p=Case(When(day__range=(cur.start, cur.end), then=Value("cur")), default=Value("prev"))
+        )
+        .values("p", "kind", "metric")
+        .annotate(**sums)
     )
-    return qs.aggregate(**aggs)
+    out: dict[str, int] = defaultdict(int)
+    for r in rows:
+        p, kind = r["p"], r["kind"]
+        if kind == "sla":
+            out[f"{p}_sla_{r['metric']}_a"] += r["n_achieved"] or 0
+            out[f"{p}_sla_{r['metric']}_b"] += r["n_breached"] or 0
+            continue
+        for col in sums:
+            out[f"{p}_{kind}_{col}"] += r[col] or 0
+    return out
 
 
 def _percentiles(
