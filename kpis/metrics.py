@@ -42,7 +42,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from policies.business_time import Hours
+from policies.business_time import CalendarHours, Hours
 from policies.replay import (
     DataError,
     Replay,
@@ -53,7 +53,7 @@ from policies.replay import (
     replay,
 )
 from policies.sla import SlaInstance, SlaPolicy, evaluate_replay
-from policies.ticket_log import ESCALATED, LogEvent
+from policies.ticket_log import AGENT, CUSTOMER, ESCALATED, PUBLIC_REPLY, LogEvent
 
 UNASSIGNED = "unassigned"
 NO_PRIORITY = "none"
@@ -173,12 +173,23 @@ def compute(
         )
 
     reply = _first_reply(rep)
+    requester_wait, agent_work, agent_wait, on_hold = _times_in(rep, schedule)
     solves, last_solve = rep.solves, rep.last_solve
     first_solve = solves[0] if solves else None
     steps = rep.steps
-    agent_replies = sum(1 for s in steps if is_agent_reply(s.event))
-    followups = sum(1 for s in steps if is_customer_reply(s.event))
-    escalations = sum(1 for s in steps if s.event.type == ESCALATED)
+    agent_replies = followups = escalations = 0
+    assignees, teams = set(), set()
+    for s in steps:  # one pass: is_agent_reply / is_customer_reply, escalations, stations
+        event, after = s.event, s.after
+        assignees.add(after.assignee)
+        teams.add(after.team)
+        if event.type == PUBLIC_REPLY:
+            if event.actor_role == AGENT:
+                agent_replies += 1
+            elif event.actor_role == CUSTOMER:
+                followups += 1
+        elif event.type == ESCALATED:
+            escalations += 1
     reopens = len(rep.reopens)
     resolved = last_solve is not None
     inbound = not rep.outbound
@@ -195,16 +206,16 @@ def compute(
         first_reply=None if reply is None else span(reply[0], reply[1].at),
         first_resolution=None if first_solve is None else span(created_at, first_solve.at),
         full_resolution=None if last_solve is None else span(created_at, last_solve.at),
-        requester_wait=_time_in(rep, REQUESTER_WAIT_STATUSES, schedule),
-        agent_work=_time_in(rep, AGENT_WORK_STATUSES, schedule),
-        agent_wait=_time_in(rep, AGENT_WAIT_STATUSES, schedule),
-        on_hold=_time_in(rep, ON_HOLD_STATUSES, schedule),
+        requester_wait=requester_wait,
+        agent_work=agent_work,
+        agent_wait=agent_wait,
+        on_hold=on_hold,
         reopens=reopens,
         agent_replies=agent_replies,
         customer_followups=followups,
         escalations=escalations,
-        assignee_stations=len({s.after.assignee for s in steps} - {None}),
-        group_stations=len({s.after.team for s in steps} - {None}),
+        assignee_stations=len(assignees - {None}),
+        group_stations=len(teams - {None}),
         zero_touch=flag(agent_replies == 0),
         one_touch=flag(agent_replies == 1),
         two_touch=flag(agent_replies == 2),
@@ -240,20 +251,42 @@ def _first_reply(rep: Replay) -> tuple[datetime, Step] | None:
     return None
 
 
-def _time_in(rep: Replay, statuses: frozenset[str], schedule: Hours) -> Duration:
-    """Calendar and business time in ``statuses`` over ``[created, as_of)``."""
-    runs: list[tuple[datetime, datetime]] = []  # adjacent matching segments merged
+# Status -> the indexes in _times_in's result (requester_wait, agent_work, agent_wait,
+# on_hold) of the metrics that count time in it.
+_STATUS_GROUPS = (
+    REQUESTER_WAIT_STATUSES,
+    AGENT_WORK_STATUSES,
+    AGENT_WAIT_STATUSES,
+    ON_HOLD_STATUSES,
+)
+_GROUPS_OF = {
+    status: tuple(i for i, group in enumerate(_STATUS_GROUPS) if status in group)
+    for group in _STATUS_GROUPS
+    for status in group
+}
+
+
+def _times_in(rep: Replay, schedule: Hours) -> tuple[Duration, Duration, Duration, Duration]:
+    """Calendar and business time in each of ``_STATUS_GROUPS`` over ``[created, as_of)``,
+    from one pass over the segments (adjacent matching segments merged into runs)."""
+    runs: tuple[list[list[datetime]], ...] = ([], [], [], [])
     for seg in rep.segments:
-        if seg.state.status not in statuses:
-            continue
-        if runs and runs[-1][1] == seg.start:
-            runs[-1] = (runs[-1][0], seg.end)
+        for i in _GROUPS_OF.get(seg.state.status, ()):
+            group = runs[i]
+            if group and group[-1][1] == seg.start:
+                group[-1][1] = seg.end
+            else:
+                group.append([seg.start, seg.end])
+    calendar = isinstance(schedule, CalendarHours)
+    out = []
+    for group in runs:
+        cal = sum((end - start) // _SECOND for start, end in group)
+        if calendar:  # business = calendar (runs are never empty: start < end)
+            out.append(Duration(cal, cal))
         else:
-            runs.append((seg.start, seg.end))
-    return Duration(
-        sum((end - start) // _SECOND for start, end in runs),
-        sum(schedule.business_seconds(start, end) for start, end in runs),
-    )
+            bus = sum(schedule.business_seconds(start, end) for start, end in group)
+            out.append(Duration(cal, bus))
+    return out[0], out[1], out[2], out[3]
 
 
 def _outcome_at(instance: SlaInstance) -> datetime | None:

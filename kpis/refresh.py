@@ -9,10 +9,12 @@ new) and marks the rollup buckets of the old and the new attribution days dirty 
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -33,6 +35,14 @@ DAY_COLUMNS = {
     "resolved": "resolved_day",
 }
 _EVENT_FIELDS = ("id", "ticket_id", "at", "type", "actor_role", "actor_id", "customer_id", "data")
+# PostgreSQL: the instant as integer epoch microseconds (``extract`` is numeric, so exact) and
+# ``data`` as text. Django's timestamptz loader is pure Python (about 8 µs a row) and most
+# events carry ``{}``: these columns decode in C and only non-empty data goes to ``json``.
+_PG_EVENT_FIELDS = (
+    "id, ticket_id, (extract(epoch FROM at) * 1000000)::bigint, type, actor_role, actor_id, "
+    "customer_id, data::text"
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def load_logs(
@@ -48,12 +58,17 @@ def load_logs(
         if not ticket_ids:
             return logs
         where, params = f"ticket_id IN ({', '.join(['%s'] * len(ticket_ids))})", list(ticket_ids)
-    with connection.cursor() as cur:
+    postgres = connection.vendor == "postgresql"
+    fields = _PG_EVENT_FIELDS if postgres else ", ".join(_EVENT_FIELDS)
+    with gc_paused(), connection.cursor() as cur:
         cur.execute(
-            f"SELECT {', '.join(_EVENT_FIELDS)} FROM {table} WHERE {where} ORDER BY ticket_id, id",
+            f"SELECT {fields} FROM {table} WHERE {where} ORDER BY ticket_id, id",
             params,
         )
         rows = cur.fetchall()
+        if postgres:
+            _decode_pg(rows, logs)
+            return logs
     for pk, ticket_id, at, type_, role, actor_id, customer_id, data in rows:
         if isinstance(data, str):
             data = json.loads(data)
@@ -72,6 +87,52 @@ def load_logs(
             )
         )
     return logs
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector. Event rows, logs and metric rows hold no reference
+    cycles: made by the thousand, they would otherwise be rescanned by every collection that
+    their own allocations trigger (a third of the decoding time); refcounting frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _decode_pg(rows: list[tuple], logs: dict[int, list[LogEvent]]) -> None:
+    """``_PG_EVENT_FIELDS`` rows -> ``LogEvent`` (the same values as the generic path: UTC
+    datetimes exact to the microsecond, a fresh dict per event). Flat ``data`` (no nested
+    object or array: a copy is then a fresh parse) repeats a lot (``{"to": "open", ...}``),
+    so each distinct text is parsed once per call."""
+    epoch, us, loads = _EPOCH, timedelta(microseconds=1), json.loads
+    parsed: dict[str, dict] = {}
+    log: list[LogEvent] = []
+    current = None
+    for pk, ticket_id, at_us, type_, role, actor_id, customer_id, text in rows:
+        if ticket_id != current:  # rows come grouped by ticket
+            current, log = ticket_id, logs[ticket_id]
+        if text == "{}":
+            data = {}
+        elif (flat := parsed.get(text)) is not None:
+            data = flat.copy()
+        else:
+            data = loads(text)
+            if text.count("{") == 1 and "[" not in text:
+                parsed[text] = data.copy()
+        log.append(
+            LogEvent(
+                pk,
+                epoch + at_us * us,
+                type_,
+                role,
+                actor_id if role == "agent" else customer_id,
+                data,
+            )
+        )
 
 
 def _ids(a: Attribution | None) -> tuple[Any, Any, str]:
@@ -204,16 +265,17 @@ def _upsert_sql(n: int) -> str:
 def compute_rows(
     ticket_ids: Sequence[int], now: datetime, *, id_range: tuple[int, int] | None = None
 ) -> tuple[list[dict], dict[int, list[dict]]]:
-    logs = load_logs(ticket_ids, id_range=id_range)
-    versions = inputs.sla_inputs(logs.keys())
-    rows, slas = [], {}
-    for ticket_id, log in logs.items():
-        policy, schedule = versions[ticket_id]
-        last = log[-1]
-        m = compute(log, sla_policy=policy, schedule=schedule, as_of=last.at)
-        row = metrics_row(ticket_id, last.seq, m, now)
-        rows.append(row)
-        slas[ticket_id] = sla_rows(ticket_id, row, m)
+    with gc_paused():
+        logs = load_logs(ticket_ids, id_range=id_range)
+        versions = inputs.sla_inputs(logs.keys())
+        rows, slas = [], {}
+        for ticket_id, log in logs.items():
+            policy, schedule = versions[ticket_id]
+            last = log[-1]
+            m = compute(log, sla_policy=policy, schedule=schedule, as_of=last.at)
+            row = metrics_row(ticket_id, last.seq, m, now)
+            rows.append(row)
+            slas[ticket_id] = sla_rows(ticket_id, row, m)
     return rows, slas
 
 

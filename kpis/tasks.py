@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -10,6 +11,8 @@ from kpis import rebuild, rollup, sweep
 from kpis.models import KpiHeartbeat, RebuildJob, TicketMetricsRow
 from kpis.refresh import refresh_tickets
 from tickets.models import TicketEvent
+
+RUNNER_CHUNKS = 100  # chunks per rebuild runner task before it re-enqueues itself
 
 
 def _beat(name: str) -> None:
@@ -46,29 +49,47 @@ def sweep_stale_metrics() -> int:
     return sweep.sweep()
 
 
-@shared_task(ignore_result=True, acks_late=True)
+@shared_task(ignore_result=True)
 def rebuild_kpis(job_id: int) -> None:
-    """Run or resume a rebuild job (acks_late: a killed worker's job is redelivered)."""
-    job = RebuildJob.objects.get(pk=job_id)
-    if job.state in (RebuildJob.State.DONE, RebuildJob.State.FAILED):
-        return
+    """Start or resume a rebuild job: plan its chunks, then fan out one runner per slot."""
+    if not rebuild.plan(job_id):
+        return  # gone, done or failed
+    for _ in range(rebuild.worker_slots()):
+        run_rebuild_chunks.delay(job_id)
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def run_rebuild_chunks(job_id: int) -> None:
+    """Claim and process a rebuild's chunks (acks_late: each chunk commits with its rows, so a
+    redelivered runner only redoes uncommitted work), at most ``RUNNER_CHUNKS`` per run, then
+    re-enqueue itself while chunks remain; the runner that finds them all done folds."""
     try:
-        rebuild.run(job)
+        more = rebuild.work(job_id, max_chunks=RUNNER_CHUNKS)
     except Exception as exc:
         RebuildJob.objects.filter(pk=job_id).update(state=RebuildJob.State.FAILED, error=str(exc))
         raise
-    _beat("fold")
+    if more:
+        run_rebuild_chunks.delay(job_id)
+    else:
+        _beat("fold")
 
 
 @shared_task(ignore_result=True)
 def resume_rebuilds() -> None:
-    """Periodic: restart a rebuild whose worker stopped heartbeating (killed mid-chunk)."""
+    """Periodic: restart a rebuild whose workers stopped heartbeating (killed mid-chunk). A
+    job being folded holds its row lock and is skipped."""
     stale = timezone.now() - rebuild.STALE_AFTER
     waiting = Q(state=RebuildJob.State.RUNNING, heartbeat_at__lt=stale) | Q(
         state=RebuildJob.State.QUEUED, created_at__lt=stale
     )
-    for job in RebuildJob.objects.filter(waiting):
-        RebuildJob.objects.filter(pk=job.pk).update(
+    with transaction.atomic():
+        jobs = list(
+            RebuildJob.objects.select_for_update(skip_locked=True)
+            .filter(waiting)
+            .values_list("pk", flat=True)
+        )
+        RebuildJob.objects.filter(pk__in=jobs).update(
             heartbeat_at=timezone.now(), created_at=timezone.now()
         )
-        rebuild_kpis.delay(job.pk)
+    for pk in jobs:
+        rebuild_kpis.delay(pk)

@@ -208,6 +208,8 @@ def weekly_from_shifts(shifts: Iterable[tuple[int, int, int]]) -> dict[int, tupl
 
 
 def _to_us(t: datetime) -> int:
+    if t.__class__ is datetime and t.tzinfo is UTC:  # the common case, checked cheaply
+        return (t - _EPOCH) // _ONE_US
     if not isinstance(t, datetime) or t.tzinfo is None or t.utcoffset() is None:
         raise ValueError(f"Instants must be timezone-aware datetimes, got {t!r}.")
     return (t - _EPOCH) // _ONE_US

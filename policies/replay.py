@@ -35,8 +35,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 
 from policies.ticket_log import (
     AGENT,
@@ -55,6 +56,7 @@ from policies.ticket_log import (
 
 SOLVED = "solved"
 CLOSED = "closed"
+_STATE_TYPES = frozenset({CREATED, STATUS_CHANGED, PRIORITY_CHANGED, ASSIGNED})  # see _apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +186,7 @@ def replay(events: Iterable[LogEvent], as_of: datetime) -> Replay:
     created: LogEvent | None = None
     state: TicketState | None = None
     last_at: datetime | None = None
-    for ev in sorted(events, key=lambda e: e.seq):
+    for ev in sorted(events, key=_seq):
         at = ev.at
         if last_at is not None and at < last_at:
             errors.append(DataError(ev.seq, ev.at, "at_decreasing", f"replayed at {last_at}"))
@@ -199,9 +201,12 @@ def replay(events: Iterable[LogEvent], as_of: datetime) -> Replay:
             created, state = ev, _initial_state(ev, errors)
             steps.append(Step(ev, at, None, state))
             continue
-        step = _apply(ev, at, state, errors)
-        steps.append(step)
-        state = step.after
+        if ev.type in _STATE_TYPES:
+            step = _apply(ev, at, state, errors)
+            steps.append(step)
+            state = step.after
+        else:  # replies, notes, escalations, unknown types: a step that changes nothing
+            steps.append(Step(ev, at, state, state))
     times, states = _changes(steps)
     return Replay(
         as_of=as_of,
@@ -214,6 +219,9 @@ def replay(events: Iterable[LogEvent], as_of: datetime) -> Replay:
         _times=times,
         _states=states,
     )
+
+
+_seq = attrgetter("seq")
 
 
 def _initiated_by(created: LogEvent) -> str:
@@ -251,17 +259,19 @@ def _apply(ev: LogEvent, at: datetime, state: TicketState, errors: list[DataErro
             return ignored("change_out_of_closed", f"closed -> {to} ignored")
         solve = to == SOLVED or (to == CLOSED and old in UNRESOLVED)
         reopen = old == SOLVED and to in UNRESOLVED
-        return Step(ev, at, state, replace(state, status=to), solve=solve, reopen=reopen)
+        after = TicketState(to, state.priority, state.assignee, state.team)
+        return Step(ev, at, state, after, solve=solve, reopen=reopen)
     if ev.type == PRIORITY_CHANGED:
         to = ev.data.get("to")
         if to is not None and to not in PRIORITIES:
             return ignored("unknown_priority", f"to {to!r} ignored")
-        return Step(ev, at, state, replace(state, priority=to))
+        return Step(ev, at, state, TicketState(state.status, to, state.assignee, state.team))
     if ev.type == ASSIGNED:
-        after = replace(state, assignee=ev.data.get("assignee"))
-        if "team" in ev.data:
-            after = replace(after, team=ev.data["team"])
-        return Step(ev, at, state, after)
+        data = ev.data
+        team = data.get("team", state.team)
+        return Step(
+            ev, at, state, TicketState(state.status, state.priority, data.get("assignee"), team)
+        )
     return Step(ev, at, state, state)
 
 
@@ -269,13 +279,15 @@ def _changes(steps: list[Step]) -> tuple[tuple[datetime, ...], tuple[TicketState
     """Instants where the state in force changes, with the state from then on."""
     times: list[datetime] = []
     states: list[TicketState] = []
+    last = len(steps) - 1
     for i, step in enumerate(steps):
-        if i + 1 < len(steps) and steps[i + 1].at == step.at:
+        if i < last and steps[i + 1].at == step.at:
             continue  # only the state after the whole instant group is ever in force
-        if states and states[-1] == step.after:
+        after = step.after
+        if states and (states[-1] is after or states[-1] == after):
             continue
         times.append(step.at)
-        states.append(step.after)
+        states.append(after)
     return tuple(times), tuple(states)
 
 

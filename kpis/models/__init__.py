@@ -1,5 +1,5 @@
 from kpis.models.goals import Goal, Hours
-from kpis.models.jobs import DirtyBucket, KpiHeartbeat, RebuildJob
+from kpis.models.jobs import DirtyBucket, KpiHeartbeat, RebuildChunk, RebuildJob
 from kpis.models.rollups import DailyHistogram, DailyRollup, RollupKind
 from kpis.models.ticket_metrics import TicketMetricsRow, TicketSlaRow
 
@@ -10,6 +10,7 @@ __all__ = [
     "Goal",
     "Hours",
     "KpiHeartbeat",
+    "RebuildChunk",
     "RebuildJob",
     "RollupKind",
     "TicketMetricsRow",

@@ -23,7 +23,9 @@ class DirtyBucket(models.Model):
 
 
 class RebuildJob(models.Model):
-    """A full rebuild, chunked by ticket id; ``last_ticket_id`` is the last committed chunk."""
+    """A full rebuild of the tickets up to ``max_ticket_id``, split into :class:`RebuildChunk`
+    rows that workers claim in parallel. ``total``/``done``: tickets planned / in done chunks
+    (the progress bar); ``heartbeat_at``: the last chunk committed (a stalled job is resumed)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -40,7 +42,6 @@ class RebuildJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     max_ticket_id = models.BigIntegerField(default=0)
-    last_ticket_id = models.BigIntegerField(default=0)
     total = models.IntegerField(default=0)
     done = models.IntegerField(default=0)
     error = models.TextField(blank=True)
@@ -50,6 +51,32 @@ class RebuildJob(models.Model):
 
     def __str__(self) -> str:
         return f"rebuild {self.pk} ({self.state})"
+
+
+class RebuildChunk(models.Model):
+    """The tickets with ids in ``[lo, hi]`` of a rebuild. A worker claims an undone chunk
+    (``FOR UPDATE SKIP LOCKED``), and computes, writes and sets ``done_at`` in that same
+    transaction: a killed worker's chunk is simply undone again."""
+
+    job = models.ForeignKey(RebuildJob, on_delete=models.CASCADE, related_name="chunks")
+    lo = models.BigIntegerField()
+    hi = models.BigIntegerField()
+    tickets = models.IntegerField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Also the claim's index: (job, lo) walks a job's chunks in order.
+            models.UniqueConstraint(fields=["job", "lo"], name="rebuild_chunk_unique"),
+            models.CheckConstraint(
+                condition=models.Q(lo__lte=models.F("hi")),
+                name="rebuild_chunk_range",
+                violation_error_message="A chunk's first ticket id must not exceed its last.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rebuild {self.job_id} tickets {self.lo}-{self.hi}"
 
 
 class KpiHeartbeat(models.Model):

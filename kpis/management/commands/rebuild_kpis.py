@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from kpis import rebuild
@@ -17,19 +17,31 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--chunk", type=int, default=rebuild.CHUNK, help="Tickets per chunk.")
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Worker processes (default: the CPU count; always 1 on SQLite).",
+        )
+        parser.add_argument(
             "--fresh", action="store_true", help="Start over instead of resuming a killed run."
         )
 
     def handle(self, *args, **options) -> None:
+        if options["chunk"] < 1:
+            raise CommandError("--chunk must be at least 1.")
+        workers = rebuild.worker_slots() if options["workers"] is None else options["workers"]
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
         job = None
         if not options["fresh"]:
             job = RebuildJob.objects.filter(state=RebuildJob.State.RUNNING).first()
         if job is None:
             job = RebuildJob.objects.create(created_at=timezone.now())
         else:
-            self.stdout.write(f"Resuming rebuild {job.pk} after ticket {job.last_ticket_id}.")
+            self.stdout.write(f"Resuming rebuild {job.pk}: {job.done} of {job.total} tickets done.")
         started = time.perf_counter()
-        rebuild.run(job, chunk=options["chunk"])
+        job = rebuild.run(job, chunk=options["chunk"], workers=workers)
         self.stdout.write(
-            f"Rebuilt {job.done} tickets in {time.perf_counter() - started:.1f} s (job {job.pk})."
+            f"Rebuilt {job.done} tickets in {time.perf_counter() - started:.1f} s "
+            f"with {workers} worker{'s' if workers != 1 else ''} (job {job.pk})."
         )
