@@ -4,10 +4,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from kpis.models import (
+    BacklogDay,
+    DailyBacklog,
+    DailyHistogram,
     DailyRollup,
     DirtyBucket,
     KpiHeartbeat,
+    RebuildChunk,
     RebuildJob,
+    TicketBacklogSpan,
     TicketMetricsRow,
     TicketSlaRow,
 )
@@ -45,6 +50,38 @@ class DailyRollupAdmin(ReadOnlyAdmin):
     list_display = ["kind", "day", "team_id", "agent_id", "channel", "priority", "metric", "n"]
     list_filter = ["kind", "channel", "priority"]
     date_hierarchy = "day"
+
+
+@admin.register(DailyHistogram)
+class DailyHistogramAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "hours", "day", "level", "team_id", "bin", "n"]
+    list_filter = ["kind", "hours", "level"]
+    date_hierarchy = "day"
+
+
+@admin.register(TicketBacklogSpan)
+class TicketBacklogSpanAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "start", "end", "first_day", "last_day", "actionable", "team_id"]
+    list_filter = ["actionable", "channel", "priority"]
+    search_fields = ["=ticket__pk"]
+    raw_id_fields = ["ticket"]
+
+
+@admin.register(DailyBacklog)
+class DailyBacklogAdmin(ReadOnlyAdmin):
+    list_display = ["day", "level", "team_id", "agent_id", "channel", "priority", "n"]
+    list_filter = ["level", "channel", "priority"]
+    date_hierarchy = "day"
+
+
+@admin.register(BacklogDay)
+class BacklogDayAdmin(ReadOnlyAdmin):
+    list_display = ["day", "folded_at"]
+
+
+@admin.register(RebuildChunk)
+class RebuildChunkAdmin(ReadOnlyAdmin):
+    list_display = ["job", "lo", "hi", "tickets", "done_at"]
 
 
 @admin.register(DirtyBucket)

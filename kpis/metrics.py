@@ -17,8 +17,9 @@ after all events at that instant, §9.14): ``created``, ``first_reply_attributio
 ``first_resolution_attribution`` and ``resolution_attribution`` (the last solve: for
 ``full_resolution``, the status-time metrics, counts and flags; None while unresolved,
 §9.11). ``sla`` holds the ``policies.sla.SlaInstance`` list with the attribution of each
-outcome (achieved: its end; breached: its breach instant; else None). The reporting day is
-left to the caller (it needs the reporting zone).
+outcome (achieved: its end; breached: its breach instant; else None). ``backlog`` holds the
+ticket's spans in the backlog (``kpis.backlog``). The reporting day is left to the caller (it
+needs the reporting zone).
 
 State, solves and reopens come from one ``policies.replay.replay``; the SLA instances from
 ``policies.sla.evaluate_replay`` on that same replay (``policies.sla.evaluate`` without the
@@ -42,6 +43,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kpis.backlog import BacklogSpan, backlog_spans
 from policies.business_time import CalendarHours, Hours
 from policies.replay import (
     DataError,
@@ -142,6 +144,7 @@ class TicketMetrics:
     sla: tuple[SlaOutcome, ...]
     errors: tuple[DataError, ...]
     final: TicketState | None = None  # status, priority, assignee, team at ``as_of``
+    backlog: tuple[BacklogSpan, ...] = ()  # unresolved spans (kpis.backlog, §9.15)
 
 
 def compute(
@@ -232,6 +235,7 @@ def compute(
         ),
         errors=rep.errors,
         final=rep.final,
+        backlog=tuple(backlog_spans(rep)),
     )
 
 

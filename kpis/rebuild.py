@@ -32,8 +32,14 @@ from django.db.models import Exists, F, Model, OuterRef
 from django.utils import timezone
 
 from kpis import rollup
-from kpis.models import RebuildChunk, RebuildJob, TicketMetricsRow, TicketSlaRow
-from kpis.refresh import _COLUMNS, compute_rows, gc_paused
+from kpis.models import (
+    RebuildChunk,
+    RebuildJob,
+    TicketBacklogSpan,
+    TicketMetricsRow,
+    TicketSlaRow,
+)
+from kpis.refresh import _COLUMNS, Computed, compute_rows, gc_paused
 from tickets.models import Ticket
 
 CHUNK = 1000
@@ -41,6 +47,7 @@ STALE_AFTER = timedelta(minutes=2)  # a running job without a heartbeat this lon
 WAIT_FOR_PEERS = STALE_AFTER  # longest wait for another worker's chunk to commit
 
 _SLA_COLUMNS = [str(f.column) for f in TicketSlaRow._meta.concrete_fields if f.name != "id"]
+_SPAN_COLUMNS = [str(f.column) for f in TicketBacklogSpan._meta.concrete_fields if f.name != "id"]
 
 
 def worker_slots() -> int:
@@ -106,8 +113,8 @@ def _process_one(job_id: int, *, skip_locked: bool) -> bool:
         if claimed is None:
             return False
         pk, lo, hi, tickets = claimed
-        rows, slas = compute_rows((), timezone.now(), id_range=(lo, hi))
-        _write_chunk(lo, hi, rows, slas)
+        computed = compute_rows((), timezone.now(), id_range=(lo, hi))
+        _write_chunk(lo, hi, computed)
         now = timezone.now()
         RebuildChunk.objects.filter(pk=pk).update(done_at=now)
         RebuildJob.objects.filter(pk=job_id).update(done=F("done") + tickets, heartbeat_at=now)
@@ -157,11 +164,13 @@ def _finish(job_id: int) -> bool:
     return True
 
 
-def _write_chunk(lo: int, hi: int, rows: list[dict], slas: dict[int, list[dict]]) -> None:
+def _write_chunk(lo: int, hi: int, computed: Computed) -> None:
     """Overwrite the chunk's rows. Metric rows: COPY into a temporary table, then one
     ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` that never regresses a row a concurrent
-    refresh wrote from a newer event. SLA rows: delete the id range, COPY the new ones
-    (PostgreSQL); multi-row VALUES and the ORM elsewhere."""
+    refresh wrote from a newer event. SLA rows and backlog spans: delete the id range, COPY
+    the new ones (PostgreSQL); multi-row VALUES and the ORM elsewhere."""
+    rows, slas = computed.rows, computed.slas
+    spans = [s for group in computed.spans.values() for s in group]
     table = TicketMetricsRow._meta.db_table
     cols = ", ".join(_COLUMNS)
     sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "ticket_id")
@@ -170,8 +179,10 @@ def _write_chunk(lo: int, hi: int, rows: list[dict], slas: dict[int, list[dict]]
         f"WHERE {table}.source_event_id <= EXCLUDED.source_event_id"
     )
     sla_table = TicketSlaRow._meta.db_table
+    span_table = TicketBacklogSpan._meta.db_table
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {sla_table} WHERE ticket_id BETWEEN %s AND %s", [lo, hi])
+        cur.execute(f"DELETE FROM {span_table} WHERE ticket_id BETWEEN %s AND %s", [lo, hi])
         if not rows:
             return
         if connection.vendor == "postgresql":
@@ -186,6 +197,7 @@ def _write_chunk(lo: int, hi: int, rows: list[dict], slas: dict[int, list[dict]]
             cur.execute("DELETE FROM kpi_rebuild_chunk")  # for a next chunk in this transaction
             instances = [s for group in slas.values() for s in group]
             _copy(cur, sla_table, TicketSlaRow, _SLA_COLUMNS, instances)
+            _copy(cur, span_table, TicketBacklogSpan, _SPAN_COLUMNS, spans)
             return
         one = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
         for i in range(0, len(rows), 500):
@@ -195,6 +207,7 @@ def _write_chunk(lo: int, hi: int, rows: list[dict], slas: dict[int, list[dict]]
                 [r[c] for r in part for c in _COLUMNS],
             )
     TicketSlaRow.objects.bulk_create([TicketSlaRow(**s) for group in slas.values() for s in group])
+    TicketBacklogSpan.objects.bulk_create([TicketBacklogSpan(**s) for s in spans])
 
 
 # Column types -> psycopg's binary COPY type names. Binary COPY spares PostgreSQL parsing

@@ -4,7 +4,9 @@
 Celery refresh, the sweeper and the full rebuild all call it. It reads the logs of a batch of
 tickets, runs the pure ``kpis.metrics.compute`` at each ticket's latest event, and in one
 transaction upserts the rows (skipping any row whose stored ``source_event_id`` is already as
-new) and marks the rollup buckets of the old and the new attribution days dirty (§9.11).
+new) and marks the rollup buckets of the old and the new attribution days dirty (§9.11). It
+also rewrites the ticket's backlog spans and marks dirty the ended days whose backlog they
+change (§9.15).
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kpis import inputs, rollup
+from kpis import backlog_fold, inputs, rollup
+from kpis.backlog import covered_days
 from kpis.metrics import NO_PRIORITY, UNASSIGNED, Attribution, TicketMetrics, compute
-from kpis.models import TicketMetricsRow, TicketSlaRow
+from kpis.models import TicketBacklogSpan, TicketMetricsRow, TicketSlaRow
 from kpis.zone import day_of
 from policies.ticket_log import LogEvent
 from tickets.models import TicketEvent
@@ -262,21 +266,56 @@ def _upsert_sql(n: int) -> str:
     )
 
 
+def span_rows(ticket_id: int, row: dict, m: TicketMetrics) -> list[dict]:
+    """``TicketBacklogSpan`` values: the spans that count on at least one day (§9.15)."""
+    out = []
+    for span in m.backlog:
+        days = covered_days(span, day_of)
+        if days is None:
+            continue
+        out.append(
+            {
+                "ticket_id": ticket_id,
+                "start": span.start,
+                "end": span.end,
+                "first_day": days[0],
+                "last_day": days[1],
+                "actionable": span.actionable,
+                "team_id": span.team,
+                "agent_id": span.agent,
+                "priority": span.priority,
+                "channel": row["channel"],
+                "created_at": row["created_at"],
+            }
+        )
+    return out
+
+
+@dataclass
+class Computed:
+    """A batch's rows: metric rows, and SLA instances and backlog spans per ticket."""
+
+    rows: list[dict]
+    slas: dict[int, list[dict]]
+    spans: dict[int, list[dict]]
+
+
 def compute_rows(
     ticket_ids: Sequence[int], now: datetime, *, id_range: tuple[int, int] | None = None
-) -> tuple[list[dict], dict[int, list[dict]]]:
+) -> Computed:
     with gc_paused():
         logs = load_logs(ticket_ids, id_range=id_range)
         versions = inputs.sla_inputs(logs.keys())
-        rows, slas = [], {}
+        out = Computed([], {}, {})
         for ticket_id, log in logs.items():
             policy, schedule = versions[ticket_id]
             last = log[-1]
             m = compute(log, sla_policy=policy, schedule=schedule, as_of=last.at)
             row = metrics_row(ticket_id, last.seq, m, now)
-            rows.append(row)
-            slas[ticket_id] = sla_rows(ticket_id, row, m)
-    return rows, slas
+            out.rows.append(row)
+            out.slas[ticket_id] = sla_rows(ticket_id, row, m)
+            out.spans[ticket_id] = span_rows(ticket_id, row, m)
+    return out
 
 
 def refresh_tickets(ticket_ids: Iterable[int], *, batch: int = 500) -> int:
@@ -290,7 +329,8 @@ def refresh_tickets(ticket_ids: Iterable[int], *, batch: int = 500) -> int:
 
 def _refresh_batch(ids: list[int]) -> int:
     now = timezone.now()
-    rows, slas = compute_rows(ids, now)
+    computed = compute_rows(ids, now)
+    rows, slas = computed.rows, computed.slas
     if not rows:
         return 0
     with transaction.atomic():
@@ -329,5 +369,27 @@ def _refresh_batch(ids: list[int]) -> int:
         for s in new_sla:
             if s.finished and s.outcome_day is not None:
                 dirty.add(("sla", s.outcome_day))
+        dirty |= {(rollup.BACKLOG, d) for d in _replace_spans(applied, computed.spans, now)}
         rollup.mark_dirty(dirty, now)
     return len(applied)
+
+
+_SPAN_KEY = ("first_day", "last_day", "actionable", "team_id", "agent_id", "channel", "priority")
+
+
+def _replace_spans(applied: set[int], spans: dict[int, list[dict]], now: datetime) -> set[date]:
+    """Rewrite the tickets' backlog spans; returns the ended days whose counts change."""
+    old: dict[int, list[tuple]] = defaultdict(list)
+    for row in TicketBacklogSpan.objects.filter(ticket_id__in=applied).values_list(
+        "ticket_id", *_SPAN_KEY
+    ):
+        old[row[0]].append(row[1:])
+    changed: set[date] = set()
+    for pk in applied:
+        new = [tuple(s[k] for k in _SPAN_KEY) for s in spans[pk]]
+        changed |= backlog_fold.changed_days(sorted(old[pk], key=str), sorted(new, key=str), now)
+    TicketBacklogSpan.objects.filter(ticket_id__in=applied).delete()
+    TicketBacklogSpan.objects.bulk_create(
+        [TicketBacklogSpan(**s) for pk in applied for s in spans[pk]]
+    )
+    return changed

@@ -5,7 +5,8 @@ lands during a fold is folded again). :func:`fold_dirty` claims a batch with one
 UPDATE (stale claims of a killed worker are retaken), then per kind replaces the batch's rows
 with one ``DELETE`` and one ``INSERT ... SELECT ... GROUP BY`` over the indexed metric rows,
 and forgets the buckets not re-marked meanwhile. On PostgreSQL the same fold replaces the
-day's value-bin counts (``DailyHistogram``) of first replies and resolutions.
+day's value-bin counts (``DailyHistogram``) of first replies and resolutions. Kind
+``backlog`` refolds the daily backlog of its days (``kpis.backlog_fold``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kpis import bins
+from kpis import backlog_fold, bins
 from kpis.models import DailyHistogram, DailyRollup, DirtyBucket, TicketMetricsRow, TicketSlaRow
 from kpis.models.rollups import ALL, BY_TEAM, FULL
 
@@ -101,6 +102,7 @@ _SELECTS: dict[str, list[str]] = {
     ),
 }
 KINDS = tuple(_SELECTS)
+BACKLOG = "backlog"  # dirty days of the daily backlog (kpis.backlog_fold)
 
 
 # Kinds with value-bin counts (PostgreSQL): kind -> (day column prefix, duration stem).
@@ -161,6 +163,9 @@ def fold_days(kind: str, days: list[date]) -> None:
     """Replace the rollup rows of ``kind`` on ``days`` from the metric rows (idempotent)."""
     if not days:
         return
+    if kind == BACKLOG:
+        backlog_fold.fold_days(days)
+        return
     marks = ", ".join(["%s"] * len(days))
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"DELETE FROM {_R} WHERE kind = %s AND day IN ({marks})", [kind, *days])
@@ -200,10 +205,12 @@ def fold_dirty(batch: int = 500) -> int:
 
 
 def fold_all() -> None:
-    """Rebuild every rollup row of every kind, one DELETE + INSERT ... SELECT per kind."""
+    """Rebuild every rollup row of every kind, one DELETE + INSERT ... SELECT per kind, and
+    the daily backlog of every ended day."""
     with transaction.atomic(), connection.cursor() as cur:
         for kind in KINDS:
             cur.execute(f"DELETE FROM {_R} WHERE kind = %s", [kind])
             for sql in _SELECTS[kind]:
                 cur.execute(sql.replace("IN ({days})", "IS NOT NULL"))
             _fold_histograms(cur, kind, None)
+    backlog_fold.fold_all_days()

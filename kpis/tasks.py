@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from kpis import rebuild, rollup, sweep
+from kpis import backlog_fold, rebuild, rollup, sweep
 from kpis.models import KpiHeartbeat, RebuildJob, TicketMetricsRow
 from kpis.refresh import refresh_tickets
 from tickets.models import TicketEvent
@@ -39,7 +39,9 @@ def refresh_ticket_metrics(ticket_id: int) -> int:
 
 @shared_task(ignore_result=True)
 def fold_dirty_buckets() -> int:
+    """Fold dirty buckets, then the daily backlog of any ended day not folded yet."""
     folded = rollup.fold_dirty()
+    folded += len(backlog_fold.close_days())
     _beat("fold")
     return folded
 

@@ -1,9 +1,12 @@
+from kpis.models.backlog import BacklogDay, DailyBacklog, TicketBacklogSpan
 from kpis.models.goals import Goal, Hours
 from kpis.models.jobs import DirtyBucket, KpiHeartbeat, RebuildChunk, RebuildJob
 from kpis.models.rollups import DailyHistogram, DailyRollup, RollupKind
 from kpis.models.ticket_metrics import TicketMetricsRow, TicketSlaRow
 
 __all__ = [
+    "BacklogDay",
+    "DailyBacklog",
     "DailyHistogram",
     "DailyRollup",
     "DirtyBucket",
@@ -13,6 +16,7 @@ __all__ = [
     "RebuildChunk",
     "RebuildJob",
     "RollupKind",
+    "TicketBacklogSpan",
     "TicketMetricsRow",
     "TicketSlaRow",
 ]

@@ -10,8 +10,9 @@ from django.utils import timezone
 from csops.errors import InvalidInput
 from kpis import stats
 from kpis.models.ticket_metrics import ACTIONABLE_STATUSES, UNRESOLVED_STATUSES
+from kpis.selectors import backlog_trend
 from kpis.selectors.filters import DashboardFilter, _dims, teams_for
-from kpis.zone import month_start
+from kpis.zone import day_of, month_start
 from tickets.models import Ticket
 
 # metric key (or its stem) -> the attribution prefix of the values behind it.
@@ -69,6 +70,12 @@ def drilldown(
     tickets = Ticket.objects.select_related("metrics", "team", "assignee")
     if metric in _BACKLOG:
         now = now or timezone.now()
+        if isinstance(bucket, date):  # a trend point: the backlog at the end of its last day
+            day = backlog_trend.stock_day(f, backlog_trend.bucket_end(bucket, f.grain))
+            if day < day_of(now):
+                trend_metric = "actionable_backlog" if metric == "actionable_backlog" else "backlog"
+                q = backlog_trend.tickets_on(f, teams, trend_metric, day)
+                return tickets.filter(q).order_by("metrics__created_at", "pk")
         statuses = ACTIONABLE_STATUSES if metric == "actionable_backlog" else UNRESOLVED_STATUSES
         q = _dims("metrics__current_", f, teams, channel="metrics__channel")
         qs = tickets.filter(q, metrics__status__in=statuses)

@@ -7,13 +7,14 @@ bucket values are exact statistics over the bucket's per-ticket values (§6).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
 
 from csops.errors import InvalidInput
-from kpis.selectors import percentiles
+from kpis.selectors import backlog_trend, percentiles
 from kpis.selectors.filters import (
     DashboardFilter,
     Stat,
@@ -24,7 +25,8 @@ from kpis.selectors.filters import (
     teams_for,
 )
 from kpis.selectors.percentiles import Window
-from kpis.zone import month_start, week_start
+from kpis.selectors.summary import backlog
+from kpis.zone import day_of, month_start, week_start
 
 TRUNC = {"week": TruncWeek, "month": TruncMonth}
 
@@ -46,7 +48,7 @@ DURATIONS = {
     )
     for part in ("median", "p90", "mean")
 }
-SERIES_METRICS = (*COUNTS, *RATES, *DURATIONS)
+SERIES_METRICS = (*COUNTS, *RATES, *DURATIONS, *backlog_trend.METRICS)
 
 
 @dataclass(frozen=True)
@@ -141,10 +143,26 @@ def _month_end(first: date) -> date:
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def timeseries(user, f: DashboardFilter, metric: str) -> list[Point]:
+def _backlog_points(f: DashboardFilter, teams, metric: str, now: datetime) -> list[Point]:
+    """Backlog at the end of each bucket's last day in the range (live for today)."""
+    buckets = _buckets(f)
+    ends = {b: backlog_trend.stock_day(f, backlog_trend.bucket_end(b, f.grain)) for b in buckets}
+    live = None
+    if day_of(now) in ends.values():
+        log = backlog(f, teams, now)
+        live = log.count if metric == "backlog" else log.actionable
+    values = backlog_trend.values(f, teams, metric, list(ends.values()), live=live, now=now)
+    return [Point(b, values[ends[b]], values[ends[b]] or 0) for b in buckets]
+
+
+def timeseries(
+    user, f: DashboardFilter, metric: str, *, now: datetime | None = None
+) -> list[Point]:
     """One point per bucket of ``f.grain`` in the range (empty buckets included)."""
     _check(metric)
     teams = teams_for(user, f)
+    if metric in backlog_trend.METRICS:
+        return _backlog_points(f, teams, metric, now or timezone.now())
     if metric in DURATIONS and _locatable(metric, f):
         _, stem, part = DURATIONS[metric]
         by = _located_stats(stem, f, teams, _bucket_windows(f), "bucket")
@@ -187,6 +205,8 @@ def timeseries(user, f: DashboardFilter, metric: str) -> list[Point]:
 def breakdown(user, f: DashboardFilter, metric: str, by: str = "team") -> list[Point]:
     """One row per team or agent (``None`` key = unassigned), largest count first."""
     _check(metric)
+    if metric in backlog_trend.METRICS:
+        raise InvalidInput("The backlog is not broken down.", fields={"metric": ["Not here."]})
     if by not in ("team", "agent"):
         raise InvalidInput("Break down by team or agent.", fields={"by": ["team or agent"]})
     teams = teams_for(user, f)

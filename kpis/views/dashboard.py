@@ -19,7 +19,7 @@ from kpis.selectors.series import breakdown, timeseries
 from kpis.views.common import filter_form, querystring
 from staffing.models import Team
 
-CHARTS = ("created", "resolved", "first_reply_median", "full_resolution_median")
+CHARTS = ("created", "resolved", "backlog", "first_reply_median", "full_resolution_median")
 TABLE_METRICS = (
     "created",
     "resolved",

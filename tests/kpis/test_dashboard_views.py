@@ -301,8 +301,8 @@ def test_tiles_backlog_and_series_csv(data, director_client, team):
     assert "total,1" in backlog.splitlines()
     series = director_client.get("/kpis/export/series.csv", params).content.decode()
     assert series.splitlines() == [
-        "bucket,created,resolved,first_reply_median,full_resolution_median",
-        "2026-03-02,2,1,60.00,60.00",
+        "bucket,created,resolved,backlog,first_reply_median,full_resolution_median",
+        "2026-03-02,2,1,1,60.00,60.00",  # backlog today: the live backlog (B)
     ]
     assert director_client.get("/kpis/export/nope.csv", params).status_code == 422
 

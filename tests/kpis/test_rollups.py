@@ -10,12 +10,14 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import User
 
-from kpis import rebuild, rollup, sweep
+from kpis import backlog_fold, rebuild, rollup, sweep
 from kpis.models import (
+    DailyBacklog,
     DailyHistogram,
     DailyRollup,
     DirtyBucket,
     RebuildJob,
+    TicketBacklogSpan,
     TicketMetricsRow,
     TicketSlaRow,
 )
@@ -44,6 +46,20 @@ def _histograms() -> Counter:
     return Counter(
         DailyHistogram.objects.values_list("kind", "hours", "day", "level", "team_id", "bin", "n")
     )
+
+
+def _backlog() -> tuple[Counter, Counter]:
+    spans = Counter(
+        TicketBacklogSpan.objects.values_list(
+            *[f.attname for f in TicketBacklogSpan._meta.concrete_fields if f.name != "id"]
+        )
+    )
+    days = Counter(
+        DailyBacklog.objects.values_list(
+            *[f.attname for f in DailyBacklog._meta.concrete_fields if f.name != "id"]
+        )
+    )
+    return spans, days
 
 
 def _sla() -> set:
@@ -91,7 +107,8 @@ def test_incremental_equals_full_rebuild():
             rollup.fold_dirty()
     assert sweep.sweep(full=True) > 0  # the lost messages
     rollup.fold_dirty()
-    incremental = (_rows(), _rollups(), _sla(), _histograms())
+    backlog_fold.close_days()
+    incremental = (_rows(), _rollups(), _sla(), _histograms(), _backlog())
     assert len(incremental[0]) == N_TICKETS
     assert not DirtyBucket.objects.exists()
 
@@ -103,7 +120,7 @@ def test_incremental_equals_full_rebuild():
         RebuildJob.objects.create(created_at=Ticket.objects.first().created_at), chunk=700
     )
     assert (job.state, job.done, job.total) == ("done", N_TICKETS, N_TICKETS)
-    rebuilt = (_rows(), _rollups(), _sla(), _histograms())
+    rebuilt = (_rows(), _rollups(), _sla(), _histograms(), _backlog())
 
     assert incremental[0].keys() == rebuilt[0].keys()
     differing = [pk for pk in incremental[0] if incremental[0][pk] != rebuilt[0][pk]]
@@ -111,6 +128,10 @@ def test_incremental_equals_full_rebuild():
     assert incremental[1] == rebuilt[1]
     assert incremental[2] == rebuilt[2]
     assert incremental[3] == rebuilt[3]
+    assert incremental[4] == rebuilt[4]
+    spans, days = incremental[4]
+    assert len(spans) > 100
+    assert sum(n for row, n in days.items() if row[1] == 2) > 30  # ALL-level days folded
     # value bins count every value once per level and hours
     replied = TicketMetricsRow.objects.filter(first_reply_day__isnull=False).count()
     for hours in ("cal", "bus"):
