@@ -270,7 +270,18 @@ def run(job: RebuildJob, *, chunk: int = CHUNK, workers: int = 1) -> RebuildJob:
     return job
 
 
+def forget_inherited_connections() -> None:
+    """In a forked child: drop (never use, never close) the parent's connection objects, so
+    the first query opens the child's own. Closing one would end the parent's session."""
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
+        conn.in_atomic_block = False
+        conn.savepoint_ids = []
+        conn.needs_rollback = False
+
+
 def _child(job_id: int) -> None:
+    forget_inherited_connections()
     try:
         work(job_id)
     finally:

@@ -216,13 +216,70 @@ def _read(
     teams: frozenset[int] | None,
     wanted: dict[tuple[int, int], tuple[int, int]],
 ) -> dict[tuple[int, int], list[float]]:
-    """The values at the wanted offsets of each (window, bin), in one UNION ALL."""
-    if not wanted:
-        return {}
-    table = TicketMetricsRow._meta.db_table
-    parts, params = [], []
+    """The values at the wanted offsets of each (window, bin): bins of one-day windows in
+    one LATERAL scan of (day, value) ranges, the others in one UNION ALL (one index descent
+    per day each)."""
     keys = list(wanted)
-    for q, (i, b) in enumerate(keys):
+    one_day = [q for q, (i, _) in enumerate(keys) if windows[i].start == windows[i].end]
+    several = [q for q in range(len(keys)) if q not in set(one_day)]
+    rows: list[tuple[int, float]] = []
+    with connection.cursor() as cur:
+        for sql, params in (
+            _one_day_sql(prefix, column, windows, teams, wanted, keys, one_day),
+            _union_sql(prefix, column, windows, teams, wanted, keys, several),
+        ):
+            if sql:
+                cur.execute(sql, params)
+                rows += cur.fetchall()
+    out: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for q, v in rows:
+        out[keys[q]].append(v)
+    for k in out:
+        out[k].sort()
+    return out
+
+
+def _one_day_sql(prefix, column, windows, teams, wanted, keys, chosen) -> tuple[str, list]:
+    """One (day, value range) per bin: each is one range of the (day, value) index."""
+    if not chosen:
+        return "", []
+    values, params = [], []
+    for q in chosen:
+        i, b = keys[q]
+        w = windows[i]
+        lo_off, hi_off = wanted[(i, b)]
+        lower, upper = bins.bounds(b)
+        mode = 0 if w.team is ANY_TEAM else 1 if w.team is None else 2
+        values.append("(%s, %s::date, %s::bigint, %s::bigint, %s, %s, %s, %s::int)")
+        upper = upper if upper is not None else 2**63 - 1
+        params += [
+            q,
+            w.start,
+            lower,
+            upper,
+            lo_off,
+            hi_off - lo_off + 1,
+            mode,
+            w.team if mode == 2 else None,
+        ]
+    day, team = f"m.{prefix}_day", f"m.{prefix}_team_id"
+    scope = f" AND {team} = ANY(%s)" if teams is not None else ""
+    sql = (
+        f"SELECT v.q, x.val FROM (VALUES {', '.join(values)}) "
+        "AS v(q, d, lo, hi, off, lim, mode, t) CROSS JOIN LATERAL ("
+        f"SELECT m.{column} AS val FROM {TicketMetricsRow._meta.db_table} m "
+        f"WHERE {day} = v.d AND m.{column} >= v.lo AND m.{column} < v.hi"
+        f"{scope} AND (v.mode = 0 OR (v.mode = 1 AND {team} IS NULL) OR {team} = v.t) "
+        f"ORDER BY m.{column} OFFSET v.off LIMIT v.lim) x"
+    )
+    return sql, params + ([list(teams)] if teams is not None else [])
+
+
+def _union_sql(prefix, column, windows, teams, wanted, keys, chosen) -> tuple[str, list]:
+    parts, params = [], []
+    table = TicketMetricsRow._meta.db_table
+    for q in chosen:
+        i, b = keys[q]
         w = windows[i]
         lo_off, hi_off = wanted[(i, b)]
         lower, upper = bins.bounds(b)
@@ -237,14 +294,7 @@ def _read(
             f"ORDER BY {column} OFFSET %s LIMIT %s)"
         )
         params += [*cond_params, *team_params, lo_off, hi_off - lo_off + 1]
-    out: dict[tuple[int, int], list[float]] = defaultdict(list)
-    with connection.cursor() as cur:
-        cur.execute(" UNION ALL ".join(parts), params)
-        for q, v in cur.fetchall():
-            out[keys[q]].append(v)
-    for k in out:
-        out[k].sort()
-    return out
+    return " UNION ALL ".join(parts), params
 
 
 def _plain(prefix: str, column: str, w: Window, teams: frozenset[int] | None) -> Result:

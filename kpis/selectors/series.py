@@ -25,7 +25,7 @@ from kpis.selectors.filters import (
     teams_for,
 )
 from kpis.selectors.percentiles import Window
-from kpis.selectors.summary import backlog
+from kpis.selectors.summary import Backlog, backlog
 from kpis.zone import day_of, month_start, week_start
 
 TRUNC = {"week": TruncWeek, "month": TruncMonth}
@@ -143,26 +143,34 @@ def _month_end(first: date) -> date:
     return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def _backlog_points(f: DashboardFilter, teams, metric: str, now: datetime) -> list[Point]:
-    """Backlog at the end of each bucket's last day in the range (live for today)."""
+def _backlog_points(
+    f: DashboardFilter, teams, metric: str, now: datetime, log: Backlog | None
+) -> list[Point]:
+    """Backlog at the end of each bucket's last day in the range (live for today: ``log``,
+    the summary's live backlog when the caller has it)."""
     buckets = _buckets(f)
     ends = {b: backlog_trend.stock_day(f, backlog_trend.bucket_end(b, f.grain)) for b in buckets}
     live = None
     if day_of(now) in ends.values():
-        log = backlog(f, teams, now)
+        log = log or backlog(f, teams, now)
         live = log.count if metric == "backlog" else log.actionable
     values = backlog_trend.values(f, teams, metric, list(ends.values()), live=live, now=now)
     return [Point(b, values[ends[b]], values[ends[b]] or 0) for b in buckets]
 
 
 def timeseries(
-    user, f: DashboardFilter, metric: str, *, now: datetime | None = None
+    user,
+    f: DashboardFilter,
+    metric: str,
+    *,
+    now: datetime | None = None,
+    live_backlog: Backlog | None = None,
 ) -> list[Point]:
     """One point per bucket of ``f.grain`` in the range (empty buckets included)."""
     _check(metric)
     teams = teams_for(user, f)
     if metric in backlog_trend.METRICS:
-        return _backlog_points(f, teams, metric, now or timezone.now())
+        return _backlog_points(f, teams, metric, now or timezone.now(), live_backlog)
     if metric in DURATIONS and _locatable(metric, f):
         _, stem, part = DURATIONS[metric]
         by = _located_stats(stem, f, teams, _bucket_windows(f), "bucket")

@@ -15,6 +15,7 @@ from csops.errors import InvalidInput
 from csops.htmx import domain_errors
 from kpis import dashboard, services
 from kpis.definitions import METRICS
+from kpis.selectors import Summary
 from kpis.selectors.series import breakdown, timeseries
 from kpis.views.common import filter_form, querystring
 from staffing.models import Team
@@ -54,11 +55,14 @@ def table(user: User, f, by: str) -> dict:
     return {"by": by, "metrics": TABLE_METRICS, "rows": rows}
 
 
-def series(user: User, f) -> dict:
+def series(user: User, f, summary: Summary | None = None) -> dict:
+    """The charts' points; ``summary`` (the tiles' result) lends today's live backlog."""
+    live = None if summary is None else summary.backlog
+    now = None if summary is None else summary.as_of
     return {
         m: [
             {"bucket": p.key.isoformat(), "value": p.value, "count": p.count}
-            for p in timeseries(user, f, m)
+            for p in timeseries(user, f, m, now=now, live_backlog=live)
         ]
         for m in CHARTS
     }
@@ -79,7 +83,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         "f": f,
         "tiles": tiles,
         "summary": result,
-        "series": series(request.user, f),
+        "series": series(request.user, f, result),
         "markers": [
             {"day": m.day.isoformat(), "kind": m.kind, "label": m.label}
             for m in dashboard.markers(request.user, f)

@@ -121,6 +121,7 @@ def test_the_command_forks_workers(history):
 
 def _claim_and_hang(job_id: int, ready) -> None:
     """A worker that locked the first chunk and marked it done, but never committed."""
+    rebuild.forget_inherited_connections()
     with transaction.atomic():
         chunk = RebuildChunk.objects.select_for_update().filter(job_id=job_id).order_by("lo")[0]
         RebuildChunk.objects.filter(pk=chunk.pk).update(done_at=timezone.now())
