@@ -113,20 +113,19 @@ HISTOGRAMS = {
 
 
 def _histogram_selects(kind: str) -> list[str]:
-    """INSERT ... SELECT of one kind's bin counts per day, for all teams and per team."""
+    """One INSERT ... SELECT of a kind's bin counts per day, calendar and business, for all
+    teams and per team (one scan: GROUPING SETS)."""
     prefix, stem = HISTOGRAMS[kind]
-    day, team = f"{prefix}_day", f"{prefix}_team_id"
-    out = []
-    for hours in ("cal", "bus"):
-        bucket = f"width_bucket({stem}_{hours}, {bins.sql_array()}) - 1"
-        for level, team_col, group in ((ALL, "NULL", ""), (BY_TEAM, team, f", {team}")):
-            out.append(
-                f"INSERT INTO {_H} (kind, hours, day, level, team_id, bin, n) "
-                f"SELECT '{kind}', '{hours}', {day}, {level}, {team_col}, {bucket}, COUNT(*) "
-                f"FROM {_M} WHERE {stem}_{hours} IS NOT NULL AND {day} IN ({{days}}) "
-                f"GROUP BY {day}{group}, {bucket}"
-            )
-    return out
+    day, team = f"m.{prefix}_day", f"m.{prefix}_team_id"
+    bucket = f"width_bucket(v.val, {bins.sql_array()}) - 1"
+    return [
+        f"INSERT INTO {_H} (kind, hours, day, level, team_id, bin, n) "
+        f"SELECT '{kind}', v.hours, {day}, CASE WHEN GROUPING({team}) = 1 THEN {ALL} "
+        f"ELSE {BY_TEAM} END, {team}, {bucket}, COUNT(*) FROM {_M} m "
+        f"CROSS JOIN LATERAL (VALUES ('cal', m.{stem}_cal), ('bus', m.{stem}_bus)) v(hours, val) "
+        f"WHERE v.val IS NOT NULL AND {day} IN ({{days}}) "
+        f"GROUP BY GROUPING SETS ((v.hours, {day}, {bucket}), (v.hours, {day}, {team}, {bucket}))"
+    ]
 
 
 def _fold_histograms(cur, kind: str, days: list[date] | None) -> None:
