@@ -96,25 +96,20 @@ class TicketMetricsRow(models.Model):
         indexes = [
             # Percentile tiles and rollup folds read one attribution day range at a time.
             models.Index(fields=["created_day", "created_team_id"], name="tm_created_day"),
-            # Covering (INCLUDE the values): percentile tiles are index-only scans.
-            models.Index(
-                fields=["first_reply_day", "first_reply_team_id"],
-                include=["first_reply_cal", "first_reply_bus"],
-                name="tm_fr_day",
-            ),
             models.Index(
                 fields=["first_resolution_day", "first_resolution_team_id"], name="tm_fres_day"
             ),
-            models.Index(
-                fields=["resolved_day", "resolved_team_id"],
-                include=["full_resolution_cal", "full_resolution_bus"],
-                name="tm_res_day",
-            ),
-            # Exact percentiles read one value bin of a day list (kpis.selectors.percentiles).
+            # Exact percentiles read one value bin of a day list (kpis.selectors.percentiles);
+            # the INCLUDEd dimensions keep filtered and per-agent reads index-only too.
             *(
                 models.Index(
                     fields=[f"{prefix}_day", f"{stem}_{hours}"],
-                    include=[f"{prefix}_team_id"],
+                    include=[
+                        f"{prefix}_team_id",
+                        f"{prefix}_agent_id",
+                        f"{prefix}_priority",
+                        "channel",
+                    ],
                     name=f"tm_{short}_{hours}",
                     condition=models.Q(**{f"{prefix}_day__isnull": False}),
                 )
@@ -123,6 +118,25 @@ class TicketMetricsRow(models.Model):
                     ("resolved", "full_resolution", "res"),
                 )
                 for hours in ("cal", "bus")
+            ),
+            # Filters on a team (with agent, channel or priority): the team's rows of a range.
+            *(
+                models.Index(
+                    fields=[f"{prefix}_team_id", f"{prefix}_day"],
+                    include=[
+                        f"{stem}_cal",
+                        f"{stem}_bus",
+                        f"{prefix}_agent_id",
+                        f"{prefix}_priority",
+                        "channel",
+                    ],
+                    name=f"tm_{short}_team",
+                    condition=models.Q(**{f"{prefix}_day__isnull": False}),
+                )
+                for prefix, stem, short in (
+                    ("first_reply", "first_reply", "fr"),
+                    ("resolved", "full_resolution", "res"),
+                )
             ),
             # Live backlog: only unresolved tickets are indexed.
             models.Index(
