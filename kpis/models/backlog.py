@@ -54,7 +54,10 @@ class DailyBacklog(models.Model):
     n_age_4 = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["level", "day"], name="daily_backlog_level_day")]
+        indexes = [
+            models.Index(fields=["level", "day"], name="daily_backlog_level_day"),
+            models.Index(fields=["level", "team_id", "day"], name="daily_backlog_level_team"),
+        ]
 
     def __str__(self) -> str:
         return f"backlog {self.day}: {self.n}"

@@ -50,7 +50,11 @@ class DailyRollup(models.Model):
     n_breached = models.IntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["kind", "level", "day"], name="rollup_kind_level_day")]
+        indexes = [
+            models.Index(fields=["kind", "level", "day"], name="rollup_kind_level_day"),
+            # Filters on a team (with agent, channel or priority) read the cube's team rows.
+            models.Index(fields=["level", "team_id", "day"], name="rollup_level_team_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day}"

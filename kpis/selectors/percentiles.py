@@ -187,10 +187,13 @@ def _locate(
             cur.execute(
                 f"SELECT day, bin, SUM(n) FROM {table} WHERE {where} GROUP BY day, bin", params
             )
+            windows_on: dict[date, list[int]] = defaultdict(list)
+            for i, w in spread:
+                for day in w.days():
+                    windows_on[day].append(i)
             for day, b, n in cur.fetchall():
-                for i, w in spread:
-                    if w.start <= day <= w.end:
-                        out[i][b] += int(n)
+                for i in windows_on.get(day, ()):
+                    out[i][b] += int(n)
         if per_team:
             shared = len({(w.start, w.end) for _, w in per_team}) == 1
             key = "" if shared else ", day"

@@ -88,7 +88,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             {"day": m.day.isoformat(), "kind": m.kind, "label": m.label}
             for m in dashboard.markers(request.user, f)
         ],
-        "teams_table": table(request.user, f, "team"),
+        "breakdowns": (("team", "Per team"), ("agent", "Per agent")),
         "freshness": dashboard.freshness(),
         "rebuild": dashboard.rebuild_progress(),
         "can_rebuild": permissions.can_set_goals(request.user),
@@ -101,8 +101,9 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 @domain_errors
 def table_fragment(request: HttpRequest, by: str) -> HttpResponse:
-    """One breakdown table, loaded by the page after its first paint (per agent: exact
-    medians there read every value of the range, so the tiles never wait for them)."""
+    """One breakdown table (per team or per agent), loaded by the page after its first paint
+    so the tiles and trends never wait for it (per agent, exact medians read every value of
+    the range)."""
     if by not in ("team", "agent"):
         raise InvalidInput("Break down by team or agent.", fields={"by": ["team or agent"]})
     form = filter_form(request)

@@ -209,10 +209,10 @@ def test_rebuild_button_queues_a_job_and_shows_progress(director_client, manager
 def test_dashboard_query_count_does_not_grow_with_tickets(
     data, director_client, team, django_assert_max_num_queries
 ):
-    # 53 measured with 3 tickets (session, summary of two periods, 4 series, 8 team-table
-    # breakdowns, goals, markers, freshness; each located percentile is 4 queries in its
-    # own snapshot); none of them is per ticket or per row. The agent table loads apart.
-    with django_assert_max_num_queries(55):
+    # 40 measured with 3 tickets (session, summary of two periods, 5 series, goals, markers,
+    # freshness; each located percentile is 5 statements in its own snapshot); none of them
+    # is per ticket or per row. The team and agent tables load apart.
+    with django_assert_max_num_queries(42):
         response = director_client.get("/kpis/", DAY)
     assert response.status_code == 200
     with django_assert_max_num_queries(20):
@@ -224,6 +224,9 @@ def test_dashboard_query_count_does_not_grow_with_tickets(
 def test_agent_table_loads_after_the_page(data, director_client, rep_client):
     page = director_client.get("/kpis/", DAY).content.decode()
     assert 'hx-get="/kpis/table/agent/?' in page
+    assert 'hx-get="/kpis/table/team/?' in page
+    teams = director_client.get("/kpis/table/team/", DAY).context["table"]
+    assert {row["name"] for row in teams["rows"]} == {"Tier 1", "Billing"}
     html = director_client.get("/kpis/table/agent/", DAY).content.decode()
     assert 'id="table-agent"' in html
     # rita: A (30 min) and B (90 min) -> median 60; otto: C (10 min)
