@@ -145,6 +145,12 @@ class TicketMetricsRow(models.Model):
                 name="tm_backlog",
                 condition=models.Q(status__in=UNRESOLVED_STATUSES),
             ),
+            # Backlog ages by rank (the k-th oldest unresolved ticket), all teams.
+            models.Index(
+                fields=["created_at"],
+                name="tm_backlog_created",
+                condition=models.Q(status__in=UNRESOLVED_STATUSES),
+            ),
             # Sweeper: rows behind their ticket's log.
             models.Index(fields=["last_event_at"], name="tm_last_event"),
         ]

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from kpis import stats
@@ -187,11 +186,8 @@ def backlog(f: DashboardFilter, teams: Teams, now: datetime) -> Backlog:
             q &= Q(created_at__gt=now - timedelta(days=_AGE_BOUNDS[i + 1]))
         aggs[f"b{i}"] = Count("created_at", filter=q)
     if connection.vendor == "postgresql":
-        age = RawSQL("EXTRACT(EPOCH FROM (%s::timestamptz - created_at))", [now], FloatField())
-        qs = qs.annotate(age=age)
-        aggs["ages"] = MedianP90("age")
         r = qs.aggregate(**aggs)
-        median, p90 = r["ages"] or (None, None)
+        median, p90 = _ages_by_rank(qs, r["n"], now)
     else:
         r = qs.aggregate(**aggs)
         ages = [(now - c).total_seconds() for c in qs.values_list("created_at", flat=True)]
@@ -205,6 +201,24 @@ def backlog(f: DashboardFilter, teams: Teams, now: datetime) -> Backlog:
         None if p90 is None else p90 / 86400,
         buckets,
     )
+
+
+def _ages_by_rank(qs: QuerySet, n: int, now: datetime) -> tuple[float | None, float | None]:
+    """Exact median and p90 of the backlog's ages (seconds) without sorting them: the age of
+    rank r is the creation of rank n-1-r, read in creation order (an index) at that offset."""
+    if not n:
+        return None, None
+    ordered = qs.order_by("created_at").values_list("created_at", flat=True)
+    ages: dict[int, float] = {}
+    for p in (0.5, 0.9):
+        lo, hi = stats.percentile_rows(n, p)
+        first = n - 1 - hi  # the creations of age ranks hi and lo, oldest first
+        created = list(ordered[first : n - lo])
+        ages[hi], ages[lo] = ((now - c).total_seconds() for c in (created[0], created[-1]))
+    median, p90 = (
+        stats.interpolate(n, p, *(ages[r] for r in stats.percentile_rows(n, p))) for p in (0.5, 0.9)
+    )
+    return median, p90
 
 
 def _stat(totals: dict, p: str, kind: str, suffix: str, pct: tuple) -> Stat:
