@@ -145,9 +145,17 @@ class TicketMetricsRow(models.Model):
                 name="tm_backlog",
                 condition=models.Q(status__in=UNRESOLVED_STATUSES),
             ),
-            # Backlog ages by rank (the k-th oldest unresolved ticket), all teams.
+            # Backlog ages by rank (the k-th oldest unresolved ticket); covering, so filtered
+            # backlog counts stay index-only too.
             models.Index(
                 fields=["created_at"],
+                include=[
+                    "status",
+                    "current_team_id",
+                    "current_agent_id",
+                    "current_priority",
+                    "channel",
+                ],
                 name="tm_backlog_created",
                 condition=models.Q(status__in=UNRESOLVED_STATUSES),
             ),

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from kpis import stats
@@ -185,9 +186,15 @@ def backlog(f: DashboardFilter, teams: Teams, now: datetime) -> Backlog:
         if i + 1 < len(_AGE_BOUNDS):
             q &= Q(created_at__gt=now - timedelta(days=_AGE_BOUNDS[i + 1]))
         aggs[f"b{i}"] = Count("created_at", filter=q)
-    if connection.vendor == "postgresql":
+    unfiltered = teams is None and f.agent is None and not f.channel and not f.priority
+    if connection.vendor == "postgresql" and unfiltered:  # the creation-order index serves it
         r = qs.aggregate(**aggs)
         median, p90 = _ages_by_rank(qs, r["n"], now)
+    elif connection.vendor == "postgresql":  # a filtered backlog is small: sort its ages
+        age = RawSQL("EXTRACT(EPOCH FROM (%s::timestamptz - created_at))", [now], FloatField())
+        aggs["ages"] = MedianP90("age")
+        r = qs.annotate(age=age).aggregate(**aggs)
+        median, p90 = r["ages"] or (None, None)
     else:
         r = qs.aggregate(**aggs)
         ages = [(now - c).total_seconds() for c in qs.values_list("created_at", flat=True)]
