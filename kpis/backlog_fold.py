@@ -148,8 +148,8 @@ def fold_all_days(now: datetime | None = None) -> None:
 
 def changed_days(old: Iterable[tuple], new: Iterable[tuple], now: datetime) -> set[date]:
     """Ended days on which a ticket's backlog counts differ between two span sets, each span
-    given as ``(first_day, last_day, *dims)``: those days must be refolded."""
-    old, new = list(old), list(new)
+    given as ``(first_day, last_day, *dims)`` in any order: those days must be refolded."""
+    old, new = Counter(old), Counter(new)
     if old == new:
         return set()
     last = day_of(now) - timedelta(days=1)

@@ -387,7 +387,7 @@ def _replace_spans(applied: set[int], spans: dict[int, list[dict]], now: datetim
     changed: set[date] = set()
     for pk in applied:
         new = [tuple(s[k] for k in _SPAN_KEY) for s in spans[pk]]
-        changed |= backlog_fold.changed_days(sorted(old[pk], key=str), sorted(new, key=str), now)
+        changed |= backlog_fold.changed_days(old[pk], new, now)
     TicketBacklogSpan.objects.filter(ticket_id__in=applied).delete()
     TicketBacklogSpan.objects.bulk_create(
         [TicketBacklogSpan(**s) for pk in applied for s in spans[pk]]

@@ -66,3 +66,12 @@ def week_start(day: date) -> date:
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
+
+
+def bucket_end(bucket: date, grain: str) -> date:
+    """The last day of the day, ISO week or month that ``bucket`` starts (§9.22)."""
+    if grain == "week":
+        return bucket + timedelta(days=6)
+    if grain == "month":
+        return (bucket.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return bucket

@@ -4,31 +4,16 @@ month, each the backlog at the end of its last day (a stock, not a sum). Ended d
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from kpis.models import BacklogDay, DailyBacklog, TicketBacklogSpan
-from kpis.models.rollups import ALL, BY_TEAM, FULL
-from kpis.selectors.filters import UNASSIGNED, DashboardFilter, _dims
+from kpis.selectors.filters import DashboardFilter, _dims, rollup_rows
 from kpis.zone import day_of
 
 METRICS = {"backlog": "n", "actionable_backlog": "n_actionable"}
-
-
-def _rows(f: DashboardFilter, teams: frozenset[int] | None) -> QuerySet:
-    """Rows at the coarsest level that answers ``f`` (as ``filters.rollup_rows``)."""
-    qs = DailyBacklog.objects.all()
-    if f.agent is not None or f.channel or f.priority:
-        return qs.filter(_dims("", f, teams, channel="channel"), level=FULL)
-    if teams is not None:
-        return qs.filter(level=BY_TEAM, team_id__in=teams)
-    return qs.filter(level=ALL)
-
-
-def stock_day(f: DashboardFilter, bucket_end: date) -> date:
-    return min(bucket_end, f.end)
 
 
 def values(
@@ -46,7 +31,12 @@ def values(
     column = METRICS[metric]
     past = [d for d in days if d < today]
     rows = (
-        _rows(f, teams).filter(day__in=past).values("day").annotate(v=Sum(column)) if past else []
+        rollup_rows(f, teams, qs=DailyBacklog.objects.all())
+        .filter(day__in=past)
+        .values("day")
+        .annotate(v=Sum(column))
+        if past
+        else []
     )
     stored = {r["day"]: r["v"] or 0 for r in rows}
     folded = set(BacklogDay.objects.filter(day__in=past).values_list("day", flat=True))
@@ -62,26 +52,10 @@ def values(
 def tickets_on(f: DashboardFilter, teams: frozenset[int] | None, metric: str, day: date) -> Q:
     """A ticket filter: those in the backlog at the end of ``day`` (an ended day)."""
     spans = TicketBacklogSpan.objects.filter(
-        Q(last_day__isnull=True) | Q(last_day__gte=day), first_day__lte=day
+        Q(last_day__isnull=True) | Q(last_day__gte=day),
+        _dims("", f, teams, channel="channel"),
+        first_day__lte=day,
     )
-    if teams is not None:
-        spans = spans.filter(team_id__in=teams)
-    if f.agent == UNASSIGNED:
-        spans = spans.filter(agent_id__isnull=True)
-    elif f.agent is not None:
-        spans = spans.filter(agent_id=f.agent)
-    if f.channel:
-        spans = spans.filter(channel=f.channel)
-    if f.priority:
-        spans = spans.filter(priority=f.priority)
     if metric == "actionable_backlog":
         spans = spans.filter(actionable=True)
     return Q(pk__in=spans.values("ticket_id"))
-
-
-def bucket_end(bucket: date, grain: str) -> date:
-    if grain == "week":
-        return bucket + timedelta(days=6)
-    if grain == "month":
-        return (bucket.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return bucket

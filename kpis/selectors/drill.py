@@ -12,7 +12,7 @@ from kpis import stats
 from kpis.models.ticket_metrics import ACTIONABLE_STATUSES, UNRESOLVED_STATUSES
 from kpis.selectors import backlog_trend
 from kpis.selectors.filters import DashboardFilter, _dims, teams_for
-from kpis.zone import day_of, month_start
+from kpis.zone import day_of
 from tickets.models import Ticket
 
 # metric key (or its stem) -> the attribution prefix of the values behind it.
@@ -42,16 +42,6 @@ def _stem(metric: str) -> str:
     return metric
 
 
-def _bucket_range(f: DashboardFilter, bucket: date) -> tuple[date, date]:
-    if f.grain == "week":
-        end = bucket + timedelta(days=6)
-    elif f.grain == "month":
-        end = (month_start(bucket) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    else:
-        end = bucket
-    return max(bucket, f.start), min(end, f.end)
-
-
 def drilldown(
     user,
     f: DashboardFilter,
@@ -71,7 +61,7 @@ def drilldown(
     if metric in _BACKLOG:
         now = now or timezone.now()
         if isinstance(bucket, date):  # a trend point: the backlog at the end of its last day
-            day = backlog_trend.stock_day(f, backlog_trend.bucket_end(bucket, f.grain))
+            day = f.bucket_range(bucket)[1]
             if day < day_of(now):
                 trend_metric = "actionable_backlog" if metric == "actionable_backlog" else "backlog"
                 q = backlog_trend.tickets_on(f, teams, trend_metric, day)
@@ -92,7 +82,7 @@ def drilldown(
     if stem not in _PREFIX:
         raise InvalidInput("This metric has no ticket list.", fields={"metric": ["Unknown."]})
     prefix = _PREFIX[stem]
-    start, end = (f.start, f.end) if not isinstance(bucket, date) else _bucket_range(f, bucket)
+    start, end = (f.start, f.end) if not isinstance(bucket, date) else f.bucket_range(bucket)
     q = _dims(f"metrics__{prefix}_", f, teams, channel="metrics__channel")
     qs = tickets.filter(q, **{f"metrics__{prefix}_day__range": (start, end)})
     if stem in ("first_reply", "first_resolution", "full_resolution"):

@@ -19,7 +19,7 @@ from csops.errors import InvalidInput, NotAllowed
 from kpis import stats
 from kpis.models import DailyRollup, TicketMetricsRow
 from kpis.models.rollups import ALL, BY_TEAM, FULL
-from kpis.zone import day_of, day_start
+from kpis.zone import bucket_end, day_of, day_start
 
 Grain = Literal["day", "week", "month"]
 GRAINS = ("day", "week", "month")
@@ -79,6 +79,15 @@ class DashboardFilter:
     def suffix(self) -> str:
         return "bus" if self.business else "cal"
 
+    @property
+    def by_dimension(self) -> bool:
+        """Filtered on agent, channel or priority (only the full cube answers)."""
+        return self.agent is not None or bool(self.channel) or bool(self.priority)
+
+    def bucket_range(self, bucket: date) -> tuple[date, date]:
+        """The days of the trend bucket starting at ``bucket`` that lie in the range."""
+        return max(bucket, self.start), min(bucket_end(bucket, self.grain), self.end)
+
 
 def teams_for(user, f: DashboardFilter) -> frozenset[int] | None:
     """Team ids the user may read under ``f`` (None = every team, unassigned included)."""
@@ -106,11 +115,18 @@ def _dims(prefix: str, f: DashboardFilter, teams: frozenset[int] | None, *, chan
     return q
 
 
-def rollup_rows(f: DashboardFilter, teams: frozenset[int] | None, *, by: str = "") -> QuerySet:
-    """Rollup rows at the coarsest level that answers ``f`` (and a breakdown ``by`` team or
+def rollup_rows(
+    f: DashboardFilter,
+    teams: frozenset[int] | None,
+    *,
+    by: str = "",
+    qs: QuerySet | None = None,
+) -> QuerySet:
+    """Rollup rows (``qs``: ``DailyRollup`` by default, or another table of the same levels
+    and dimensions) at the coarsest level that answers ``f`` (and a breakdown ``by`` team or
     agent): all teams -> level ALL, a team set -> BY_TEAM, agent/channel/priority -> FULL."""
-    qs = DailyRollup.objects.all()
-    if f.agent is not None or f.channel or f.priority or by == "agent":
+    qs = DailyRollup.objects.all() if qs is None else qs
+    if f.by_dimension or by == "agent":
         return qs.filter(_dims("", f, teams, channel="channel"), level=FULL)
     if teams is not None or by == "team":
         qs = qs.filter(level=BY_TEAM)
@@ -173,7 +189,8 @@ class Stat:
 EMPTY = Stat(0, None, None, None)
 
 
-def _minutes(v: float | None) -> float | None:
+def minutes(v: float | None) -> float | None:
+    """Seconds -> minutes (§1), None kept."""
     return None if v is None else v / 60
 
 
@@ -189,9 +206,9 @@ def stat_of(qs: QuerySet, column: str) -> Stat:
         )
         if not r["n"]:
             return EMPTY
-        return Stat(r["n"], _minutes(r["mean"]), _minutes(r["median"]), _minutes(r["p90"]))
+        return Stat(r["n"], minutes(r["mean"]), minutes(r["median"]), minutes(r["p90"]))
     s = stats.summarize(qs.values_list(column, flat=True))
-    return Stat(s.count, _minutes(s.mean), _minutes(s.median), _minutes(s.p90))
+    return Stat(s.count, minutes(s.mean), minutes(s.median), minutes(s.p90))
 
 
 def grouped_stats(qs: QuerySet, key: str, column: str) -> dict:
@@ -205,7 +222,7 @@ def grouped_stats(qs: QuerySet, key: str, column: str) -> dict:
             p90=PercentileCont(column, 0.9),
         )
         return {
-            r[key]: Stat(r["n"], _minutes(r["mean"]), _minutes(r["median"]), _minutes(r["p90"]))
+            r[key]: Stat(r["n"], minutes(r["mean"]), minutes(r["median"]), minutes(r["p90"]))
             for r in rows
         }
     values: dict = {}
@@ -214,7 +231,7 @@ def grouped_stats(qs: QuerySet, key: str, column: str) -> dict:
     out = {}
     for k, vs in values.items():
         s = stats.summarize(vs)
-        out[k] = Stat(s.count, _minutes(s.mean), _minutes(s.median), _minutes(s.p90))
+        out[k] = Stat(s.count, minutes(s.mean), minutes(s.median), minutes(s.p90))
     return out
 
 

@@ -61,9 +61,7 @@ Result = tuple[int, float | None, float | None]  # count, median, p90 (seconds)
 
 def supported(f: DashboardFilter) -> bool:
     """Whether histograms answer ``f``: PostgreSQL, and no agent/channel/priority filter."""
-    return connection.vendor == "postgresql" and not (
-        f.agent is not None or f.channel or f.priority
-    )
+    return connection.vendor == "postgresql" and not f.by_dimension
 
 
 def median_p90(

@@ -7,7 +7,7 @@ bucket values are exact statistics over the bucket's per-ticket values (§6).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
@@ -20,6 +20,7 @@ from kpis.selectors.filters import (
     Stat,
     grouped_stats,
     metric_rows,
+    minutes,
     percent,
     rollups,
     teams_for,
@@ -80,10 +81,6 @@ def _locatable(metric: str, f: DashboardFilter) -> bool:
     return DURATIONS[metric][1] in percentiles.SOURCES and percentiles.supported(f)
 
 
-def _minutes(v: float | None) -> float | None:
-    return None if v is None else v / 60
-
-
 def _check(metric: str) -> None:
     if metric not in SERIES_METRICS:
         raise InvalidInput("Unknown metric.", fields={"metric": [f"One of {SERIES_METRICS}."]})
@@ -127,20 +124,12 @@ def _located_stats(
         if not n:
             continue
         total = sums.get(w.key, (0, 0))[1]
-        out[w.key] = Stat(n, total / n / 60, _minutes(median), _minutes(p90))
+        out[w.key] = Stat(n, total / n / 60, minutes(median), minutes(p90))
     return out
 
 
 def _bucket_windows(f: DashboardFilter) -> list[Window]:
-    out = []
-    for b in _buckets(f):
-        last = {"day": b, "week": b + timedelta(days=6), "month": _month_end(b)}[f.grain]
-        out.append(Window(b, max(b, f.start), min(last, f.end)))
-    return out
-
-
-def _month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return [Window(b, *f.bucket_range(b)) for b in _buckets(f)]
 
 
 def _backlog_points(
@@ -149,7 +138,7 @@ def _backlog_points(
     """Backlog at the end of each bucket's last day in the range (live for today: ``log``,
     the summary's live backlog when the caller has it)."""
     buckets = _buckets(f)
-    ends = {b: backlog_trend.stock_day(f, backlog_trend.bucket_end(b, f.grain)) for b in buckets}
+    ends = {b: f.bucket_range(b)[1] for b in buckets}
     live = None
     if day_of(now) in ends.values():
         log = log or backlog(f, teams, now)

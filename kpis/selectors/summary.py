@@ -28,6 +28,7 @@ from kpis.selectors.filters import (
     Stat,
     _dims,
     live_rows,
+    minutes,
     percent,
     rollup_rows,
     teams_for,
@@ -120,7 +121,7 @@ def _percentiles(
     if percentiles.supported(f):
         windows = [Window(p, pf.start, pf.end) for p, pf in periods.items()]
         r = percentiles.median_p90(metric, f.suffix, windows, teams)
-        return {p: (_minutes(r[p][1]), _minutes(r[p][2])) for p in PERIODS}
+        return {p: (minutes(r[p][1]), minutes(r[p][2])) for p in PERIODS}
     column, day = f"{metric}_{f.suffix}", f"{prefix}_day"
     lo, hi = min(x.start for x in periods.values()), max(x.end for x in periods.values())
     qs = TicketMetricsRow.objects.filter(
@@ -131,16 +132,10 @@ def _percentiles(
         out = {}
         for p in PERIODS:
             s = stats.summarize(qs.filter(_range(periods, day, p)).values_list(column, flat=True))
-            out[p] = (_minutes(s.median), _minutes(s.p90))
+            out[p] = (minutes(s.median), minutes(s.p90))
         return out
     r = qs.aggregate(**{p: MedianP90(column, filter=_range(periods, day, p)) for p in PERIODS})
-    return {
-        p: (_minutes((r[p] or [None])[0]), _minutes((r[p] or [None, None])[1])) for p in PERIODS
-    }
-
-
-def _minutes(v: float | None) -> float | None:
-    return None if v is None else v / 60
+    return {p: (minutes((r[p] or [None])[0]), minutes((r[p] or [None, None])[1])) for p in PERIODS}
 
 
 def _sla_dims(f: DashboardFilter, teams: Teams) -> Q:
@@ -186,11 +181,11 @@ def backlog(f: DashboardFilter, teams: Teams, now: datetime) -> Backlog:
         if i + 1 < len(_AGE_BOUNDS):
             q &= Q(created_at__gt=now - timedelta(days=_AGE_BOUNDS[i + 1]))
         aggs[f"b{i}"] = Count("created_at", filter=q)
-    unfiltered = teams is None and f.agent is None and not f.channel and not f.priority
-    if connection.vendor == "postgresql" and unfiltered:  # the creation-order index serves it
+    # Unfiltered, the creation-order index serves ages by rank; a filtered backlog is small.
+    if connection.vendor == "postgresql" and teams is None and not f.by_dimension:
         r = qs.aggregate(**aggs)
         median, p90 = _ages_by_rank(qs, r["n"], now)
-    elif connection.vendor == "postgresql":  # a filtered backlog is small: sort its ages
+    elif connection.vendor == "postgresql":
         age = RawSQL("EXTRACT(EPOCH FROM (%s::timestamptz - created_at))", [now], FloatField())
         aggs["ages"] = MedianP90("age")
         r = qs.annotate(age=age).aggregate(**aggs)
