@@ -1,0 +1,89 @@
+"""Escalations and incidents (tickets app).
+
+Reps escalate tickets they work. An escalation is handled by the managers of its target
+team (or directors/admins). Escalation rules are for directors. Incidents are declared and
+handled by managers of the incident's team (or directors/admins); a ticket linked to one
+must be a ticket the manager may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from csops.errors import NotAllowed, NotFound
+from csops.permissions.roles import (
+    AnyUser,
+    has_role,
+    in_scope,
+    is_staff_member,
+    managed_team_scope,
+    team_scope,
+)
+from csops.roles import Role
+
+
+def can_handle_team(user: AnyUser, team_id: int | None) -> bool:
+    """Manager of the team, or a director/admin."""
+    return has_role(user, Role.MANAGER) and in_scope(managed_team_scope(user), team_id)
+
+
+def ensure_can_handle_team(user: AnyUser, team_id: int | None, what: str) -> None:
+    if not can_handle_team(user, team_id):
+        raise NotAllowed(f"Only the team's managers or a director may {what}.")
+
+
+def can_view_escalation_board(user: AnyUser) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+def can_manage_escalation_rules(user: AnyUser) -> bool:
+    return has_role(user, Role.DIRECTOR)
+
+
+def scope_escalations(user: AnyUser, qs: QuerySet) -> QuerySet:
+    """Escalations the user handles (target team managed) or whose ticket they work."""
+    if not is_staff_member(user):
+        return qs.none()
+    managed, worked = managed_team_scope(user), team_scope(user)
+    if managed is None or worked is None:
+        return qs
+    return qs.filter(Q(to_team_id__in=managed) | Q(ticket__team_id__in=worked))
+
+
+def access_escalation(user: AnyUser, pk: int, *, for_update: bool = False):
+    """The escalation if the user may see it, else NotFound. ``for_update`` locks its row."""
+    from tickets.models import Escalation
+
+    qs = Escalation.objects.select_related("ticket", "to_team", "from_team")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    escalation = scope_escalations(user, qs).filter(pk=pk).first()
+    if escalation is None:
+        raise NotFound(f"Escalation #{pk} does not exist or is not yours to see.")
+    return escalation
+
+
+def can_handle_incidents(user: AnyUser) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+def scope_incidents(user: AnyUser, qs: QuerySet) -> QuerySet:
+    """Incidents of the teams the user manages (every incident for directors/admins)."""
+    if not can_handle_incidents(user):
+        return qs.none()
+    scope = managed_team_scope(user)
+    return qs if scope is None else qs.filter(team_id__in=scope)
+
+
+def access_incident(user: AnyUser, pk: int, *, for_update: bool = False):
+    """The incident if the user may handle it; a rep gets NotAllowed, others NotFound."""
+    from tickets.models import Incident
+
+    if not can_handle_incidents(user):
+        raise NotAllowed("Only managers and directors handle incidents.")
+    qs = Incident.objects.select_related("team")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    incident = scope_incidents(user, qs).filter(pk=pk).first()
+    if incident is None:
+        raise NotFound(f"Incident #{pk} does not exist or is not in your teams.")
+    return incident
