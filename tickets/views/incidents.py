@@ -125,6 +125,12 @@ def _done(request: HttpRequest, incident: Incident) -> HttpResponse:
     return redirect("tickets:incident-detail", pk=incident.pk)
 
 
+def _refused(request: HttpRequest, incident: Incident, **form) -> HttpResponse:
+    """The page (its ``#incident`` region for htmx) again with the refused form, 422."""
+    template = f"{DETAIL}#incident" if request.htmx else DETAIL
+    return render(request, template, _detail_context(request, incident, **form), status=422)
+
+
 @require_POST
 @domain_errors
 def incident_link(request: HttpRequest, pk: int) -> HttpResponse:
@@ -140,9 +146,7 @@ def incident_link(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{added} ticket(s) linked.")
             return _done(request, incident)
-    context = _detail_context(request, incident, link_form=form)
-    template = f"{DETAIL}#incident" if request.htmx else DETAIL
-    return render(request, template, context, status=422)
+    return _refused(request, incident, link_form=form)
 
 
 @require_POST
@@ -160,9 +164,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Incident #{pk} saved.")
             return _done(request, incident)
-    context = _detail_context(request, incident, edit_form=form)
-    template = f"{DETAIL}#incident" if request.htmx else DETAIL
-    return render(request, template, context, status=422)
+    return _refused(request, incident, edit_form=form)
 
 
 @require_POST
@@ -203,9 +205,7 @@ def incident_post_update(request: HttpRequest, pk: int) -> HttpResponse:
         services.post_update(pk, by=request.user, body=form.cleaned_data["body"])
         incident.refresh_from_db()
         return _done(request, incident)
-    context = _detail_context(request, incident, update_form=form)
-    template = f"{DETAIL}#incident" if request.htmx else DETAIL
-    return render(request, template, context, status=422)
+    return _refused(request, incident, update_form=form)
 
 
 @require_POST
@@ -227,9 +227,7 @@ def incident_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             _form_errors(form, exc)
         else:
             return _done(request, incident)
-    context = _detail_context(request, incident, resolve_form=form)
-    template = f"{DETAIL}#incident" if request.htmx else DETAIL
-    return render(request, template, context, status=422)
+    return _refused(request, incident, resolve_form=form)
 
 
 @require_GET
