@@ -8,16 +8,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from csops import permissions
-from csops.errors import DomainError, NotFound
+from csops.errors import NotFound
 from csops.htmx import domain_errors
 from policies import selectors
 from policies.calendar_text import holidays_as_lines, week_as_text
 from policies.forms import CalendarForm, OrganizationSettingsForm
 from policies.models import BusinessCalendar
 from policies.services import calendars as services
-from policies.views.sla_common import form_refused
+from policies.views.sla_common import form_page, posted
 
 FORM = "policies/calendar_form.html"
+DETAIL = "policies:calendar-detail"
 
 
 def _calendar(pk: int) -> BusinessCalendar:
@@ -71,16 +72,15 @@ def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def calendar_new(request: HttpRequest) -> HttpResponse:
     permissions.ensure_can_manage_sla(request.user)
-    form = CalendarForm(request.POST if request.method == "POST" else None)
-    if request.method == "GET" or not form.is_valid():
-        return render(request, FORM, {"form": form}, status=422 if form.is_bound else 200)
-    try:
+    form = CalendarForm(posted(request))
+
+    def save() -> int:
         version = services.create_calendar(
             by=request.user, name=form.cleaned_data["name"], **form.service_kwargs()
         )
-    except DomainError as exc:
-        return form_refused(request, FORM, {}, form, exc)
-    return redirect("policies:calendar-detail", pk=version.calendar_id)
+        return version.calendar_id
+
+    return form_page(request, FORM, form, save, DETAIL)
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,18 +88,13 @@ def calendar_new(request: HttpRequest) -> HttpResponse:
 def calendar_edit(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.ensure_can_manage_sla(request.user)
     calendar = _calendar(pk)
-    form = CalendarForm.for_version(
-        calendar.versions.all()[0], request.POST if request.method == "POST" else None
-    )
-    context = {"calendar": calendar}
-    if request.method == "GET" or not form.is_valid():
-        status = 422 if form.is_bound else 200
-        return render(request, FORM, {**context, "form": form}, status=status)
-    try:
+    form = CalendarForm.for_version(calendar.versions.all()[0], posted(request))
+
+    def save() -> int:
         services.revise_calendar(calendar.pk, by=request.user, **form.service_kwargs())
-    except DomainError as exc:
-        return form_refused(request, FORM, context, form, exc)
-    return redirect("policies:calendar-detail", pk=calendar.pk)
+        return calendar.pk
+
+    return form_page(request, FORM, form, save, DETAIL, {"calendar": calendar})
 
 
 @require_POST
