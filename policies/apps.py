@@ -9,10 +9,13 @@ class PoliciesConfig(AppConfig):
         from policies.onboarding_evidence import policy_acknowledged
         from policies.services import acknowledgments
         from staffing import step_evidence
-        from staffing.services import teams
+        from staffing.services import people, teams
 
         step_evidence.register("policy", policy_acknowledged)
         # People who join a team later are asked to acknowledge what was published for it;
         # people who leave it stop being asked (staffing.services.teams membership hooks).
         teams.on_join(acknowledgments.request_for_joiners)
         teams.on_leave(acknowledgments.withdraw_for_leavers)
+        # Someone whose role changes (staffing.services.people, the admin's user form) is asked
+        # for what is published to their new role, and no longer by what only the old one was.
+        people.on_role_change(acknowledgments.follow_role_change)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as AuthUserAdmin
 from django.contrib.auth.models import User
 
 from staffing.models import (
@@ -21,7 +22,7 @@ from staffing.models import (
     Team,
     TrainingRecord,
 )
-from staffing.services import qa, teams
+from staffing.services import people, qa, teams
 
 
 @admin.register(Team)
@@ -47,6 +48,23 @@ class TeamAdmin(admin.ModelAdmin):
         now_managers = set(team.managers.values_list("pk", flat=True))
         gone = (members - now_members) | (managers - now_managers)
         teams.people_left(team, list(User.objects.filter(pk__in=gone)), by=request.user)
+
+
+# Django's user admin, plus the role hook. The user form is where a person's role changes
+# (their groups, superuser, active flag); the teams they are on are edited on the team form.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(AuthUserAdmin):
+    ROLE_FIELDS = frozenset({"groups", "is_superuser", "is_active"})
+
+    def save_related(self, request, form, formsets, change):
+        # A role changed here goes through staffing.services.people.role_changed: the new
+        # role's courses are assigned and the listeners (policy acknowledgments) follow it.
+        super().save_related(request, form, formsets, change)
+        if self.ROLE_FIELDS & set(form.changed_data):
+            people.role_changed(form.instance, by=request.user)
 
 
 @admin.register(StaffProfile)

@@ -1,7 +1,12 @@
 """Acknowledgment use cases: who must acknowledge a published version, acknowledging it,
 reminders (by a manager, and by the beat task for overdue ones, each sent once), and keeping
-the requests in step with team membership (``request_for_joiners``/``withdraw_for_leavers``,
-the listeners ``PoliciesConfig.ready`` registers on ``staffing.services.teams``)."""
+the requests in step with each person's audience after publication: team membership
+(``request_for_joiners``/``withdraw_for_leavers``, listeners on ``staffing.services.teams``)
+and role (``follow_role_change``, a listener on ``staffing.services.people``), both registered
+by ``PoliciesConfig.ready``.
+
+A version's audience (``affected_users``) is the active members of the groups its
+``ack_roles`` name, plus the members and managers of its ``ack_teams``."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -78,25 +83,62 @@ def _notify_requested(version: PolicyVersion, users: list[User], due: datetime) 
     )
 
 
-def open_versions_for_team(team_id: int) -> list[PolicyVersion]:
-    """The versions that currently collect acknowledgments from this team: per document the
-    latest published version (``request_for`` closed the others' requests), if it asks for
-    acknowledgment and names the team in its audience."""
+def _addresses(version: PolicyVersion, user_id: int) -> bool:
+    return affected_users(version).filter(pk=user_id).exists()
+
+
+def _current_versions() -> QuerySet[PolicyVersion]:
+    """The versions that collect acknowledgments now: per document the latest published
+    version (``request_for`` closed the others' requests), if it asks for acknowledgment."""
     latest = (
         PolicyVersion.objects.filter(document=OuterRef("document"), state=VersionState.PUBLISHED)
         .order_by("-number")
         .values("pk")[:1]
     )
-    return list(
+    return (
         PolicyVersion.objects.filter(
-            pk=Subquery(latest),
-            state=VersionState.PUBLISHED,
-            ack_required=True,
-            ack_teams=team_id,
+            pk=Subquery(latest), state=VersionState.PUBLISHED, ack_required=True
         )
         .select_related("document")
         .order_by("pk")
     )
+
+
+def open_versions_for_team(team_id: int) -> list[PolicyVersion]:
+    """The current versions (``_current_versions``) that name this team in their audience."""
+    return list(_current_versions().filter(ack_teams=team_id))
+
+
+def _ask(version: PolicyVersion, people: list[User], *, at: datetime, by: User | None) -> int:
+    """Ask ``people`` (active, locked by the caller) who came into the version's audience
+    after it was published: a request due ``ack_within_days`` from ``at``, and the notice.
+    Someone already asked (or who acknowledged) is left alone; a request withdrawn when they
+    left the audience opens again. Returns how many were asked."""
+    existing = {
+        a.user_id: a
+        for a in Acknowledgment.objects.select_for_update().filter(version=version, user__in=people)
+    }
+    due = _due_at(version, at)
+    new = [
+        Acknowledgment(version=version, user=u, requested_at=at, due_at=due)
+        for u in people
+        if u.pk not in existing
+    ]
+    bulk_create_with_history(new, Acknowledgment, default_user=by)
+    reopened = [a for a in existing.values() if a.acknowledged_at is None and a.superseded_at]
+    for ack in reopened:
+        ack.requested_at, ack.due_at, ack.superseded_at = at, due, None
+        ack._history_user = by  # type: ignore[attr-defined]
+        ack.save(update_fields=["requested_at", "due_at", "superseded_at"])
+    asked = {a.user_id for a in new} | {a.user_id for a in reopened}
+    _notify_requested(version, [u for u in people if u.pk in asked], due)
+    return len(asked)
+
+
+def _withdraw(ack: Acknowledgment, *, at: datetime, by: User | None) -> None:
+    ack.superseded_at = at
+    ack._history_user = by  # type: ignore[attr-defined]
+    ack.save(update_fields=["superseded_at"])
 
 
 def request_for_joiners(team: Team, users: list[User], *, by: User | None) -> int:
@@ -110,30 +152,7 @@ def request_for_joiners(team: Team, users: list[User], *, by: User | None) -> in
     # Lock the people (in pk order) so that joining two teams at once asks them once.
     list(User.objects.select_for_update().filter(pk__in=[u.pk for u in people]).order_by("pk"))
     at = now_s()
-    opened = 0
-    for version in open_versions_for_team(team.pk):
-        existing = {
-            a.user_id: a
-            for a in Acknowledgment.objects.select_for_update().filter(
-                version=version, user__in=people
-            )
-        }
-        due = _due_at(version, at)
-        new = [
-            Acknowledgment(version=version, user=u, requested_at=at, due_at=due)
-            for u in people
-            if u.pk not in existing
-        ]
-        bulk_create_with_history(new, Acknowledgment, default_user=by)
-        reopened = [a for a in existing.values() if a.acknowledged_at is None and a.superseded_at]
-        for ack in reopened:
-            ack.requested_at, ack.due_at, ack.superseded_at = at, due, None
-            ack._history_user = by  # type: ignore[attr-defined]
-            ack.save(update_fields=["requested_at", "due_at", "superseded_at"])
-        asked = {a.user_id for a in new} | {a.user_id for a in reopened}
-        _notify_requested(version, [u for u in people if u.pk in asked], due)
-        opened += len(asked)
-    return opened
+    return sum(_ask(version, people, at=at, by=by) for version in open_versions_for_team(team.pk))
 
 
 def withdraw_for_leavers(team: Team, users: list[User], *, by: User | None) -> int:
@@ -155,13 +174,43 @@ def withdraw_for_leavers(team: Team, users: list[User], *, by: User | None) -> i
     at = now_s()
     closed = 0
     for ack in pending:
-        if affected_users(ack.version).filter(pk=ack.user_id).exists():
-            continue
-        ack.superseded_at = at
-        ack._history_user = by  # type: ignore[attr-defined]
-        ack.save(update_fields=["superseded_at"])
-        closed += 1
+        if not _addresses(ack.version, ack.user_id):
+            _withdraw(ack, at=at, by=by)
+            closed += 1
     return closed
+
+
+def follow_role_change(user: User, *, by: User | None) -> tuple[int, int]:
+    """After someone's role changed (their groups, or being active, in the admin's user
+    form): they are asked for each current version that addresses them now and had not asked
+    them (as ``request_for_joiners`` does, a withdrawn request opening again), and each open
+    request of theirs whose version no longer addresses them closes, as for leavers. The
+    audience is checked as a whole (roles and teams), so whatever changed, the requests end in
+    step with it. Acknowledgments given stay. Idempotent. Returns (opened, closed)."""
+    # Locked like request_for_joiners, so a concurrent team join asks them once.
+    person = User.objects.select_for_update().get(pk=user.pk)
+    at = now_s()
+    addressed: dict[int, bool] = {}
+    opened = 0
+    for version in _current_versions():
+        addressed[version.pk] = _addresses(version, person.pk)
+        if addressed[version.pk]:
+            opened += _ask(version, [person], at=at, by=by)
+    pending = (
+        Acknowledgment.objects.select_for_update(of=("self",))
+        .filter(user=person, acknowledged_at__isnull=True, superseded_at__isnull=True)
+        .select_related("version")
+        .order_by("pk")
+    )
+    closed = 0
+    for ack in pending:
+        still = addressed.get(ack.version_id)
+        if still is None:
+            still = _addresses(ack.version, person.pk)
+        if not still:
+            _withdraw(ack, at=at, by=by)
+            closed += 1
+    return opened, closed
 
 
 @transaction.atomic

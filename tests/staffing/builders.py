@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from csops.roles import Role
 from staffing.models import (
     Certification,
     Course,
@@ -97,3 +98,22 @@ def template(name: str = "New rep", steps: list[dict] | None = None) -> Onboardi
 
 def assign(user: User, c: Course, by: User) -> TrainingRecord:
     return training.assign_course(c, by=by, due_date=None, users=[user])[0]
+
+
+def user_admin_form(user: User, *, roles: list[Role], active: bool = True) -> dict:
+    """The POST of the admin's user change form for ``user``, with these groups."""
+    joined = timezone.localtime(user.date_joined)
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "groups": [Group.objects.get(name=r.value).pk for r in roles],
+        "date_joined_0": f"{joined:%Y-%m-%d}",
+        "date_joined_1": f"{joined:%H:%M:%S}",
+        "last_login_0": "",
+        "last_login_1": "",
+    }
+    if active:
+        data["is_active"] = "on"
+    return data
