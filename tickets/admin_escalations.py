@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from tickets.forms_escalations import RuleForm
 from tickets.models import (
     Escalation,
     EscalationRule,
@@ -50,6 +51,9 @@ class EscalationRuleAdmin(admin.ModelAdmin):
     list_filter = ["trigger", "active"]
     search_fields = ["name", "keywords"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
+    # The rules page's form: its clean() runs services.escalation_rules.rule_problems, as the
+    # API does, so an invalid rule shows its errors here and is never saved.
+    form = RuleForm
 
     def save_model(self, request, obj, form, change) -> None:
         from tickets.services.escalations import save_rule
