@@ -2,7 +2,7 @@
 
 Day D is folded once it has ended (X = the start of D+1 is not after now): one
 ``INSERT ... SELECT ... GROUP BY`` of the spans that count on D into the full cube, with the
-ages at X per bucket, then the by-team and all-teams levels summed from it.
+ages at X per bucket, then the coarser levels summed from it.
 :func:`close_days` folds every ended day not folded yet (the periodic fold calls it); a refresh
 that changes which days a ticket counts on marks them dirty (:func:`changed_days`), so a late
 refresh (events caught up by the sweeper) refolds them. :func:`fold_all_days` refolds every
@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kpis.models import BacklogDay, DailyBacklog, TicketBacklogSpan, TicketMetricsRow
-from kpis.models.rollups import ALL, BY_TEAM, FULL
+from kpis.models.rollups import ALL, BY_TEAM, DIMS, FULL
 from kpis.zone import day_of, day_start
 
 _B = DailyBacklog._meta.db_table
@@ -46,15 +46,27 @@ _SUMS = ", ".join(f"SUM({c})" for c in _COUNTS.split(", "))
 
 
 def _levels_from_full(cur, where: str, params: list) -> None:
-    """By-team and all-teams rows of the days selected by ``where``, summed from the cube."""
+    """The coarser levels (without agent, by team, all teams) of the days selected by
+    ``where``, summed from the cube: in one scan on PostgreSQL (GROUPING SETS)."""
+    source = f"FROM {_B} WHERE level = {FULL} AND {where}"
+    if connection.vendor != "postgresql":
+        for level, cols, group in (
+            (DIMS, "team_id, NULL, channel, priority", ", team_id, channel, priority"),
+            (BY_TEAM, "team_id, NULL, '', ''", ", team_id"),
+            (ALL, "NULL, NULL, '', ''", ""),
+        ):
+            cur.execute(
+                f"INSERT INTO {_B} ({_COLS}) SELECT day, {level}, {cols}, {_SUMS} {source} "
+                f"GROUP BY day{group}",
+                params,
+            )
+        return
     cur.execute(
-        f"INSERT INTO {_B} ({_COLS}) SELECT day, {BY_TEAM}, team_id, NULL, '', '', {_SUMS} "
-        f"FROM {_B} WHERE level = {FULL} AND {where} GROUP BY day, team_id",
-        params,
-    )
-    cur.execute(
-        f"INSERT INTO {_B} ({_COLS}) SELECT day, {ALL}, NULL, NULL, '', '', {_SUMS} "
-        f"FROM {_B} WHERE level = {FULL} AND {where} GROUP BY day",
+        f"INSERT INTO {_B} ({_COLS}) SELECT day, "
+        f"CASE GROUPING(channel, team_id) WHEN 0 THEN {DIMS} WHEN 2 THEN {BY_TEAM} "
+        f"ELSE {ALL} END, team_id, NULL, COALESCE(channel, ''), COALESCE(priority, ''), {_SUMS} "
+        f"{source} GROUP BY GROUPING SETS ((day, team_id, channel, priority), (day, team_id), "
+        "(day))",
         params,
     )
 

@@ -11,6 +11,7 @@ day's value-bin counts (``DailyHistogram``) of first replies and resolutions. Ki
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from kpis import backlog_fold, bins
 from kpis.models import DailyHistogram, DailyRollup, DirtyBucket, TicketMetricsRow, TicketSlaRow
-from kpis.models.rollups import ALL, BY_TEAM, FULL
+from kpis.models.rollups import ALL, BY_TEAM, DIMS, FULL
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
 _R = DailyRollup._meta.db_table
@@ -31,8 +32,8 @@ _H = DailyHistogram._meta.db_table
 
 _COLS = (
     "kind, day, level, team_id, agent_id, channel, priority, metric, n, sum_cal, sum_bus, "
-    "n_inbound, n_fcr, n_zero_touch, n_one_touch, n_two_touch, n_reopened, n_achieved, "
-    "n_breached"
+    "p50_cal, p90_cal, p50_bus, p90_bus, n_inbound, n_fcr, n_zero_touch, n_one_touch, "
+    "n_two_touch, n_reopened, n_achieved, n_breached"
 )
 
 
@@ -43,25 +44,51 @@ def _count_true(expr: str) -> str:
 def _levels(
     kind: str, day: str, dims: tuple[str, str, str, str], extra: str, measures: str, source: str
 ) -> list[str]:
-    """One INSERT ... SELECT ... GROUP BY per level (full cube, by team, all), ``{days}``
-    being the bound day list. ``dims`` = (team, agent, channel, priority) expressions."""
+    """The INSERT ... SELECT of every level (full cube, without agent, by team, all),
+    ``{days}`` being the bound day list. ``dims`` = (team, agent, channel, priority)
+    expressions, none of them nullable but team and agent. PostgreSQL writes all levels from
+    one scan (GROUPING SETS); elsewhere each level is a GROUP BY of its own."""
     team, agent, channel, priority = dims
     metric = extra or "''"
-    group_extra = f", {extra}" if extra else ""
-    shapes = (
-        (
-            FULL,
-            f"{team}, {agent}, {channel}, {priority}",
-            f", {team}, {agent}, {channel}, {priority}",
-        ),
-        (BY_TEAM, f"{team}, NULL, '', ''", f", {team}"),
-        (ALL, "NULL, NULL, '', ''", ""),
+    x = f", {extra}" if extra else ""
+    head = f"INSERT INTO {_R} ({_COLS}) SELECT '{kind}', {day}, "
+    tail = f", {metric}, {measures} FROM {source} AND {day} IN ({{days}}) GROUP BY "
+    if connection.vendor != "postgresql":
+        shapes = (
+            (FULL, f"{team}, {agent}, {channel}, {priority}"),
+            (DIMS, f"{team}, NULL, {channel}, {priority}"),
+            (BY_TEAM, f"{team}, NULL, '', ''"),
+            (ALL, "NULL, NULL, '', ''"),
+        )
+        return [
+            f"{head}{level}, {cols}{tail}{day}"
+            + "".join(f", {c}" for c in cols.split(", ") if c not in ("NULL", "''"))
+            + x
+            for level, cols in shapes
+        ]
+    # GROUPING(agent, channel, team): a bit per column summed away (agent 4, channel 2, team 1).
+    level = (
+        f"CASE GROUPING({agent}, {channel}, {team}) WHEN 0 THEN {FULL} WHEN 4 THEN {DIMS} "
+        f"WHEN 6 THEN {BY_TEAM} ELSE {ALL} END"
     )
-    return [
-        f"INSERT INTO {_R} ({_COLS}) SELECT '{kind}', {day}, {level}, {cols}, {metric}, "
-        f"{measures} FROM {source} AND {day} IN ({{days}}) GROUP BY {day}{group}{group_extra}"
-        for level, cols, group in shapes
-    ]
+    sets = (
+        f"({day}, {team}, {agent}, {channel}, {priority}{x}), "
+        f"({day}, {team}, {channel}, {priority}{x}), ({day}, {team}{x}), ({day}{x})"
+    )
+    cols = f"{team}, {agent}, COALESCE({channel}, ''), COALESCE({priority}, '')"
+    return [f"{head}{level}, {cols}{tail}GROUPING SETS ({sets})"]
+
+
+def _percentiles(duration: str | None) -> str:
+    """The row's own median and p90 of the duration, calendar and business (PostgreSQL): a
+    day's trend reads them when the filter selects one row per day."""
+    if not duration or connection.vendor != "postgresql":
+        return "NULL, NULL, NULL, NULL"
+    return ", ".join(
+        f"(PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {duration}_{hours}))[{i}]"
+        for hours in ("cal", "bus")
+        for i in (1, 2)
+    )
 
 
 def _metric_selects(kind: str, prefix: str, duration: str | None) -> list[str]:
@@ -80,28 +107,38 @@ def _metric_selects(kind: str, prefix: str, duration: str | None) -> list[str]:
     else:
         flags = "0, 0, 0, 0, 0, 0"
     dims = (f"{prefix}_team_id", f"{prefix}_agent_id", "channel", f"{prefix}_priority")
-    measures = f"COUNT(*), {sums}, {flags}, 0, 0"
+    measures = f"COUNT(*), {sums}, {_percentiles(duration)}, {flags}, 0, 0"
     return _levels(kind, f"{prefix}_day", dims, "", measures, f"{_M} WHERE TRUE")
 
 
 _ACHIEVED = _count_true("outcome = 'achieved'")
 _BREACHED = _count_true("outcome = 'breached'")
 
-_SELECTS: dict[str, list[str]] = {
-    "created": _metric_selects("created", "created", None),
-    "first_reply": _metric_selects("first_reply", "first_reply", "first_reply"),
-    "first_resolution": _metric_selects("first_resolution", "first_resolution", "first_resolution"),
-    "resolved": _metric_selects("resolved", "resolved", "full_resolution"),
-    "sla": _levels(
-        "sla",
-        "outcome_day",
-        ("team_id", "agent_id", "channel", "priority"),
-        "metric",
-        f"COUNT(*), 0, 0, 0, 0, 0, 0, 0, 0, {_ACHIEVED}, {_BREACHED}",
-        f"{_S} WHERE finished AND outcome IN ('achieved', 'breached')",
-    ),
+# kind -> (metric row prefix, duration stem) of the TicketMetricsRow-based kinds
+_METRIC_KINDS = {
+    "created": ("created", None),
+    "first_reply": ("first_reply", "first_reply"),
+    "first_resolution": ("first_resolution", "first_resolution"),
+    "resolved": ("resolved", "full_resolution"),
 }
-KINDS = tuple(_SELECTS)
+KINDS = (*_METRIC_KINDS, "sla")
+
+
+@functools.cache
+def _selects(kind: str) -> list[str]:
+    """The fold's statements of ``kind`` for this database."""
+    if kind == "sla":
+        return _levels(
+            "sla",
+            "outcome_day",
+            ("team_id", "agent_id", "channel", "priority"),
+            "metric",
+            f"COUNT(*), 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, {_ACHIEVED}, {_BREACHED}",
+            f"{_S} WHERE finished AND outcome IN ('achieved', 'breached')",
+        )
+    return _metric_selects(kind, *_METRIC_KINDS[kind])
+
+
 BACKLOG = "backlog"  # dirty days of the daily backlog (kpis.backlog_fold)
 
 
@@ -168,7 +205,7 @@ def fold_days(kind: str, days: list[date]) -> None:
     marks = ", ".join(["%s"] * len(days))
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"DELETE FROM {_R} WHERE kind = %s AND day IN ({marks})", [kind, *days])
-        for sql in _SELECTS[kind]:
+        for sql in _selects(kind):
             cur.execute(sql.format(days=marks), days)
         _fold_histograms(cur, kind, days)
 
@@ -209,7 +246,7 @@ def fold_all() -> None:
     with transaction.atomic(), connection.cursor() as cur:
         for kind in KINDS:
             cur.execute(f"DELETE FROM {_R} WHERE kind = %s", [kind])
-            for sql in _SELECTS[kind]:
+            for sql in _selects(kind):
                 cur.execute(sql.replace("IN ({days})", "IS NOT NULL"))
             _fold_histograms(cur, kind, None)
     backlog_fold.fold_all_days()

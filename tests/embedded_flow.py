@@ -12,6 +12,10 @@ django.setup()
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from kpis import rollup  # noqa: E402
+from kpis.models import DailyRollup  # noqa: E402
+from kpis.models.rollups import ALL, BY_TEAM, DIMS, FULL  # noqa: E402
+from kpis.refresh import refresh_tickets  # noqa: E402
 from staffing.models import Team  # noqa: E402
 from tickets import services  # noqa: E402
 from tickets.models import Customer  # noqa: E402
@@ -37,4 +41,18 @@ assert page.status_code == 200, page.status_code
 assert f'href="/tickets/{ticket.pk}/"' in page.content.decode()
 assert "Showing 1–1 of 1 tickets" in page.content.decode()
 assert client.get(f"/tickets/{ticket.pk}/").status_code == 200
+
+# KPIs on SQLite: the fold's portable SQL writes every level, and a filtered dashboard reads it.
+refresh_tickets([ticket.pk])
+rollup.fold_dirty()
+levels = set(DailyRollup.objects.filter(kind="created").values_list("level", flat=True))
+assert levels == {FULL, DIMS, BY_TEAM, ALL}, levels
+director = User.objects.create_user("smoke-director", password="pw-smoke-123")
+director.groups.add(Group.objects.get(name="Director"))
+client.force_login(director)
+ticket.refresh_from_db()
+filtered = {"team": team.pk, "channel": ticket.channel, "priority": ticket.priority}
+assert client.get("/kpis/", filtered).status_code == 200
+trend = client.get("/api/v1/kpis/timeseries/", {**filtered, "metric": "first_reply_median"})
+assert sum(p["count"] for p in trend.json()["points"]) == 1, trend.content
 sys.stdout.write(f"EMBEDDED-OK {ticket.pk}\n")

@@ -2,9 +2,10 @@
 
 ``TicketBacklogSpan`` rows are written with a ticket's metric rows (``kpis.refresh``): the
 spans of ``kpis.backlog`` with the reporting days they count in. ``DailyBacklog`` holds, per
-ended reporting day and dimensions (levels as ``DailyRollup``: full cube, by team, all), the
-tickets in the backlog at the start of the next day, the actionable ones and their ages per
-bucket; ``BacklogDay`` records which days are folded. Only the fold writes those two.
+ended reporting day and dimensions (levels as ``DailyRollup``: full cube, without the agent,
+by team, all), the tickets in the backlog at the start of the next day, the actionable ones
+and their ages per bucket; ``BacklogDay`` records which days are folded. Only the fold writes
+those two.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ class DailyBacklog(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["level", "day"], name="daily_backlog_level_day"),
-            models.Index(fields=["level", "team_id", "day"], name="daily_backlog_level_team"),
+            models.Index(
+                fields=["level", "team_id", "channel", "priority", "day"],
+                name="daily_backlog_level_dims",
+            ),
         ]
 
     def __str__(self) -> str:

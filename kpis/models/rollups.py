@@ -1,13 +1,14 @@
 """Daily rollups (KPI_SPEC.md §6): additive parts per reporting day × dimensions.
 
 One row per (kind, day, team, agent, channel, priority) as attributed in §4 for that kind
-(``level`` 0), plus the same sums per (kind, day, team) (level 1: agent null, channel and
-priority "") and per (kind, day) (level 2: team null too), so the default and team views read
-a few rows per day whatever the ticket count.
-Counts, sums and rates come from here; medians and p90 never do (they are exact over the
-per-ticket values of the selected range: ``DailyHistogram`` locates them, ``TicketMetricsRow``
-holds them). Rows are rebuilt per (kind, day) by the
-fold (``kpis.rollup``); nothing else writes them.
+(``level`` FULL), plus the same sums per (kind, day, team, channel, priority) (DIMS: agent
+null), per (kind, day, team) (BY_TEAM: channel and priority "" too) and per (kind, day) (ALL:
+team null too), so every view but an agent's reads a few rows per day whatever the ticket
+count.
+Counts, sums and rates come from here; medians and p90 only for one row's own day and cell
+(otherwise they are exact over the per-ticket values of the selected range:
+``DailyHistogram`` locates them, ``TicketMetricsRow`` holds them). Rows are rebuilt per
+(kind, day) by the fold (``kpis.rollup``); nothing else writes them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class RollupKind(models.TextChoices):
     SLA = "sla", "SLA outcomes (finished instances)"
 
 
-FULL, BY_TEAM, ALL = 0, 1, 2  # DailyRollup.level
+FULL, BY_TEAM, ALL, DIMS = 0, 1, 2, 3  # DailyRollup.level
 
 
 class DailyRollup(models.Model):
@@ -39,6 +40,13 @@ class DailyRollup(models.Model):
     n = models.IntegerField(default=0)
     sum_cal = models.BigIntegerField(default=0)  # the kind's duration, calendar seconds
     sum_bus = models.BigIntegerField(default=0)
+    # The median and p90 of the kind's duration over this row's own values (PostgreSQL;
+    # null elsewhere and for kinds without one): a day's trend point when a filter selects
+    # one row per day. Any longer or wider range is computed from the values (§6).
+    p50_cal = models.FloatField(null=True, blank=True)
+    p90_cal = models.FloatField(null=True, blank=True)
+    p50_bus = models.FloatField(null=True, blank=True)
+    p90_bus = models.FloatField(null=True, blank=True)
     # resolved: flags and counts; sla: outcomes.
     n_inbound = models.IntegerField(default=0)
     n_fcr = models.IntegerField(default=0)
@@ -52,8 +60,11 @@ class DailyRollup(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["kind", "level", "day"], name="rollup_kind_level_day"),
-            # Filters on a team (with agent, channel or priority) read the cube's team rows.
-            models.Index(fields=["level", "team_id", "day"], name="rollup_level_team_day"),
+            # Filters on a team (with channel and priority, or an agent) read just their rows.
+            models.Index(
+                fields=["level", "team_id", "channel", "priority", "day"],
+                name="rollup_level_dims_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -138,11 +138,25 @@ class TicketMetricsRow(models.Model):
                     ("resolved", "full_resolution", "res"),
                 )
             ),
-            # Live backlog: only unresolved tickets are indexed.
+            # Filters on team, channel and priority (the bench's filtered view): exactly the
+            # selected rows of a range, index-only.
+            *(
+                models.Index(
+                    fields=[f"{prefix}_team_id", "channel", f"{prefix}_priority", f"{prefix}_day"],
+                    include=[f"{stem}_cal", f"{stem}_bus", f"{prefix}_agent_id"],
+                    name=f"tm_{short}_dims",
+                    condition=models.Q(**{f"{prefix}_day__isnull": False}),
+                )
+                for prefix, stem, short in (
+                    ("first_reply", "first_reply", "fr"),
+                    ("resolved", "full_resolution", "res"),
+                )
+            ),
+            # Live backlog of a team (with channel and priority): only unresolved tickets.
             models.Index(
-                fields=["current_team_id", "created_at"],
-                include=["status"],
-                name="tm_backlog",
+                fields=["current_team_id", "channel", "current_priority", "created_at"],
+                include=["status", "current_agent_id"],
+                name="tm_backlog_dims",
                 condition=models.Q(status__in=UNRESOLVED_STATUSES),
             ),
             # Backlog ages by rank (the k-th oldest unresolved ticket); covering, so filtered

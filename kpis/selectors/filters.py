@@ -18,7 +18,7 @@ from csops import permissions
 from csops.errors import InvalidInput, NotAllowed
 from kpis import stats
 from kpis.models import DailyRollup, TicketMetricsRow
-from kpis.models.rollups import ALL, BY_TEAM, FULL
+from kpis.models.rollups import ALL, BY_TEAM, DIMS, FULL
 from kpis.zone import bucket_end, day_of, day_start
 
 Grain = Literal["day", "week", "month"]
@@ -124,14 +124,26 @@ def rollup_rows(
 ) -> QuerySet:
     """Rollup rows (``qs``: ``DailyRollup`` by default, or another table of the same levels
     and dimensions) at the coarsest level that answers ``f`` (and a breakdown ``by`` team or
-    agent): all teams -> level ALL, a team set -> BY_TEAM, agent/channel/priority -> FULL."""
+    agent): all teams -> level ALL, a team set -> BY_TEAM, channel/priority -> DIMS, an agent
+    -> FULL."""
     qs = DailyRollup.objects.all() if qs is None else qs
-    if f.by_dimension or by == "agent":
+    if f.agent is not None or by == "agent":
         return qs.filter(_dims("", f, teams, channel="channel"), level=FULL)
+    if f.by_dimension:
+        return qs.filter(_dims("", f, teams, channel="channel"), level=DIMS)
     if teams is not None or by == "team":
         qs = qs.filter(level=BY_TEAM)
         return qs if teams is None else qs.filter(team_id__in=teams)
     return qs.filter(level=ALL)
+
+
+def one_row_per_day(f: DashboardFilter, teams: frozenset[int] | None) -> bool:
+    """Whether ``rollup_rows(f, teams)`` holds one row per day and kind: its level's every
+    dimension is pinned by ``f`` (all teams, one team, or one team, channel and priority,
+    with an agent or not)."""
+    if teams is not None and len(teams) != 1:
+        return False
+    return not f.by_dimension or (teams is not None and bool(f.channel and f.priority))
 
 
 def rollups(

@@ -82,7 +82,7 @@ def _compute(
     duration: str, hours: str, windows: list[Window], teams: frozenset[int] | None
 ) -> dict[Hashable, Result]:
     kind, prefix = SOURCES[duration]
-    stale = _stale_windows(kind, windows)
+    stale = stale_windows(kind, windows)
     fresh = [w for i, w in enumerate(windows) if i not in stale]
     out: dict[Hashable, Result] = {}
     counts = _locate(kind, hours, fresh, teams)
@@ -145,7 +145,7 @@ def _level(windows: list[Window], teams: frozenset[int] | None) -> int:
     return BY_TEAM
 
 
-def _stale_windows(kind: str, windows: list[Window]) -> set[int]:
+def stale_windows(kind: str, windows: list[Window]) -> set[int]:
     """Windows with a day not yet folded, or all of them while a rebuild runs (one query)."""
     lo, hi = min(w.start for w in windows), max(w.end for w in windows)
     with connection.cursor() as cur:

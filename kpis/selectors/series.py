@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
@@ -16,11 +17,13 @@ from django.utils import timezone
 from csops.errors import InvalidInput
 from kpis.selectors import backlog_trend, percentiles
 from kpis.selectors.filters import (
+    EMPTY,
     DashboardFilter,
     Stat,
     grouped_stats,
     metric_rows,
     minutes,
+    one_row_per_day,
     percent,
     rollups,
     teams_for,
@@ -50,6 +53,12 @@ DURATIONS = {
     for part in ("median", "p90", "mean")
 }
 SERIES_METRICS = (*COUNTS, *RATES, *DURATIONS, *backlog_trend.METRICS)
+# duration stem -> the rollup kind holding its sums and per-row percentiles
+ROLLUP_KINDS = {
+    "first_reply": "first_reply",
+    "first_resolution": "first_resolution",
+    "full_resolution": "resolved",
+}
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,40 @@ def _located_stats(
     return out
 
 
+def _daily_stats(stem: str, f: DashboardFilter, teams: frozenset[int] | None) -> dict | None:
+    """``{day: Stat}`` from the rollup rows' own median and p90 (the fold's, exact over the
+    row's values), when ``f`` selects one rollup row per day and no day of the range awaits
+    its fold; else None."""
+    if f.grain != "day" or connection.vendor != "postgresql" or not one_row_per_day(f, teams):
+        return None
+    kind = ROLLUP_KINDS[stem]
+    if percentiles.stale_windows(kind, [Window(None, f.start, f.end)]):
+        return None
+    x = f.suffix
+    rows = rollups(kind, f, teams).values_list("day", "n", f"sum_{x}", f"p50_{x}", f"p90_{x}")
+    return {
+        day: Stat(n, total / n / 60, minutes(p50), minutes(p90)) for day, n, total, p50, p90 in rows
+    }
+
+
+def _duration_stats(metric: str, f: DashboardFilter, teams: frozenset[int] | None) -> dict:
+    """``{bucket: Stat}`` of a duration metric: precomputed per day where the rollups hold
+    it, located through the value histograms where they answer, else from the values."""
+    prefix, stem, _ = DURATIONS[metric]
+    by = _daily_stats(stem, f, teams)
+    if by is not None:
+        return by
+    if _locatable(metric, f):
+        return _located_stats(stem, f, teams, _bucket_windows(f), "bucket")
+    day_col = f"{prefix}_day"
+    qs = metric_rows(prefix, f, teams)
+    if f.grain == "day":
+        key = day_col
+    else:
+        qs, key = qs.annotate(bucket=TRUNC[f.grain](day_col)), "bucket"
+    return grouped_stats(qs, key, f"{stem}_{f.suffix}")
+
+
 def _bucket_windows(f: DashboardFilter) -> list[Window]:
     return [Window(b, *f.bucket_range(b)) for b in _buckets(f)]
 
@@ -160,31 +203,13 @@ def timeseries(
     teams = teams_for(user, f)
     if metric in backlog_trend.METRICS:
         return _backlog_points(f, teams, metric, now or timezone.now(), live_backlog)
-    if metric in DURATIONS and _locatable(metric, f):
-        _, stem, part = DURATIONS[metric]
-        by = _located_stats(stem, f, teams, _bucket_windows(f), "bucket")
-        empty = Stat(0, None, None, None)
-        return [
-            Point(b, getattr(by[b], part), by[b].count, by[b])
-            if b in by
-            else Point(b, None, 0, empty)
-            for b in _buckets(f)
-        ]
     if metric in DURATIONS:
-        prefix, stem, part = DURATIONS[metric]
-        day_col = f"{prefix}_day"
-        qs = metric_rows(prefix, f, teams)
-        if f.grain == "week":
-            qs, key = qs.annotate(bucket=TruncWeek(day_col)), "bucket"
-        elif f.grain == "month":
-            qs, key = qs.annotate(bucket=TruncMonth(day_col)), "bucket"
-        else:
-            key = day_col
-        by = grouped_stats(qs, key, f"{stem}_{f.suffix}")
+        part = DURATIONS[metric][2]
+        by = _duration_stats(metric, f, teams)
         return [
             Point(b, getattr(by[b], part), by[b].count, by[b])
             if b in by
-            else Point(b, None, 0, Stat(0, None, None, None))
+            else Point(b, None, 0, EMPTY)
             for b in _buckets(f)
         ]
     qs = rollups(_kind(metric), f, teams)

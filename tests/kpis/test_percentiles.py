@@ -8,11 +8,13 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from kpis import bins, rollup, stats
 from kpis.models import DirtyBucket, TicketMetricsRow
 from kpis.refresh import refresh_tickets
-from kpis.selectors import percentiles
+from kpis.selectors import filters, percentiles, series
+from kpis.selectors.filters import DashboardFilter
 from kpis.selectors.percentiles import ANY_TEAM, Window
 from tickets.models import Ticket
 from tickets.seeding import seed
@@ -114,9 +116,83 @@ def test_a_day_waiting_for_its_fold_is_still_exact(folded):
     TicketMetricsRow.objects.filter(pk=row.pk).update(first_reply_cal=10**7)
     rollup.mark_dirty([("first_reply", last)])
     w = Window("all", first, last)
-    assert percentiles._stale_windows("first_reply", [w]) == {0}
+    assert percentiles.stale_windows("first_reply", [w]) == {0}
     got = percentiles.median_p90("first_reply", "cal", [w], None)
     assert got["all"] == _expected("first_reply", "cal", w, None)
     rollup.fold_dirty()
-    assert percentiles._stale_windows("first_reply", [w]) == set()
+    assert percentiles.stale_windows("first_reply", [w]) == set()
     assert percentiles.median_p90("first_reply", "cal", [w], None)["all"] == got["all"]
+
+
+def _day_points(prefix: str, stem: str, f: DashboardFilter, teams) -> dict:
+    """``{day: (count, median, p90)}`` in minutes, sorted by hand from the filter's rows."""
+    per_day: dict = {}
+    for day, v in filters.metric_rows(prefix, f, teams).values_list(
+        f"{prefix}_day", f"{stem}_{f.suffix}"
+    ):
+        per_day.setdefault(day, []).append(v)
+    return {
+        day: (
+            len(vs),
+            stats.percentile_cont(sorted(vs), 0.5) / 60,
+            stats.percentile_cont(sorted(vs), 0.9) / 60,
+        )
+        for day, vs in per_day.items()
+    }
+
+
+def test_daily_trends_read_the_rollups_own_percentiles(folded, director):
+    first, last, teams = folded
+    start, end = first, min(last, first + timedelta(days=90))
+    cell = (
+        TicketMetricsRow.objects.filter(resolved_day__range=(start, end), resolved_team_id=teams[0])
+        .values_list("channel", "resolved_priority", "resolved_agent_id")
+        .first()
+    )
+    channel, priority, agent = cell
+    views = [
+        {},
+        {"team": teams[0]},
+        {"team": teams[0], "channel": channel, "priority": priority},
+        {"team": teams[0], "channel": channel, "priority": priority, "agent": agent},
+        {"team": teams[0], "business": True},
+    ]
+    checked = 0
+    for view in views:
+        f = DashboardFilter(start=start, end=end, **view)
+        scope = filters.teams_for(director, f)
+        assert filters.one_row_per_day(f, scope)
+        for stem, prefix in (("first_reply", "first_reply"), ("full_resolution", "resolved")):
+            assert series._daily_stats(stem, f, scope) is not None  # the precomputed path
+            points = series.timeseries(director, f, f"{stem}_median")
+            p90s = series.timeseries(director, f, f"{stem}_p90")
+            expected = _day_points(prefix, stem, f, scope)
+            got = {
+                p.key: (p.count, p.value, q.value)
+                for p, q in zip(points, p90s, strict=True)
+                if p.count
+            }
+            assert got.keys() == expected.keys()
+            for day, (n, median, p90) in expected.items():
+                assert got[day][0] == n
+                assert got[day][1] == pytest.approx(median, abs=1e-9)
+                assert got[day][2] == pytest.approx(p90, abs=1e-9)
+                checked += n
+    assert checked > 1000
+
+
+def test_daily_trends_compute_from_values_when_rows_do_not_answer(folded, director):
+    first, last, teams = folded
+    end = min(last, first + timedelta(days=10))
+    two_teams = DashboardFilter(start=first, end=end)
+    scope = frozenset(teams[:2])
+    assert not filters.one_row_per_day(two_teams, scope)
+    assert not filters.one_row_per_day(DashboardFilter(start=first, end=end, channel="email"), None)
+    one = DashboardFilter(start=first, end=end, team=teams[0])
+    DirtyBucket.objects.create(kind="first_reply", day=first, marked_at=timezone.now())
+    assert series._daily_stats("first_reply", one, frozenset(teams[:1])) is None
+    points = series.timeseries(director, one, "first_reply_median")
+    expected = _day_points("first_reply", "first_reply", one, frozenset(teams[:1]))
+    assert {p.key: p.value for p in points if p.count} == pytest.approx(
+        {day: median for day, (_, median, _) in expected.items()}
+    )

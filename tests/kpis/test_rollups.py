@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth.models import User
+from django.db.models import Sum
 
 from kpis import backlog_fold, rebuild, rollup, sweep
 from kpis.models import (
@@ -21,6 +22,7 @@ from kpis.models import (
     TicketMetricsRow,
     TicketSlaRow,
 )
+from kpis.models.rollups import ALL, BY_TEAM, DIMS, FULL
 from kpis.refresh import refresh_tickets
 from kpis.tasks import refresh_ticket_metrics
 from tickets.models import Ticket
@@ -144,12 +146,37 @@ def test_incremental_equals_full_rebuild():
     resolved_rows = TicketMetricsRow.objects.filter(resolved_day__isnull=False).count()
     resolved_n = DailyRollup.objects.filter(kind="resolved", level=0).values_list("n", flat=True)
     assert sum(resolved_n) == resolved_rows
-    # every level (full cube, by team, all) carries the same totals
+    # every level (full cube, by team, all, without agent) carries the same totals
     for kind in ("created", "first_reply", "resolved"):
         totals = {
             level: sum(
                 DailyRollup.objects.filter(kind=kind, level=level).values_list("n", flat=True)
             )
-            for level in (0, 1, 2)
+            for level in (FULL, BY_TEAM, ALL, DIMS)
         }
         assert len(set(totals.values())) == 1, (kind, totals)
+    # and the level without agent is the full cube summed over agents, cell by cell
+    assert not DailyRollup.objects.filter(level=DIMS, agent_id__isnull=False).exists()
+    assert _summed_over_agents(DailyRollup, "kind", "metric") == _cells(
+        DailyRollup, "kind", "metric"
+    )
+    assert _summed_over_agents(DailyBacklog) == _cells(DailyBacklog)
+    assert len(_cells(DailyBacklog)) > len(_cells(DailyBacklog, level=BY_TEAM)) > 0
+
+
+_CELL = ("day", "team_id", "channel", "priority")
+_MEASURES = {
+    DailyRollup: ("n", "sum_cal", "sum_bus", "n_fcr", "n_one_touch", "n_reopened", "n_breached"),
+    DailyBacklog: ("n", "n_actionable", "n_age_0", "n_age_4"),
+}
+
+
+def _summed_over_agents(model, *keys: str) -> set:
+    """``(keys, cell, sums)`` of the full cube, summed per cell over agents."""
+    sums = {f"sum_{f}": Sum(f) for f in _MEASURES[model]}
+    rows = model.objects.filter(level=FULL).values(*keys, *_CELL).annotate(**sums)
+    return {tuple(r[k] for k in (*keys, *_CELL, *sums)) for r in rows}
+
+
+def _cells(model, *keys: str, level: int = DIMS) -> set:
+    return set(model.objects.filter(level=level).values_list(*keys, *_CELL, *_MEASURES[model]))
