@@ -4,7 +4,7 @@ The fold counts each day's per-ticket values per bin (``DailyHistogram``). A per
 range then needs two steps, both exact (``kpis.selectors.percentiles``): sum the bins' counts
 over the range to find the bin holding row ``⌊h⌋`` (and ``⌈h⌉``) of the sorted values, then
 read only that bin's values in the range, in order, at the offset left over. The edges grow
-by 10 % from 10 s up to 400 days (then one open bin), so a bin holds a few per cent of the
+by 5 % from 10 s up to 400 days (then one open bin), so a bin holds a few per cent of the
 values at most, whatever the ticket count.
 
 ``EDGES[b]`` is the lower bound of bin ``b``; bin ``b`` is ``[EDGES[b], EDGES[b + 1])``, the
@@ -26,7 +26,7 @@ def _edges() -> tuple[int, ...]:
         edge = math.ceil(x)
         if edge > edges[-1]:
             edges.append(edge)
-        x *= 1.1
+        x *= 1.05
     return tuple(edges)
 
 

@@ -156,13 +156,39 @@ def _histogram_selects(kind: str) -> list[str]:
     day, team = f"m.{prefix}_day", f"m.{prefix}_team_id"
     bucket = f"width_bucket(v.val, {bins.sql_array()}) - 1"
     return [
-        f"INSERT INTO {_H} (kind, hours, day, level, team_id, bin, n) "
-        f"SELECT '{kind}', v.hours, {day}, CASE WHEN GROUPING({team}) = 1 THEN {ALL} "
+        f"INSERT INTO {_H} (kind, hours, day, span, level, team_id, bin, n) "
+        f"SELECT '{kind}', v.hours, {day}, 1, CASE WHEN GROUPING({team}) = 1 THEN {ALL} "
         f"ELSE {BY_TEAM} END, {team}, {bucket}, COUNT(*) FROM {_M} m "
         f"CROSS JOIN LATERAL (VALUES ('cal', m.{stem}_cal), ('bus', m.{stem}_bus)) v(hours, val) "
         f"WHERE v.val IS NOT NULL AND {day} IN ({{days}}) "
         f"GROUP BY GROUPING SETS ((v.hours, {day}, {bucket}), (v.hours, {day}, {team}, {bucket}))"
     ]
+
+
+# Every (hours, level) of a kind: the index's leading columns, so day lists are index ranges.
+_ALL_ROWS = f"hours IN ('cal', 'bus') AND level IN ({ALL}, {BY_TEAM})"
+
+
+def _fold_weeks(cur, kind: str, weeks: list[date] | None) -> None:
+    """Replace the week rows (span 7) of ``weeks`` (Mondays; None = all) with the sums of
+    their day rows."""
+    if weeks is None:
+        cur.execute(f"DELETE FROM {_H} WHERE kind = %s AND span = 7", [kind])
+        where, params = "", []
+    else:
+        cur.execute(
+            f"DELETE FROM {_H} WHERE kind = %s AND {_ALL_ROWS} AND span = 7 AND day = ANY(%s)",
+            [kind, weeks],
+        )
+        days = [w + timedelta(days=i) for w in weeks for i in range(7)]
+        where, params = f" AND {_ALL_ROWS} AND day = ANY(%s)", [days]
+    cur.execute(
+        f"INSERT INTO {_H} (kind, hours, day, span, level, team_id, bin, n) "
+        f"SELECT kind, hours, date_trunc('week', day)::date, 7, level, team_id, bin, SUM(n) "
+        f"FROM {_H} WHERE kind = %s AND span = 1{where} "
+        "GROUP BY kind, hours, date_trunc('week', day), level, team_id, bin",
+        [kind, *params],
+    )
 
 
 def _fold_histograms(cur, kind: str, days: list[date] | None) -> None:
@@ -172,11 +198,16 @@ def _fold_histograms(cur, kind: str, days: list[date] | None) -> None:
         cur.execute(f"DELETE FROM {_H} WHERE kind = %s", [kind])
         for sql in _histogram_selects(kind):
             cur.execute(sql.replace("IN ({days})", "IS NOT NULL"))
+        _fold_weeks(cur, kind, None)
         return
+    cur.execute(
+        f"DELETE FROM {_H} WHERE kind = %s AND {_ALL_ROWS} AND span = 1 AND day = ANY(%s)",
+        [kind, days],
+    )
     marks = ", ".join(["%s"] * len(days))
-    cur.execute(f"DELETE FROM {_H} WHERE kind = %s AND day IN ({marks})", [kind, *days])
     for sql in _histogram_selects(kind):
         cur.execute(sql.format(days=marks), days)
+    _fold_weeks(cur, kind, sorted({d - timedelta(days=d.weekday()) for d in days}))
 
 
 def mark_dirty(buckets: Iterable[tuple[str, date]], now: datetime | None = None) -> None:

@@ -72,14 +72,17 @@ class DailyRollup(models.Model):
 
 
 class DailyHistogram(models.Model):
-    """Per reporting day: how many per-ticket durations of ``kind`` fall in each value bin
+    """Per reporting day (``span`` 1) and per ISO week (``span`` 7, ``day`` = its Monday: the
+    sum of its days): how many per-ticket durations of ``kind`` fall in each value bin
     (``kpis.bins``), for all teams (level ALL, team null) and per team (BY_TEAM; team null =
     unassigned). PostgreSQL only; written by the fold with the rollups of the same day.
-    Exact percentiles of any range read these counts, then one bin of values (§6)."""
+    Exact percentiles of any range read these counts (its whole weeks, then its other days),
+    then one bin of values (§6)."""
 
     kind = models.CharField(max_length=20)  # first_reply | resolved (full_resolution)
     hours = models.CharField(max_length=3)  # cal | bus
     day = models.DateField()
+    span = models.PositiveSmallIntegerField(default=1)  # days: 1, or 7 (an ISO week)
     level = models.PositiveSmallIntegerField()
     team_id = models.IntegerField(null=True, blank=True)
     bin = models.PositiveSmallIntegerField()
@@ -88,11 +91,11 @@ class DailyHistogram(models.Model):
     class Meta:
         indexes = [
             models.Index(
-                fields=["kind", "hours", "level", "team_id", "day"],
-                include=["bin", "n"],
-                name="hist_kind_level_day",
+                fields=["kind", "hours", "level", "span", "day"],
+                include=["team_id", "bin", "n"],
+                name="hist_kind_level_span_day",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.hours} {self.day} bin {self.bin}"
+        return f"{self.kind} {self.hours} {self.day} ({self.span} d) bin {self.bin}"

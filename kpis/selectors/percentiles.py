@@ -4,8 +4,9 @@ Sorting every value of a range costs as much as the range holds (190,000 first r
 days at a million tickets). Here a range costs what a few bins hold, and the result is the same
 ``percentile_cont``:
 
-1. *locate*: sum the range's ``DailyHistogram`` counts per value bin (``kpis.bins``) to find
-   the bins holding rows ``⌊h⌋`` and ``⌈h⌉`` of the sorted values, and their offsets there;
+1. *locate*: sum the range's ``DailyHistogram`` counts per value bin (``kpis.bins``; whole
+   ISO weeks from their week rows, the other days from day rows) to find the bins holding
+   rows ``⌊h⌋`` and ``⌈h⌉`` of the sorted values, and their offsets there;
 2. *read*: fetch only those bins' values in the range, in order, at those offsets (an index
    on (day, value) per duration: one index descent per day of the range);
 3. interpolate as PostgreSQL does (``stats.interpolate``).
@@ -161,70 +162,62 @@ def stale_windows(kind: str, windows: list[Window]) -> set[int]:
     return {i for i, w in enumerate(windows) if any(w.start <= d <= w.end for d in dirty)}
 
 
+def _segments(w: Window) -> list[tuple[int, date]]:
+    """The window as (span, first day) pieces of the histogram: the ISO weeks wholly inside
+    it (span 7, from their Monday), and its other days (span 1)."""
+    monday = w.start + timedelta(days=(7 - w.start.weekday()) % 7)
+    last_monday = w.end - timedelta(days=(w.end.weekday() + 1) % 7 + 6)
+    if monday > last_monday:
+        return [(1, d) for d in w.days()]
+    weeks = (last_monday - monday).days // 7 + 1
+    return [
+        *((1, w.start + timedelta(days=i)) for i in range((monday - w.start).days)),
+        *((7, monday + timedelta(weeks=i)) for i in range(weeks)),
+        *((1, d) for d in Window(None, last_monday + timedelta(days=7), w.end).days()),
+    ]
+
+
 def _locate(
     kind: str, hours: str, windows: list[Window], teams: frozenset[int] | None
 ) -> dict[int, dict[int, int]]:
-    """``{window index: {bin: count}}``: the histogram rows summed per day (windows on any
-    team) or per team (team windows over one shared range), then added up per window here,
-    so windows may overlap and each SQL statement is a plain GROUP BY."""
+    """``{window index: {bin: count}}``: the histogram rows of each distinct range (its
+    weeks and days, ``_segments``) summed per bin in SQL, per team too when a window asks
+    for one team; windows may overlap."""
     if not windows:
         return {}
     level = _level(windows, teams)
-    lo, hi = min(w.start for w in windows), max(w.end for w in windows)
-    where = "kind = %s AND hours = %s AND level = %s AND day BETWEEN %s AND %s"
-    params: list = [kind, hours, level, lo, hi]
+    ranges = list(dict.fromkeys((w.start, w.end) for w in windows))
+    pieces = [
+        (r, span, day)
+        for r, (start, end) in enumerate(ranges)
+        for span, day in _segments(Window(None, start, end))
+    ]
+    where = "h.kind = %s AND h.hours = %s AND h.level = %s"
+    params: list = [kind, hours, level]
     if level == BY_TEAM and teams is not None:
-        where += " AND team_id = ANY(%s)"
+        where += " AND h.team_id = ANY(%s)"
         params.append(list(teams))
-    table = DailyHistogram._meta.db_table
-    out: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    spread = [(i, w) for i, w in enumerate(windows) if w.team is ANY_TEAM]
-    per_team = [(i, w) for i, w in enumerate(windows) if w.team is not ANY_TEAM]
+    by_team = any(w.team is not ANY_TEAM for w in windows)
+    team = "COALESCE(h.team_id, -1)" if by_team else "NULL"
+    r, span, day = zip(*pieces, strict=True)
     with connection.cursor() as cur:
-        if spread and _disjoint([w for _, w in spread]) and len(spread) <= 4:
-            # A few disjoint ranges (a period and the one before): grouped in SQL.
-            case = " ".join(f"WHEN day BETWEEN %s AND %s THEN {i}" for i, _ in spread)
-            bounds = [d for _, w in spread for d in (w.start, w.end)]
-            cur.execute(
-                f"SELECT CASE {case} END AS w, bin, SUM(n) FROM {table} WHERE {where} "
-                "GROUP BY 1, bin",
-                bounds + params,
-            )
-            for i, b, n in cur.fetchall():
-                if i is not None:
-                    out[i][b] += int(n)
-        elif spread:
-            cur.execute(
-                f"SELECT day, bin, SUM(n) FROM {table} WHERE {where} GROUP BY day, bin", params
-            )
-            windows_on: dict[date, list[int]] = defaultdict(list)
-            for i, w in spread:
-                for day in w.days():
-                    windows_on[day].append(i)
-            for day, b, n in cur.fetchall():
-                for i in windows_on.get(day, ()):
-                    out[i][b] += int(n)
-        if per_team:
-            shared = len({(w.start, w.end) for _, w in per_team}) == 1
-            key = "" if shared else ", day"
-            cur.execute(
-                f"SELECT COALESCE(team_id, -1), bin, SUM(n){key} FROM {table} WHERE {where} "
-                f"GROUP BY 1, bin{key}",
-                params,
-            )
-            by_team: dict[int, list[tuple[int, Window]]] = defaultdict(list)
-            for i, w in per_team:
-                by_team[-1 if w.team is None else w.team].append((i, w))
-            for team, b, n, *day in cur.fetchall():
-                for i, w in by_team.get(team, ()):
-                    if not day or w.start <= day[0] <= w.end:
-                        out[i][b] += int(n)
+        cur.execute(
+            f"SELECT s.r, {team}, h.bin, SUM(h.n) "
+            "FROM unnest(%s::int[], %s::smallint[], %s::date[]) AS s(r, span, day) "
+            f"JOIN {DailyHistogram._meta.db_table} h ON h.span = s.span AND h.day = s.day "
+            f"WHERE {where} GROUP BY 1, 2, 3",
+            [list(r), list(span), list(day), *params],
+        )
+        rows = cur.fetchall()
+    readers: dict[tuple[int, Any], list[int]] = defaultdict(list)  # (range, team) -> windows
+    for i, w in enumerate(windows):
+        key = ANY_TEAM if w.team is ANY_TEAM else -1 if w.team is None else w.team
+        readers[(ranges.index((w.start, w.end)), key)].append(i)
+    out: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for rng, t, b, n in rows:
+        for i in (*readers.get((rng, ANY_TEAM), ()), *readers.get((rng, t), ())):
+            out[i][b] += int(n)
     return out
-
-
-def _disjoint(windows: list[Window]) -> bool:
-    spans = sorted((w.start, w.end) for w in windows)
-    return all(a[1] < b[0] for a, b in zip(spans, spans[1:], strict=False))
 
 
 def _read(

@@ -46,7 +46,9 @@ def _rollups() -> Counter:
 
 def _histograms() -> Counter:
     return Counter(
-        DailyHistogram.objects.values_list("kind", "hours", "day", "level", "team_id", "bin", "n")
+        DailyHistogram.objects.values_list(
+            "kind", "hours", "day", "span", "level", "team_id", "bin", "n"
+        )
     )
 
 
@@ -136,12 +138,17 @@ def test_incremental_equals_full_rebuild():
     spans, days = incremental[4]
     assert len(spans) > 100
     assert sum(n for row, n in days.items() if row[1] == 2) > 30  # ALL-level days folded
-    # value bins count every value once per level and hours
+    # value bins count every value once per level, hours and span (days, and ISO weeks)
     replied = TicketMetricsRow.objects.filter(first_reply_day__isnull=False).count()
     for hours in ("cal", "bus"):
         for level in (1, 2):
-            bins = DailyHistogram.objects.filter(kind="first_reply", hours=hours, level=level)
-            assert sum(bins.values_list("n", flat=True)) == replied > 0
+            for span in (1, 7):
+                bins = DailyHistogram.objects.filter(
+                    kind="first_reply", hours=hours, level=level, span=span
+                )
+                assert sum(bins.values_list("n", flat=True)) == replied > 0
+    weeks = DailyHistogram.objects.filter(span=7).values_list("day", flat=True)
+    assert {d.weekday() for d in weeks} == {0}  # week rows start on Mondays
     # and the reopens really moved buckets: resolved counts equal the resolved rows per day
     resolved_rows = TicketMetricsRow.objects.filter(resolved_day__isnull=False).count()
     resolved_n = DailyRollup.objects.filter(kind="resolved", level=0).values_list("n", flat=True)
