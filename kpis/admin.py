@@ -10,6 +10,7 @@ from kpis.models import (
     DailyRollup,
     DirtyBucket,
     KpiHeartbeat,
+    OpenTicketsDay,
     RebuildChunk,
     RebuildJob,
     TicketBacklogSpan,
@@ -54,7 +55,7 @@ class DailyRollupAdmin(ReadOnlyAdmin):
 
 @admin.register(DailyHistogram)
 class DailyHistogramAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "hours", "day", "level", "team_id", "bin", "n"]
+    list_display = ["kind", "hours", "day", "span", "level", "team_id", "bin", "n"]
     list_filter = ["kind", "hours", "level"]
     date_hierarchy = "day"
 
@@ -72,6 +73,12 @@ class DailyBacklogAdmin(ReadOnlyAdmin):
     list_display = ["day", "level", "team_id", "agent_id", "channel", "priority", "n"]
     list_filter = ["level", "channel", "priority"]
     date_hierarchy = "day"
+
+
+@admin.register(OpenTicketsDay)
+class OpenTicketsDayAdmin(ReadOnlyAdmin):
+    list_display = ["created_day", "actionable", "n"]
+    list_filter = ["actionable"]
 
 
 @admin.register(BacklogDay)

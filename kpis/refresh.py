@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kpis import backlog_fold, inputs, rollup
+from kpis import backlog_fold, inputs, open_days, rollup
 from kpis.backlog import covered_days
 from kpis.metrics import NO_PRIORITY, UNASSIGNED, Attribution, TicketMetrics, compute
 from kpis.models import TicketBacklogSpan, TicketMetricsRow, TicketSlaRow
@@ -338,7 +338,7 @@ def _refresh_batch(ids: list[int]) -> int:
             r["ticket_id"]: r
             for r in TicketMetricsRow.objects.select_for_update()
             .filter(ticket_id__in=[r["ticket_id"] for r in rows])
-            .values("ticket_id", "source_event_id", *_DAY_COLS)
+            .values("ticket_id", "source_event_id", "status", *_DAY_COLS)
         }
         fresh = [
             r
@@ -359,6 +359,9 @@ def _refresh_batch(ids: list[int]) -> int:
                 for source in (r, old.get(r["ticket_id"])):
                     if source is not None and source[col] is not None:
                         dirty.add((kind, source[col]))
+            before = old.get(r["ticket_id"], {}).get("status")
+            if open_days.backlog_class(before) != open_days.backlog_class(r["status"]):
+                dirty.add((open_days.OPEN, r["created_day"]))
         old_sla_days = TicketSlaRow.objects.filter(
             ticket_id__in=applied, finished=True, outcome_day__isnull=False
         ).values_list("outcome_day", flat=True)

@@ -6,7 +6,8 @@ UPDATE (stale claims of a killed worker are retaken), then per kind replaces the
 with one ``DELETE`` and one ``INSERT ... SELECT ... GROUP BY`` over the indexed metric rows,
 and forgets the buckets not re-marked meanwhile. On PostgreSQL the same fold replaces the
 day's value-bin counts (``DailyHistogram``) of first replies and resolutions. Kind
-``backlog`` refolds the daily backlog of its days (``kpis.backlog_fold``).
+``backlog`` refolds the daily backlog of its days (``kpis.backlog_fold``), kind ``open`` the open
+tickets of its creation days (``kpis.open_days``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kpis import backlog_fold, bins
+from kpis import backlog_fold, bins, open_days
 from kpis.models import DailyHistogram, DailyRollup, DirtyBucket, TicketMetricsRow, TicketSlaRow
 from kpis.models.rollups import ALL, BY_TEAM, DIMS, FULL
 
@@ -233,6 +234,9 @@ def fold_days(kind: str, days: list[date]) -> None:
     if kind == BACKLOG:
         backlog_fold.fold_days(days)
         return
+    if kind == open_days.OPEN:
+        open_days.fold_days(days)
+        return
     marks = ", ".join(["%s"] * len(days))
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(f"DELETE FROM {_R} WHERE kind = %s AND day IN ({marks})", [kind, *days])
@@ -272,8 +276,8 @@ def fold_dirty(batch: int = 500) -> int:
 
 
 def fold_all() -> None:
-    """Rebuild every rollup row of every kind, one DELETE + INSERT ... SELECT per kind, and
-    the daily backlog of every ended day."""
+    """Rebuild every rollup row of every kind, one DELETE + INSERT ... SELECT per kind, the
+    daily backlog of every ended day and the open tickets per creation day."""
     with transaction.atomic(), connection.cursor() as cur:
         for kind in KINDS:
             cur.execute(f"DELETE FROM {_R} WHERE kind = %s", [kind])
@@ -281,3 +285,4 @@ def fold_all() -> None:
                 cur.execute(sql.replace("IN ({days})", "IS NOT NULL"))
             _fold_histograms(cur, kind, None)
     backlog_fold.fold_all_days()
+    open_days.fold_all()

@@ -1,4 +1,4 @@
-from kpis.models.backlog import BacklogDay, DailyBacklog, TicketBacklogSpan
+from kpis.models.backlog import BacklogDay, DailyBacklog, OpenTicketsDay, TicketBacklogSpan
 from kpis.models.goals import Goal, Hours
 from kpis.models.jobs import DirtyBucket, KpiHeartbeat, RebuildChunk, RebuildJob
 from kpis.models.rollups import DailyHistogram, DailyRollup, RollupKind
@@ -13,6 +13,7 @@ __all__ = [
     "Goal",
     "Hours",
     "KpiHeartbeat",
+    "OpenTicketsDay",
     "RebuildChunk",
     "RebuildJob",
     "RollupKind",

@@ -73,3 +73,23 @@ class BacklogDay(models.Model):
 
     def __str__(self) -> str:
         return f"backlog of {self.day} folded"
+
+
+class OpenTicketsDay(models.Model):
+    """Tickets unresolved now, per reporting day of their creation, actionable or not, over
+    every team: the unfiltered live backlog sums these rows instead of counting each open
+    ticket (KPI_SPEC.md §6). Written only by the fold (``kpis.open_days``) for the days a
+    refresh marked dirty (kind ``open``); until then those days are counted from the
+    tickets."""
+
+    created_day = models.DateField()
+    actionable = models.BooleanField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["created_day", "actionable"], name="open_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.n} open from {self.created_day}"

@@ -3,7 +3,8 @@
 Six queries whatever the data size, each covering the current and the previous period with
 ``FILTER`` clauses: the daily rollups (counts, sums -> means and rates), one exact
 ``percentile_cont`` per duration over the per-ticket rows of each range, the live SLA breaches
-(§9.16, §9.21), the survey answers, and the live backlog at ``now`` (§9.4).
+(§9.16, §9.21), the survey answers, and the live backlog at ``now`` (§9.4; over every team
+from the open tickets per creation day, ``open_backlog``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils import timezone
 from kpis import stats
 from kpis.models import TicketMetricsRow, TicketSlaRow
 from kpis.models.ticket_metrics import ACTIONABLE_STATUSES, UNRESOLVED_STATUSES
-from kpis.selectors import percentiles
+from kpis.selectors import open_backlog, percentiles
 from kpis.selectors.filters import (
     DashboardFilter,
     MedianP90,
@@ -168,8 +169,19 @@ def _live_sla(
     return out, active
 
 
+def _days(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 86400
+
+
 def backlog(f: DashboardFilter, teams: Teams, now: datetime) -> Backlog:
-    """The live backlog at ``now`` (§6): counts, age median/p90 (days) and buckets. One query."""
+    """The live backlog at ``now`` (§6): counts, age median/p90 (days) and buckets. Over
+    every team from the open tickets per creation day (``open_backlog``), else one query."""
+    unfiltered = connection.vendor == "postgresql" and teams is None and not f.by_dimension
+    got = open_backlog.counts(now, _AGE_BOUNDS) if unfiltered else None
+    if got is not None:
+        n, actionable, counts, median, p90 = got
+        buckets = dict(zip(stats.BACKLOG_BUCKETS, counts, strict=True))
+        return Backlog(n, actionable, _days(median), _days(p90), buckets)
     qs = live_rows(f, teams).filter(status__in=UNRESOLVED_STATUSES)
     # Counts of created_at (never null), in the partial index: an index-only scan.
     aggs: dict[str, Any] = {
@@ -181,8 +193,9 @@ def backlog(f: DashboardFilter, teams: Teams, now: datetime) -> Backlog:
         if i + 1 < len(_AGE_BOUNDS):
             q &= Q(created_at__gt=now - timedelta(days=_AGE_BOUNDS[i + 1]))
         aggs[f"b{i}"] = Count("created_at", filter=q)
-    # Unfiltered, the creation-order index serves ages by rank; a filtered backlog is small.
-    if connection.vendor == "postgresql" and teams is None and not f.by_dimension:
+    # Unfiltered (a rebuild runs), the creation-order index serves ages by rank; a filtered
+    # backlog is small.
+    if unfiltered:
         r = qs.aggregate(**aggs)
         median, p90 = _ages_by_rank(qs, r["n"], now)
     elif connection.vendor == "postgresql":
@@ -196,13 +209,7 @@ def backlog(f: DashboardFilter, teams: Teams, now: datetime) -> Backlog:
         s = stats.summarize(ages)
         median, p90 = s.median, s.p90
     buckets = {label: r[f"b{i}"] for i, label in enumerate(stats.BACKLOG_BUCKETS)}
-    return Backlog(
-        r["n"],
-        r["actionable"],
-        None if median is None else median / 86400,
-        None if p90 is None else p90 / 86400,
-        buckets,
-    )
+    return Backlog(r["n"], r["actionable"], _days(median), _days(p90), buckets)
 
 
 def _ages_by_rank(qs: QuerySet, n: int, now: datetime) -> tuple[float | None, float | None]:
