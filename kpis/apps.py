@@ -10,6 +10,14 @@ class KpisConfig(AppConfig):
         from tickets.signals import ticket_changed
 
         ticket_changed.connect(receivers.queue_refresh, dispatch_uid="kpis.queue_refresh")
+        # Deleting a ticket (the admin) cascades to its KPI rows: their days are refolded.
+        from django.db.models.signals import pre_delete
+
+        from tickets.models import Ticket
+
+        pre_delete.connect(
+            receivers.forget_deleted_ticket, sender=Ticket, dispatch_uid="kpis.forget_ticket"
+        )
 
         # Performance reviews store the rep's ticket figures, computed here.
         from kpis.review_figures import review_figures

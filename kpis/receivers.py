@@ -1,4 +1,5 @@
-"""Signal receivers: a committed ticket change queues its metric refresh."""
+"""Signal receivers: a committed ticket change queues its metric refresh; a ticket being
+deleted marks the days it counted on for refolding."""
 
 from __future__ import annotations
 
@@ -23,3 +24,9 @@ def queue_refresh(sender, ticket_id: int, **kwargs) -> None:
             log.warning("could not queue the KPI refresh of ticket %s", ticket_id, exc_info=True)
 
     transaction.on_commit(send)
+
+
+def forget_deleted_ticket(sender, instance, **kwargs) -> None:
+    from kpis.refresh import forget_tickets
+
+    forget_tickets([instance.pk])

@@ -396,3 +396,23 @@ def _replace_spans(applied: set[int], spans: dict[int, list[dict]], now: datetim
         [TicketBacklogSpan(**s) for pk in applied for s in spans[pk]]
     )
     return changed
+
+
+def forget_tickets(ticket_ids: Iterable[int], now: datetime | None = None) -> None:
+    """Tickets about to be deleted leave the KPIs: every day their metric, SLA and backlog
+    rows counted on is marked dirty, in the deleting transaction, so the fold recounts those
+    days without them once the rows are gone."""
+    ids = list(ticket_ids)
+    now = now or timezone.now()
+    dirty: set[tuple[str, date]] = set()
+    for row in TicketMetricsRow.objects.filter(ticket_id__in=ids).values("status", *_DAY_COLS):
+        dirty |= {(kind, row[col]) for kind, col in DAY_COLUMNS.items() if row[col] is not None}
+        if open_days.backlog_class(row["status"]):
+            dirty.add((open_days.OPEN, row["created_day"]))
+    sla_days = TicketSlaRow.objects.filter(
+        ticket_id__in=ids, finished=True, outcome_day__isnull=False
+    ).values_list("outcome_day", flat=True)
+    dirty |= {("sla", d) for d in sla_days}
+    spans = TicketBacklogSpan.objects.filter(ticket_id__in=ids).values_list(*_SPAN_KEY)
+    dirty |= {(rollup.BACKLOG, d) for d in backlog_fold.changed_days(spans, [], now)}
+    rollup.mark_dirty(dirty, now)
