@@ -254,6 +254,20 @@ _COLUMNS: list[str] = [str(f.column) for f in TicketMetricsRow._meta.concrete_fi
 _DAY_COLS = list(DAY_COLUMNS.values())
 
 
+def _row_buckets(before: dict | None, after: dict | None) -> set[tuple[str, date]]:
+    """The (kind, day) buckets a ticket's metric row change touches (``None``: no row): every
+    day either version is attributed to, and its creation day when it moves into, out of or
+    within the backlog."""
+    rows = [r for r in (before, after) if r is not None]
+    touched = {
+        (kind, r[col]) for r in rows for kind, col in DAY_COLUMNS.items() if r[col] is not None
+    }
+    status = [None if r is None else r["status"] for r in (before, after)]
+    if open_days.backlog_class(status[0]) != open_days.backlog_class(status[1]):
+        touched.add((open_days.OPEN, rows[0]["created_day"]))
+    return touched
+
+
 def _upsert_sql(n: int) -> str:
     table = TicketMetricsRow._meta.db_table
     cols = ", ".join(_COLUMNS)
@@ -353,15 +367,8 @@ def _refresh_batch(ids: list[int]) -> int:
             applied = {pk for (pk,) in cur.fetchall()}
         dirty: set[tuple[str, date]] = set()
         for r in fresh:
-            if r["ticket_id"] not in applied:
-                continue
-            for kind, col in DAY_COLUMNS.items():
-                for source in (r, old.get(r["ticket_id"])):
-                    if source is not None and source[col] is not None:
-                        dirty.add((kind, source[col]))
-            before = old.get(r["ticket_id"], {}).get("status")
-            if open_days.backlog_class(before) != open_days.backlog_class(r["status"]):
-                dirty.add((open_days.OPEN, r["created_day"]))
+            if r["ticket_id"] in applied:
+                dirty |= _row_buckets(old.get(r["ticket_id"]), r)
         old_sla_days = TicketSlaRow.objects.filter(
             ticket_id__in=applied, finished=True, outcome_day__isnull=False
         ).values_list("outcome_day", flat=True)
@@ -406,9 +413,7 @@ def forget_tickets(ticket_ids: Iterable[int], now: datetime | None = None) -> No
     now = now or timezone.now()
     dirty: set[tuple[str, date]] = set()
     for row in TicketMetricsRow.objects.filter(ticket_id__in=ids).values("status", *_DAY_COLS):
-        dirty |= {(kind, row[col]) for kind, col in DAY_COLUMNS.items() if row[col] is not None}
-        if open_days.backlog_class(row["status"]):
-            dirty.add((open_days.OPEN, row["created_day"]))
+        dirty |= _row_buckets(row, None)
     sla_days = TicketSlaRow.objects.filter(
         ticket_id__in=ids, finished=True, outcome_day__isnull=False
     ).values_list("outcome_day", flat=True)
