@@ -59,6 +59,7 @@ from csops.permissions.roles import (
     in_scope,
     is_staff_member,
     managed_team_scope,
+    one_in_scope,
     role_of,
     team_scope,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "is_staff_member",
     "managed_member_ids",
     "managed_team_scope",
+    "one_in_scope",
     "role_of",
     "scope_escalations",
     "scope_goals",

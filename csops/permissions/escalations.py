@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from csops.errors import NotAllowed, NotFound
+from csops.errors import NotAllowed
 from csops.permissions.roles import (
     AnyUser,
     has_role,
     in_scope,
     is_staff_member,
     managed_team_scope,
+    one_in_scope,
     team_scope,
 )
 from csops.roles import Role
@@ -54,12 +55,12 @@ def access_escalation(user: AnyUser, pk: int, *, for_update: bool = False):
     from tickets.models import Escalation
 
     qs = Escalation.objects.select_related("ticket", "to_team", "from_team")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    escalation = scope_escalations(user, qs).filter(pk=pk).first()
-    if escalation is None:
-        raise NotFound(f"Escalation #{pk} does not exist or is not yours to see.")
-    return escalation
+    return one_in_scope(
+        scope_escalations(user, qs),
+        pk,
+        lock=("self",) if for_update else None,
+        missing=f"Escalation #{pk} does not exist or is not yours to see.",
+    )
 
 
 def can_handle_incidents(user: AnyUser) -> bool:
@@ -80,10 +81,9 @@ def access_incident(user: AnyUser, pk: int, *, for_update: bool = False):
 
     if not can_handle_incidents(user):
         raise NotAllowed("Only managers and directors handle incidents.")
-    qs = Incident.objects.select_related("team")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    incident = scope_incidents(user, qs).filter(pk=pk).first()
-    if incident is None:
-        raise NotFound(f"Incident #{pk} does not exist or is not in your teams.")
-    return incident
+    return one_in_scope(
+        scope_incidents(user, Incident.objects.select_related("team")),
+        pk,
+        lock=("self",) if for_update else None,
+        missing=f"Incident #{pk} does not exist or is not in your teams.",
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from csops.errors import NotAllowed, NotFound
-from csops.permissions.roles import AnyUser, has_role, is_staff_member
+from csops.permissions.roles import AnyUser, has_role, is_staff_member, one_in_scope
 from csops.roles import Role
 
 
@@ -76,10 +76,9 @@ def access_policy_version(user: AnyUser, pk: int, *, for_update: bool = False):
     """The version if the user may read it, else NotFound. ``for_update`` locks the row."""
     from policies.models import PolicyVersion
 
-    qs = PolicyVersion.objects.select_related("document")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    version = scope_policy_versions(user, qs).filter(pk=pk).first()
-    if version is None:
-        raise NotFound(f"Policy version #{pk} does not exist or is not published.")
-    return version
+    return one_in_scope(
+        scope_policy_versions(user, PolicyVersion.objects.select_related("document")),
+        pk,
+        lock=("self",) if for_update else None,
+        missing=f"Policy version #{pk} does not exist or is not published.",
+    )

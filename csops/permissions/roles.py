@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 
+from csops.errors import NotFound
 from csops.roles import ROLE_ORDER, Role
 
 AnyUser = User | AnonymousUser
@@ -76,3 +78,15 @@ def in_scope(scope: frozenset[int] | None, team_id: int | None) -> bool:
 
 def can_use_admin(user: AnyUser) -> bool:
     return role_of(user) is Role.ADMIN
+
+
+def one_in_scope(scoped: QuerySet, pk: int, *, lock: tuple[str, ...] | None, missing: str):
+    """Row ``pk`` of a queryset already scoped to the user, else NotFound(``missing``): a row
+    out of scope is not leaked. ``lock`` locks it FOR UPDATE (the ``of`` tables; () = all);
+    call it inside ``transaction.atomic`` then."""
+    if lock is not None:
+        scoped = scoped.select_for_update(of=lock)
+    row = scoped.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(missing)
+    return row

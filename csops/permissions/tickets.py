@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from csops.errors import NotAllowed, NotFound
-from csops.permissions.roles import AnyUser, in_scope, is_staff_member, team_scope
+from csops.errors import NotAllowed
+from csops.permissions.roles import AnyUser, in_scope, is_staff_member, one_in_scope, team_scope
 
 
 def scope_tickets(user: AnyUser, qs: QuerySet) -> QuerySet:
@@ -46,10 +46,9 @@ def access_ticket(user: AnyUser, pk: int, *, for_update: bool = False):
     """
     from tickets.models import Ticket
 
-    qs = Ticket.objects.all()
-    if for_update:
-        qs = qs.select_for_update()
-    ticket = scope_tickets(user, qs).filter(pk=pk).first()
-    if ticket is None:
-        raise NotFound(f"Ticket #{pk} does not exist or is not in your teams.")
-    return ticket
+    return one_in_scope(
+        scope_tickets(user, Ticket.objects.all()),
+        pk,
+        lock=() if for_update else None,
+        missing=f"Ticket #{pk} does not exist or is not in your teams.",
+    )
