@@ -11,9 +11,8 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.expressions import RawSQL
 
 from csops.clock import now_s
 from csops.errors import InvalidInput, InvalidTransition, StaleTicket
@@ -38,14 +37,29 @@ def signal_changed(ticket_id: int) -> None:
     transaction.on_commit(partial(ticket_changed.send, sender=Ticket, ticket_id=ticket_id))
 
 
+# Search indexes the first INDEXED_CHARS characters of each message; the message itself is
+# stored whole. PostgreSQL refuses a tsvector over 1 MB ("string is too long for tsvector"):
+# 100,000 characters of distinct one-letter words make well under 0.5 MB. A message whose
+# vector would push the ticket's past TSVECTOR_BYTES is stored but not indexed (the earlier
+# messages stay searchable). A tsvector's text form is never shorter than its stored size.
+INDEXED_CHARS = 100_000
+TSVECTOR_BYTES = 1_000_000
+_INDEX_SQL = f"""
+    UPDATE {Ticket._meta.db_table} AS t SET search_vector = CASE
+        WHEN t.search_vector IS NULL THEN n.v
+        WHEN octet_length(t.search_vector::text) + octet_length(n.v::text) <= {TSVECTOR_BYTES}
+        THEN t.search_vector || n.v
+        ELSE t.search_vector END
+    FROM (SELECT to_tsvector('english'::regconfig, %s) AS v) AS n
+    WHERE t.id = %s
+"""
+
+
 def index_text(ticket_id: int, text: str) -> None:
+    """Add a message's first INDEXED_CHARS characters to the ticket's search vector."""
     if settings.IS_POSTGRES and text:
-        Ticket.objects.filter(pk=ticket_id).update(
-            search_vector=RawSQL(
-                "coalesce(search_vector, ''::tsvector) || to_tsvector('english'::regconfig, %s)",
-                [text],
-            )
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_INDEX_SQL, [text[:INDEXED_CHARS], ticket_id])
 
 
 def check_version(ticket: Ticket, expected_version: int | None) -> None:
