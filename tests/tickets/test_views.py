@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from policies.models import Tag
 from tests.factories import CustomerFactory, make_ticket
 from tickets import services
 from tickets.models import Ticket, TicketEvent
@@ -135,6 +136,48 @@ def test_stale_reply_is_409_keeps_draft_and_writes_nothing(rep, rep2, client_for
     assert "My draft answer" in html
     assert 'name="version" value="2"' in html
     assert ticket.events.filter(body="My draft answer").count() == 0
+
+
+def test_stale_properties_edit_is_409_keeps_the_draft_and_lists_what_differs(
+    rep, rep2, client_for, team
+):
+    # given: the rep opened a tagged ticket (version 2); a colleague then raised its priority
+    ticket = make_ticket(team)
+    tags = [Tag.objects.create(name="vip"), Tag.objects.create(name="billing")]
+    services.update_ticket(ticket.pk, by=rep, expected_version=1, tags=tags)
+    services.update_ticket(ticket.pk, by=rep2, expected_version=2, priority="high")
+    # when: the rep's edit (status pending, the rest as they saw it) arrives with version 2
+    response = client_for(rep).post(
+        reverse("tickets:ticket-update", args=[ticket.pk]),
+        {
+            "status": "pending",
+            "priority": "normal",
+            "team": team.pk,
+            "assignee": "",
+            "tags": ["vip", "billing"],
+            "version": 2,
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    # then: 409; the form holds the rep's draft with the fresh version, and lists where the
+    # ticket now differs from it (the rep's own change and the colleague's)
+    html = response.content.decode()
+    draft = response.context["props_form"]
+    assert response.status_code == 409
+    assert "Someone else changed ticket" in html
+    assert (draft["status"].value(), draft["priority"].value()) == ("pending", "normal")
+    assert (draft["tags"].value(), draft["version"].value()) == (["vip", "billing"], "3")
+    assert '<option value="pending" selected>' in html
+    assert '<option value="normal" selected>' in html
+    assert response.context["props_changed"] == [
+        ("status", "Status", "Open"),
+        ("priority", "Priority", "High"),
+    ]
+    assert '<li data-field="priority">Priority: <strong>High</strong></li>' in html
+    # and nothing of the stale edit was written
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.priority, ticket.version) == ("open", "high", 3)
+    assert sorted(ticket.tags.values_list("name", flat=True)) == ["billing", "vip"]
 
 
 def test_claim_button_conflict_shows_owner(rep, rep2, client_for, team):

@@ -33,12 +33,44 @@ def _props_form(user, ticket: Ticket, data=None) -> PropertiesForm:
     return PropertiesForm(data, initial=initial, user=user)
 
 
+def _differences(draft: PropertiesForm, ticket: Ticket) -> list[tuple[str, str, str]]:
+    """(field, label, value now) for each property where the ticket differs from the draft."""
+    data = draft.cleaned_data
+    tags = sorted(ticket.tags.values_list("name", flat=True))
+    now = {
+        "status": (ticket.status, ticket.get_status_display()),
+        "priority": (ticket.priority, ticket.get_priority_display()),
+        "team": (ticket.team_id, str(ticket.team)),
+        "assignee": (ticket.assignee_id, _person(ticket.assignee) if ticket.assignee else ""),
+        "category": (ticket.category_id, str(ticket.category or "")),
+        "tags": (tags, ", ".join(tags)),
+    }
+    wanted = {
+        "status": data["status"],
+        "priority": data["priority"],
+        "team": data["team"].pk,
+        "assignee": getattr(data["assignee"], "pk", None),
+        "category": getattr(data["category"], "pk", None),
+        "tags": sorted(t.name for t in data["tags"]),
+    }
+    return [
+        (name, str(draft[name].label), shown or "none")
+        for name, (value, shown) in now.items()
+        if value != wanted[name]
+    ]
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.username
+
+
 def _render(
     request: HttpRequest,
     ticket: Ticket,
     *,
     reply_form: ReplyForm | None = None,
     props_form: PropertiesForm | None = None,
+    props_changed: list[tuple[str, str, str]] | None = None,
     stale: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -52,6 +84,7 @@ def _render(
         or ReplyForm(initial={"version": ticket.version, "kind": "public"}),
         "props_form": props_form or _props_form(request.user, ticket),
         "stale": stale,
+        "props_changed": props_changed or [],
         "sla": selectors_sla.sla_panel(ticket),  # SLA targets, countdowns and audit trail
         # Procedures in force (policies app) with the checklist ticks, and the reply macros.
         "procedures": selectors_procedures.workspace_procedures(ticket),
@@ -130,8 +163,15 @@ def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
             tags=data["tags"],
         )
     except StaleTicket as exc:
+        # Keep the draft, as the reply box does: the user's values, now on the fresh version,
+        # and where the ticket differs from them, so they can look before saving again.
         ticket.refresh_from_db()
-        return _render(request, ticket, stale=exc.detail, status=409)
+        draft = _props_form(request.user, ticket, request.POST.copy())
+        draft.data["version"] = str(ticket.version)
+        changed = _differences(draft, ticket) if draft.is_valid() else []
+        return _render(
+            request, ticket, props_form=draft, props_changed=changed, stale=exc.detail, status=409
+        )
     if not permissions.can_work_ticket(request.user, ticket):
         messages.success(request, f"Ticket #{ticket.pk} moved to {ticket.team}.")
         return _redirect_to_queue(request)
