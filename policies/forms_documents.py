@@ -77,7 +77,18 @@ class DocumentFieldsMixin(forms.Form):
         queryset=Tag.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
     )
     approver = _approvers()
-    allow_self_approval = forms.BooleanField(required=False)
+    allow_self_approval = forms.BooleanField(
+        required=False, help_text="Lets a version's author approve it. Directors and admins only."
+    )
+
+    def lock_self_approval(self, *, may_change: bool, allowed_now: bool) -> None:
+        """Whoever may not change self-approval sees it read-only (a disabled field keeps its
+        initial value whatever is posted), and the approver too where it is on."""
+        if may_change:
+            return
+        self.fields["allow_self_approval"].disabled = True
+        if allowed_now:
+            self.fields["approver"].disabled = True
 
 
 class DocumentEditForm(DocumentFieldsMixin):

@@ -111,7 +111,9 @@ class DocumentInput(VersionInput):
     approver = serializers.SlugRelatedField(
         slug_field="username", queryset=_APPROVERS, required=False, allow_null=True, default=None
     )
-    allow_self_approval = serializers.BooleanField(required=False, default=False)
+    allow_self_approval = serializers.BooleanField(
+        required=False, default=False, help_text="Directors and admins only."
+    )
 
 
 class DocumentUpdateInput(serializers.Serializer):
@@ -127,7 +129,9 @@ class DocumentUpdateInput(serializers.Serializer):
     approver = serializers.SlugRelatedField(
         slug_field="username", queryset=_APPROVERS, required=False, allow_null=True, default=None
     )
-    allow_self_approval = serializers.BooleanField(required=False, default=False)
+    allow_self_approval = serializers.BooleanField(
+        required=False, help_text="Directors and admins only; left out, it stays as it is."
+    )
 
 
 class TransitionCommentInput(serializers.Serializer):

@@ -63,6 +63,37 @@ def _check_approver(approver: User | None) -> None:
         )
 
 
+SELF_APPROVAL_REFUSED = "Only a director or admin may let authors approve their own drafts."
+APPROVER_LOCKED = (
+    "This document lets its authors approve their own drafts: only a director or admin may"
+    " change its approver."
+)
+
+
+def may_set_self_approval(user: User) -> bool:
+    """Self-approval switches a control off for the people it applies to, so only the roles
+    that publish (directors, admins) may turn it on or off, or rename the approver of a
+    document where it is on."""
+    return permissions.can_publish_policies(user)
+
+
+def _check_self_approval(
+    by: User, document: PolicyDocument | None, allow: bool, approver: User | None
+) -> None:
+    if may_set_self_approval(by):
+        return
+    was_allowed = document.allow_self_approval if document is not None else False
+    if allow != was_allowed:
+        raise NotAllowed(
+            SELF_APPROVAL_REFUSED,
+            fields={"allow_self_approval": ["Ask a director or admin to change this."]},
+        )
+    if allow and document is not None and document.approver_id != getattr(approver, "pk", None):
+        raise NotAllowed(
+            APPROVER_LOCKED, fields={"approver": ["Ask a director or admin to change this."]}
+        )
+
+
 def _record(version: PolicyVersion, frm: str, to: str, by: User | None, at: datetime, comment: str):
     transition = VersionTransition(
         version=version, from_state=frm, to_state=to, by=by, at=at, comment=comment.strip()
@@ -106,6 +137,7 @@ def create_document(
         raise InvalidInput("The title is empty.", fields={"title": ["Give the policy a title."]})
     if kind not in Kind.values:
         raise InvalidInput("Unknown kind.", fields={"kind": ["Unknown kind."]})
+    _check_self_approval(by, None, allow_self_approval, approver)
     _validate_version(body, effective_date, ack_roles)
     _check_approver(approver)
     at = now_s()
@@ -137,13 +169,17 @@ def update_document(
     kind: str,
     owner: User,
     approver: User | None,
-    allow_self_approval: bool,
+    allow_self_approval: bool | None = None,
     categories: Iterable[Category],
     tags: Iterable[Tag],
 ) -> PolicyDocument:
-    """Change what a document is about and who owns and approves it (not its text)."""
+    """Change what a document is about and who owns and approves it (not its text).
+    ``allow_self_approval=None`` keeps the document's setting."""
     permissions.ensure_policy_role(permissions.can_edit_policies(by), "edit policies")
     document = PolicyDocument.objects.select_for_update().get(pk=document_id)
+    if allow_self_approval is None:
+        allow_self_approval = document.allow_self_approval
+    _check_self_approval(by, document, allow_self_approval, approver)
     if not title.strip():
         raise InvalidInput("The title is empty.", fields={"title": ["Give the policy a title."]})
     if kind not in Kind.values:

@@ -56,6 +56,9 @@ def document_new(request: HttpRequest) -> HttpResponse:
     permissions.ensure_policy_role(permissions.can_edit_policies(request.user), "write policies")
     template = "policies/document_form.html"
     form = DocumentCreateForm(request.POST or None)
+    form.lock_self_approval(
+        may_change=services.may_set_self_approval(request.user), allowed_now=False
+    )
     if request.method == "GET" or not form.is_valid():
         status = 422 if request.method == "POST" else 200
         return render(request, template, {"form": form, "creating": True}, status=status)
@@ -105,6 +108,10 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "allow_self_approval": document.allow_self_approval,
     }
     form = DocumentEditForm(request.POST or None, initial=initial)
+    form.lock_self_approval(
+        may_change=services.may_set_self_approval(request.user),
+        allowed_now=document.allow_self_approval,
+    )
     context = {"document": document}
     if request.method == "GET" or not form.is_valid():
         status = 422 if request.method == "POST" else 200
