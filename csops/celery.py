@@ -7,16 +7,15 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import worker_ready
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
 
 app = Celery("csops", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Task modules beside tasks.py (tickets/tasks_surveys.py: the CSAT survey mail).
-app.autodiscover_tasks(related_name="tasks_surveys")
-# tickets/tasks_escalations.py (urgent-no-reply rules), tickets/tasks_incidents.py (incident
-# update delivery, spike detection).
+# Task modules beside tasks.py: tickets/tasks_escalations.py (urgent-no-reply rules),
+# tickets/tasks_incidents.py (spike detection). Deliveries and mails are job rows (csops.jobs).
 app.autodiscover_tasks(related_name="tasks_escalations")
 app.autodiscover_tasks(related_name="tasks_incidents")
 
@@ -35,12 +34,18 @@ app.conf.beat_schedule = {
         "task": "tickets.detect_ticket_spikes",
         "schedule": crontab(minute=5),
     },
-    # Every 10 minutes: mail CSAT survey invitations whose queued task was lost.
-    "send-due-surveys": {"task": "tickets.send_due_surveys", "schedule": 600.0},
+    # Durable jobs (csops.jobs): claim due rows, including those whose worker died.
+    "run-due-jobs": {
+        "task": "csops.tasks.run_due_jobs",
+        "schedule": float(settings.JOB_POLL_SECONDS),
+    },
     # KPI engine: fold dirty rollup buckets (a refresh also folds; this catches the rest).
     "fold-kpi-rollups": {"task": "kpis.tasks.fold_dirty_buckets", "schedule": 10.0},
     # KPI engine: recompute tickets whose metrics are older than their log (lost messages).
-    "sweep-stale-kpis": {"task": "kpis.tasks.sweep_stale_metrics", "schedule": 60.0},
+    "sweep-stale-kpis": {
+        "task": "kpis.tasks.sweep_stale_metrics",
+        "schedule": float(settings.KPI_SWEEP_SECONDS),
+    },
     # KPI engine: resume a rebuild whose worker died mid-chunk.
     "resume-kpi-rebuilds": {"task": "kpis.tasks.resume_rebuilds", "schedule": 60.0},
     # Proves to /healthz that beat and a worker are alive.

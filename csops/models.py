@@ -42,3 +42,42 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.text}"
+
+
+class Job(models.Model):
+    """One unit of background work; the row is the truth, a broker message only wakes a worker.
+
+    ``due_at`` is when it may run next: the claim moves it to the end of the lease, so a job
+    whose worker died is claimed again once the lease has passed (csops.jobs.runner).
+    ``key`` makes enqueueing idempotent (one job per key).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=80)
+    key = models.CharField(max_length=200, unique=True)
+    payload = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    due_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=8)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The claim and /healthz: what is due among the unfinished jobs, oldest first.
+            models.Index(
+                fields=["due_at"],
+                name="job_unfinished_due",
+                condition=models.Q(state__in=["pending", "running"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.state})"

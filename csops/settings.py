@@ -205,6 +205,15 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", 120)
+# Durable jobs (csops.jobs): how often beat claims due rows, how long a claim holds a job
+# before another worker may take it over, the first retry delay (doubled per attempt), and
+# how long a due job may wait before /healthz reports the queue as stuck.
+JOB_POLL_SECONDS = env_int("JOB_POLL_SECONDS", 5)
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 300)
+JOB_RETRY_BASE_SECONDS = env_int("JOB_RETRY_BASE_SECONDS", 30)
+JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 600)
+# KPI sweeper: recomputes tickets whose refresh message was lost (broker down, worker killed).
+KPI_SWEEP_SECONDS = env_int("KPI_SWEEP_SECONDS", 20)
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

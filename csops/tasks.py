@@ -5,6 +5,7 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from csops.jobs import oldest_due_age, runner, wake
 from csops.models import Heartbeat
 
 
@@ -14,3 +15,13 @@ def record_heartbeat() -> None:
         component="worker",
         defaults={"seen_at": timezone.now(), "hostname": socket.gethostname()},
     )
+
+
+@shared_task(name="csops.tasks.run_due_jobs", ignore_result=True)
+def run_due_jobs() -> int:
+    """Run due job rows (beat every few seconds, and woken on commit); re-wake while more are
+    due after this run's time budget."""
+    ran = runner.run_due()
+    if ran and oldest_due_age() is not None:
+        wake()
+    return ran

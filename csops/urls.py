@@ -27,3 +27,4 @@ urlpatterns = [
 ]
 
 handler404 = "csops.views.not_found"
+handler500 = "csops.views.server_error"

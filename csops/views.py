@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
 
 from csops.celery import app as celery_app
-from csops.models import Heartbeat, Notification
+from csops.jobs import oldest_due_age
+from csops.models import Heartbeat, Job, Notification
 from csops.permissions import is_staff_member
 from policies.selectors_documents import to_acknowledge
 
@@ -59,6 +61,19 @@ def _check_workers(database_ok: bool) -> dict:
     }
 
 
+def _check_jobs(database_ok: bool) -> dict:
+    """Durable jobs: how long the oldest due job has waited (a stuck queue shows here even
+    when a worker still heartbeats), and how many gave up after their last attempt."""
+    if not database_ok:
+        return {"ok": False, "error": "database unavailable"}
+    age = oldest_due_age()
+    return {
+        "ok": age is None or age <= settings.JOB_STALE_AFTER_SECONDS,
+        "oldest_due_age_seconds": None if age is None else round(age, 1),
+        "failed": Job.objects.filter(state=Job.State.FAILED).count(),
+    }
+
+
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -67,6 +82,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "database": database,
         "broker": _check_broker(),
         "workers": _check_workers(database["ok"]),
+        "jobs": _check_jobs(database["ok"]),
     }
     healthy = all(c["ok"] for c in checks.values())
     return JsonResponse(
@@ -86,6 +102,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         body = {"error": "not_found", "detail": "No such API endpoint.", "fields": {}}
         return JsonResponse(body, status=404)
     return page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: JSON under /api/ (clients parse every answer), the plain page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {"error": "server_error", "detail": "Internal error; try again.", "fields": {}}
+        return JsonResponse(body, status=500)
+    return django_server_error(request)
 
 
 @require_GET

@@ -9,17 +9,16 @@ from django.db import transaction
 
 log = logging.getLogger(__name__)
 
-# A burst of actions on one ticket within this delay is applied by the first task that runs;
-# the later ones find the row current and return at once (kpis.tasks.refresh_ticket_metrics).
-COUNTDOWN_SECONDS = 1
-
 
 def queue_refresh(sender, ticket_id: int, **kwargs) -> None:
     from kpis.tasks import refresh_ticket_metrics
 
+    # No countdown (a held ETA message is what a broker outage used to cost a worker). The event
+    # log is the durable record: the sweeper recomputes any ticket whose message was lost, and
+    # a burst's later messages find the row current and return at once.
     def send() -> None:
         try:
-            refresh_ticket_metrics.apply_async((ticket_id,), countdown=COUNTDOWN_SECONDS)
+            refresh_ticket_metrics.apply_async((ticket_id,), retry=False)
         except Exception:  # broker down: the sweeper recomputes the ticket later
             log.warning("could not queue the KPI refresh of ticket %s", ticket_id, exc_info=True)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from functools import partial
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +13,8 @@ from csops import permissions
 from csops.errors import Conflict, NotAllowed
 from csops.roles import Role
 from kpis.models import RebuildJob
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -25,10 +30,16 @@ def start_rebuild(by: User | None) -> RebuildJob:
         raise Conflict("A KPI rebuild is already running.")
     job = RebuildJob.objects.create(requested_by=by, created_at=timezone.now())
 
-    def send() -> None:
-        from kpis.tasks import rebuild_kpis
-
-        rebuild_kpis.delay(job.pk)
-
-    transaction.on_commit(send)
+    transaction.on_commit(partial(_send_rebuild, job.pk))
     return job
+
+
+def _send_rebuild(job_id: int) -> None:
+    """Best effort: with the broker down the job stays queued and ``resume_rebuilds`` (beat)
+    starts it later; the request that queued it still succeeds."""
+    from kpis.tasks import rebuild_kpis
+
+    try:
+        rebuild_kpis.apply_async((job_id,), retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure
+        log.warning("could not queue KPI rebuild %s; beat resumes it", job_id, exc_info=True)

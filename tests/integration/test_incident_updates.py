@@ -1,19 +1,20 @@
 """A real Celery worker on Redis delivers an incident update to every linked ticket once,
-also when the task is re-run (a retry) or races another delivery run."""
+also when its job is run again (a re-drive) or races another delivery run."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
+from django.utils import timezone
 
-from csops.models import Heartbeat
+from csops import jobs
+from csops.models import Heartbeat, Job
 from csops.tasks import record_heartbeat
 from tests.factories import make_ticket
 from tests.integration.worker import running_worker
 from tickets.models import IncidentUpdate, TicketEvent
 from tickets.services import incidents
-from tickets.tasks_incidents import deliver_incident_update
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -63,9 +64,12 @@ def test_update_reaches_each_linked_ticket_once(manager, team):
         # when the manager posts an update (queued on commit to the real worker)
         first = incidents.post_update(incident.pk, by=manager, body="Fixed by noon.")
         assert _wait_for(lambda: _finished(first.pk)), "the worker never finished the update"
-        # and the task runs twice more, as a retry would
-        deliver_incident_update.delay(first.pk)
-        deliver_incident_update.delay(first.pk)
+        # and its job runs twice more, as a re-drive after a lost worker would
+        for _ in range(2):
+            job = Job.objects.filter(key=f"incident-update:{first.pk}")
+            assert job.update(state=Job.State.PENDING, due_at=timezone.now()) == 1
+            jobs.wake()
+            assert _wait_for(lambda job=job: job.filter(state=Job.State.DONE).exists())
         _drain()
         # then every ticket has the update exactly once
         assert _replies(ids, "Fixed by noon.") == dict.fromkeys(ids, 1)

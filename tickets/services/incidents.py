@@ -1,5 +1,5 @@
 """Incident use cases: declare, edit, link and unlink tickets, post an update (delivered to
-every linked ticket by ``tickets.tasks_incidents.deliver_incident_update``), resolve.
+every linked ticket by the ``tickets.deliver_incident_update`` job, tickets/jobs.py), resolve.
 
 Rules decided here (the spec is silent):
 - An incident belongs to a team; its managers (or directors) handle it. A linked ticket must
@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from csops import permissions
+from csops import jobs, permissions
 from csops.errors import InvalidInput, InvalidTransition, NotFound
 from staffing.models import Team
 from tickets import events
@@ -55,7 +55,8 @@ from tickets.models.incidents import (
 )
 from tickets.services.actions import action_time, open_if_new, record, save_ticket, transition
 
-BATCH_SIZE = 50
+BATCH_SIZE = 50  # deliveries per job run (the job runs again while some remain)
+DELIVER_UPDATE = "tickets.deliver_incident_update"  # job kind (tickets/jobs.py)
 EDITABLE_FIELDS = ("title", "severity", "description")
 TITLE_MAX: int = Incident._meta.get_field("title").max_length or 200
 
@@ -199,8 +200,6 @@ def unlink_ticket(incident_id: int, *, by: User, ticket_id: int) -> IncidentChan
 
 
 def _queue_update(incident: Incident, *, by: User, body: str, kind: str) -> IncidentUpdate:
-    from tickets.tasks_incidents import deliver_incident_update
-
     ticket_ids = list(incident.links.values_list("ticket_id", flat=True))
     update = IncidentUpdate.objects.create(
         incident=incident,
@@ -217,7 +216,9 @@ def _queue_update(incident: Incident, *, by: User, body: str, kind: str) -> Inci
         update.finished_at = update.posted_at
         update.save(update_fields=["finished_at"])
     else:
-        deliver_incident_update.delay_on_commit(update.pk)
+        jobs.enqueue(
+            DELIVER_UPDATE, key=f"incident-update:{update.pk}", payload={"update": update.pk}
+        )
     return update
 
 

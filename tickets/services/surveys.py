@@ -19,11 +19,12 @@ from functools import partial
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import DNS_NAME, EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from csops import jobs
 from csops.clock import now_s
 from csops.errors import DomainError, InvalidInput
 from policies.ticket_log import RESOLVED, UNRESOLVED
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 
 TOKEN_SALT = "csops.tickets.survey"
 NEGATIVE_CSAT_TRIGGER = "negative_csat"
+SEND_SURVEY = "tickets.send_survey"  # job kind: mail one invitation (tickets/jobs.py)
 
 
 class SurveyLinkInvalid(DomainError):
@@ -155,29 +157,15 @@ def invite_for_solve(ticket_id: int) -> SurveyInvitation | None:
                 ask_nps=ask_nps(),
                 created_at=timezone.now(),
             )
-            transaction.on_commit(partial(_enqueue_send, invitation.pk))
+            jobs.enqueue(
+                SEND_SURVEY,
+                key=f"survey-mail:{invitation.pk}",
+                payload={"invitation": invitation.pk},
+                due_at=invitation.created_at + timedelta(seconds=delay_seconds()),
+            )
     except IntegrityError:  # another process invited for this solve first
         return None
     return invitation
-
-
-def _enqueue_send(invitation_id: int) -> None:
-    from tickets.tasks_surveys import send_survey  # tasks import services, not the reverse
-
-    try:
-        send_survey.apply_async((invitation_id,), countdown=delay_seconds())
-    except Exception:  # broker down: send_overdue_invitations (beat) mails it later
-        log.warning("could not queue survey invitation %s", invitation_id, exc_info=True)
-
-
-def send_overdue_invitations(*, grace_seconds: int = 300, limit: int = 500) -> int:
-    """Mail invitations still unsent ``grace_seconds`` after their delay (lost messages)."""
-    now = timezone.now()
-    due = now - timedelta(seconds=delay_seconds() + grace_seconds)
-    ids = SurveyInvitation.objects.filter(
-        sent_at__isnull=True, created_at__lte=due, created_at__gte=now - timedelta(days=7)
-    ).values_list("pk", flat=True)[:limit]
-    return sum(1 for pk in list(ids) if send_invitation(pk))
 
 
 def on_ticket_changed(sender, *, ticket_id: int, **kwargs) -> None:
@@ -186,32 +174,35 @@ def on_ticket_changed(sender, *, ticket_id: int, **kwargs) -> None:
 
 
 def send_invitation(invitation_id: int) -> bool:
-    """Mail the survey once. Skipped (False) if already sent or the ticket was reopened since."""
-    invitation = SurveyInvitation.objects.select_related("ticket").filter(pk=invitation_id).first()
-    if invitation is None or invitation.ticket.status not in RESOLVED:
-        return False
-    now = timezone.now()
-    # Claim with a conditional UPDATE so two workers never both mail it.
-    if not SurveyInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
-        sent_at=now
-    ):
-        return False
-    ticket = invitation.ticket
-    body = (
-        f"Your request #{ticket.pk} \u201c{ticket.subject}\u201d was solved.\n\n"
-        f"How did we do? Tell us in one click:\n{survey_link(invitation)}\n\n"
-        "Thank you."
-    )
-    try:
-        send_mail(
-            subject=f"How did we do on request #{ticket.pk}?",
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[invitation.email],
+    """Mail the survey once (the ``survey-mail`` job). Skipped (False) if already sent or the
+    ticket was reopened since. The row stays locked while the mail goes out and ``sent_at``
+    commits with it, so two workers never both mail it; a worker killed between the SMTP
+    hand-off and the commit leaves it unsent, and the job's retry mails it again with the same
+    Message-ID (at least once, never silently dropped)."""
+    with transaction.atomic():
+        invitation = (
+            SurveyInvitation.objects.select_for_update()
+            .select_related("ticket")
+            .filter(pk=invitation_id, sent_at__isnull=True)
+            .first()
         )
-    except Exception:
-        SurveyInvitation.objects.filter(pk=invitation_id).update(sent_at=None)
-        raise
+        if invitation is None or invitation.ticket.status not in RESOLVED:
+            return False
+        ticket = invitation.ticket
+        body = (
+            f"Your request #{ticket.pk} \u201c{ticket.subject}\u201d was solved.\n\n"
+            f"How did we do? Tell us in one click:\n{survey_link(invitation)}\n\n"
+            "Thank you."
+        )
+        EmailMessage(
+            subject=f"How did we do on request #{ticket.pk}?",
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[invitation.email],
+            headers={"Message-ID": f"<survey-{invitation.pk}@{DNS_NAME}>"},
+        ).send()
+        invitation.sent_at = timezone.now()
+        invitation.save(update_fields=["sent_at"])
     return True
 
 

@@ -1,0 +1,89 @@
+"""Claim due jobs and run them.
+
+A claim (SKIP LOCKED) marks the row running and moves ``due_at`` to the end of its lease, in a
+transaction of its own: if the worker dies, the row becomes due again when the lease passes
+and any worker's next run claims it (the re-driver is the claim itself). Completion is
+written only if the row still carries this claim's attempt number.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from csops.jobs.queue import UNFINISHED
+from csops.jobs.registry import Again, lookup
+from csops.models import Job
+
+log = logging.getLogger(__name__)
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(settings.JOB_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 3600))
+
+
+def claim() -> Job | None:
+    now = timezone.now()
+    with transaction.atomic():
+        job = (
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(state__in=UNFINISHED, due_at__lte=now)
+            .order_by("due_at")
+            .first()
+        )
+        if job is None:
+            return None
+        job.state, job.due_at, job.attempts = Job.State.RUNNING, now + _lease(), job.attempts + 1
+        job.save(update_fields=["state", "due_at", "attempts"])
+    return job
+
+
+def _finish(job: Job, **fields) -> None:
+    Job.objects.filter(pk=job.pk, attempts=job.attempts).update(**fields)
+
+
+def run_one(job: Job) -> None:
+    fn = lookup(job.kind)
+    now = timezone.now
+    if fn is None:
+        _finish(job, state=Job.State.FAILED, last_error=f"no handler for {job.kind!r}")
+        return
+    try:
+        outcome = fn(job.payload)
+    except Exception as exc:  # noqa: BLE001 - recorded on the row, retried with back-off
+        log.warning("job %s (%s) failed, attempt %s", job.pk, job.kind, job.attempts, exc_info=True)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if job.attempts >= job.max_attempts:
+            _finish(job, state=Job.State.FAILED, last_error=error, finished_at=now())
+        else:
+            due = now() + _retry_delay(job.attempts)
+            _finish(job, state=Job.State.PENDING, due_at=due, last_error=error)
+        return
+    if isinstance(outcome, Again):
+        # Progress, not failure: the attempt is given back.
+        due = now() + timedelta(seconds=outcome.seconds)
+        _finish(job, state=Job.State.PENDING, due_at=due, attempts=job.attempts - 1)
+    else:
+        _finish(job, state=Job.State.DONE, finished_at=now(), last_error="")
+
+
+def run_due(*, budget_seconds: float = 20.0) -> int:
+    """Run due jobs until none is left or the budget is spent; returns how many ran."""
+    deadline = time.monotonic() + budget_seconds
+    ran = 0
+    while time.monotonic() < deadline:
+        job = claim()
+        if job is None:
+            break
+        run_one(job)
+        ran += 1
+    return ran

@@ -1,0 +1,111 @@
+"""The durable job runner (csops.jobs): claim, lease, retry, give up, take over."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from csops import jobs
+from csops.jobs import runner
+from csops.models import Job
+
+pytestmark = pytest.mark.django_db
+
+calls: list[dict] = []
+
+
+@jobs.handler("test.record")
+def _record(payload):
+    calls.append(payload)
+
+
+@jobs.handler("test.fail")
+def _fail(payload):
+    raise ValueError("smtp said no")
+
+
+@jobs.handler("test.partial")
+def _partial(payload):
+    calls.append(payload)
+    return jobs.Again() if len(calls) < 3 else None
+
+
+@pytest.fixture(autouse=True)
+def _reset():
+    calls.clear()
+
+
+def _state(job):
+    job.refresh_from_db()
+    return job.state
+
+
+def test_enqueue_is_idempotent_by_key():
+    first = jobs.enqueue("test.record", key="k1", payload={"n": 1})
+    again = jobs.enqueue("test.record", key="k1", payload={"n": 2})
+    assert again.pk == first.pk
+    assert Job.objects.count() == 1
+
+
+def test_due_jobs_run_once_and_later_ones_wait():
+    due = jobs.enqueue("test.record", key="now", payload={"n": 1})
+    later = jobs.enqueue(
+        "test.record", key="later", payload={"n": 2}, due_at=timezone.now() + timedelta(hours=1)
+    )
+    assert runner.run_due() == 1
+    assert calls == [{"n": 1}]
+    assert _state(due) == Job.State.DONE
+    assert _state(later) == Job.State.PENDING
+    assert runner.run_due() == 0
+
+
+def test_a_failure_is_retried_with_backoff_then_given_up(settings):
+    settings.JOB_RETRY_BASE_SECONDS = 30
+    job = jobs.enqueue("test.fail", key="f")
+    job.max_attempts = 2
+    job.save()
+    runner.run_due()
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (Job.State.PENDING, 1)
+    assert job.last_error == "ValueError: smtp said no"
+    assert job.due_at > timezone.now() + timedelta(seconds=25)
+    assert runner.run_due() == 0  # not due before its back-off
+    Job.objects.filter(pk=job.pk).update(due_at=timezone.now())
+    runner.run_due()
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (Job.State.FAILED, 2)
+    assert job.finished_at is not None
+
+
+def test_partial_progress_runs_again_without_spending_attempts():
+    job = jobs.enqueue("test.partial", key="p", payload={"n": 1})
+    assert runner.run_due() == 3
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (Job.State.DONE, 1)
+
+
+def test_a_job_whose_worker_died_is_taken_over_after_its_lease(settings):
+    settings.JOB_LEASE_SECONDS = 60
+    job = jobs.enqueue("test.record", key="d", payload={"n": 1})
+    claimed = runner.claim()  # a worker claims it, then dies without finishing
+    assert claimed.pk == job.pk
+    assert _state(job) == Job.State.RUNNING
+    assert runner.run_due() == 0  # the lease still holds
+    Job.objects.filter(pk=job.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+    assert runner.run_due() == 1
+    job.refresh_from_db()
+    assert (job.state, job.attempts, calls) == (Job.State.DONE, 2, [{"n": 1}])
+    # the first worker waking up late cannot overwrite the newer claim's outcome
+    runner.run_one(claimed)
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (Job.State.DONE, 2)
+
+
+def test_unknown_kind_fails_with_a_reason():
+    job = jobs.enqueue("test.nobody", key="u")
+    runner.run_due()
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert "no handler" in job.last_error

@@ -1,0 +1,20 @@
+"""Job handlers of the tickets app (csops.jobs): thin, each calls one idempotent service."""
+
+from __future__ import annotations
+
+from csops.jobs import Again, handler
+from tickets.models import IncidentUpdate
+from tickets.services import incidents, surveys
+
+
+@handler(incidents.DELIVER_UPDATE)
+def deliver_incident_update(payload: dict) -> Again | None:
+    """One batch of an update's deliveries; the job runs again at once while some remain."""
+    if not IncidentUpdate.objects.filter(pk=payload["update"]).exists():
+        return None
+    return Again() if incidents.deliver_batch(payload["update"]) else None
+
+
+@handler(surveys.SEND_SURVEY)
+def send_survey(payload: dict) -> None:
+    surveys.send_invitation(payload["invitation"])
