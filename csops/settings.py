@@ -222,6 +222,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["csops.api_permissions.IsStaffMember"],
+    # JSON nested past csops.parsers.MAX_JSON_DEPTH is a 400 (issue 13 §4: RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "csops.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
