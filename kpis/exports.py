@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 
+from csops import csv_export
 from kpis.definitions import METRICS
 
 # Durations exported per ticket, in minutes of the filter's hours.
@@ -45,18 +45,6 @@ TICKET_HEADER = (
 )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def safe(value: object) -> object:
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def minutes(seconds: int | None) -> str:
     return "" if seconds is None else f"{seconds / 60:.2f}"
 
@@ -70,9 +58,8 @@ def fmt(value: object) -> object:
 
 
 def csv_lines(rows: Iterable[Iterable[object]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    for row in rows:
-        yield writer.writerow([safe(fmt(v)) for v in row])
+    """Formatted rows through the shared writer (which neutralises formulas)."""
+    return csv_export.csv_lines([fmt(v) for v in row] for row in rows)
 
 
 def ticket_rows(qs: QuerySet, *, business: bool) -> Iterator[tuple]:

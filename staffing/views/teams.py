@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import csv
+from itertools import chain
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from csops import permissions
+from csops import csv_export, permissions
 from csops.errors import NotAllowed, NotFound
 from csops.htmx import domain_errors
 from staffing import selectors
@@ -94,19 +94,10 @@ def compliance_csv(request: HttpRequest) -> HttpResponse:
     if request.GET.get("team"):  # one team's report: ?team=<id>
         wanted = request.GET["team"]
         teams = teams.filter(pk=int(wanted)) if wanted.isdigit() else teams.none()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="compliance-{day}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["team", "username", "name", "status", "issues"])
-    for t in teams:
-        for row in selectors.team_compliance(t, day):
-            writer.writerow(
-                [
-                    t.name,
-                    row.person.username,
-                    row.person.get_full_name(),
-                    row.status,
-                    "; ".join(row.issues),
-                ]
-            )
-    return response
+    header = ("team", "username", "name", "status", "issues")
+    rows = (
+        (t.name, row.person.username, row.person.get_full_name(), row.status, "; ".join(row.issues))
+        for t in teams
+        for row in selectors.team_compliance(t, day)
+    )
+    return csv_export.csv_response(chain([header], rows), f"compliance-{day}.csv")

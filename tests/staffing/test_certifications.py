@@ -185,3 +185,20 @@ def test_compliance_csv_export(manager_client, rep, team):
     ]
     only_other = manager_client.get(f"/staff/compliance.csv?team={team.pk + 1000}")
     assert only_other.content.decode().splitlines() == ["team,username,name,status,issues"]
+
+
+@time_machine.travel("2026-03-10 09:00Z", tick=False)
+def test_compliance_csv_neutralises_formulas_in_names(manager_client, rep, team):
+    """CSV injection: a certification or a person named like a formula stays text."""
+    cert = builders.certification(
+        name='=HYPERLINK("http://evil.example/phish","Click")', required_for_roles=["Rep"]
+    )
+    builders.held(rep, cert, issued_on=date(2024, 1, 1), expires_on=date(2026, 3, 1))
+    rep.first_name, rep.last_name = "@SUM(1+1)", "x"
+    rep.save()
+    response = manager_client.get("/staff/compliance.csv")
+    assert response.content.decode().splitlines() == [
+        "team,username,name,status,issues",
+        'Tier 1,rita,\'@SUM(1+1) x,overdue,"\'=HYPERLINK(""http://evil.example/phish"",""Click""):'
+        ' expired 2026-03-01"',
+    ]
