@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from csops import permissions
 from csops.errors import InvalidInput
 from csops.htmx import domain_errors
+from csops.redirects import safe_next
 from policies import selectors_documents
 from policies.forms_documents import RemindForm
 from policies.services import acknowledgments as services
@@ -21,10 +21,7 @@ from policies.services import acknowledgments as services
 def version_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     ack = services.acknowledge(pk, by=request.user)
     messages.success(request, f"You acknowledged {ack.version}.")
-    nxt = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        return redirect(nxt)
-    return redirect("home")
+    return redirect(safe_next(request, "home"))
 
 
 @require_GET

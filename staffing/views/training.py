@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from csops import permissions
 from csops.errors import InvalidInput, NotFound
 from csops.htmx import domain_errors
+from csops.redirects import safe_next
 from staffing import selectors
 from staffing.forms import AssignCourseForm, CertificationForm, CompleteTrainingForm, CourseForm
 from staffing.models import Certification
@@ -96,8 +97,7 @@ def course_assign(request: HttpRequest) -> HttpResponse:
         else:
             who = d["team"].name if d["team"] else f"{len(d['users'])} people"
             messages.success(request, f"{d['course'].title} assigned to {who}: {len(created)} new.")
-            back = request.POST.get("next") or reverse("staffing:courses")
-            return go(request, back if back.startswith("/") else reverse("staffing:courses"))
+            return go(request, safe_next(request, "staffing:courses"))
     return _courses_page(request, assign_form=form, status=422)
 
 
