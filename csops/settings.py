@@ -120,6 +120,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins per username and IP and locks out brute-force attempts.
@@ -181,6 +183,16 @@ if CSAT_SURVEY_SCALE not in ("five", "good_bad"):
 CSAT_SURVEY_ASK_NPS = env_bool("CSAT_SURVEY_ASK_NPS", False)
 SPIKE_MIN_TICKETS = env_int("SPIKE_MIN_TICKETS", 5)  # tickets in an hour before it can spike
 SPIKE_FACTOR = float(env_str("SPIKE_FACTOR", "3"))  # x the usual level of that hour
+
+# --- Uploads, API tokens, survey answers (issue 13, section 3) ---------------------------
+# Every upload (training evidence, ...): at most this size, of a type sniffed from its content.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+UPLOAD_ALLOWED_TYPES = env_list(
+    "UPLOAD_ALLOWED_TYPES", ["application/pdf", "image/png", "image/jpeg", "image/webp"]
+)
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)  # a token is refused (401) after this
+# A customer may change a survey answer this long after first answering (then it is final).
+CSAT_ANSWER_CHANGE_SECONDS = env_int("CSAT_ANSWER_CHANGE_SECONDS", 7 * 24 * 3600)
 
 # --- Celery ---------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
-from csops import permissions
+from csops import permissions, uploads
 from csops.errors import InvalidInput, NotAllowed, NotFound
 from csops.notify import notify
 from staffing.models import Course, Team, TrainingRecord
@@ -145,6 +145,11 @@ def complete_training(
             errors["hours"] = ["Hours cannot be negative."]
         if score is not None and not 0 <= score <= 100:
             errors["score"] = ["A score is between 0 and 100."]
+        if evidence_file is not None:
+            try:
+                uploads.check_upload(evidence_file, field="evidence_file")
+            except InvalidInput as exc:
+                errors |= exc.fields
         if errors:
             raise InvalidInput("The completion is not valid.", fields=errors)
         record.completed_on = completed_on
