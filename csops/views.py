@@ -15,17 +15,6 @@ from django.views.defaults import server_error as django_server_error
 from csops.celery import app as celery_app
 from csops.jobs import oldest_due_age
 from csops.models import Heartbeat, Job, Notification
-from csops.permissions import is_staff_member
-from policies.selectors_documents import to_acknowledge
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """A small home page: the policies the person must acknowledge, and the way to the queue."""
-    if not is_staff_member(request.user):
-        return redirect("tickets:queue")  # the queue explains that the account has no role
-    context = {"to_acknowledge": to_acknowledge(request.user), "now": timezone.now()}
-    return render(request, "home.html", context)
 
 
 def _check_database() -> dict:
