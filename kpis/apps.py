@@ -6,6 +6,12 @@ class KpisConfig(AppConfig):
     verbose_name = "KPIs"
 
     def ready(self) -> None:
+        # The app's scope rules, asked through the one entry point ``csops.permissions``.
+        from csops import permissions
+        from kpis import permissions as rules
+
+        permissions.register(rules)
+
         from kpis import receivers
         from tickets.signals import ticket_changed
 

@@ -6,6 +6,12 @@ class PoliciesConfig(AppConfig):
     verbose_name = "Policies and SLAs"
 
     def ready(self) -> None:
+        # The app's scope rules, asked through the one entry point ``csops.permissions``.
+        from csops import permissions
+        from policies import permissions as rules
+
+        permissions.register(rules)
+
         from policies.onboarding_evidence import policy_acknowledged
         from policies.services import acknowledgments
         from staffing import step_evidence

@@ -6,6 +6,12 @@ class StaffingConfig(AppConfig):
     verbose_name = "Staffing"
 
     def ready(self) -> None:
+        # The app's scope rules, asked through the one entry point ``csops.permissions``.
+        from csops import permissions
+        from staffing import permissions as rules
+
+        permissions.register(rules)
+
         from staffing import step_evidence
 
         step_evidence.register("course", step_evidence.course_completed)

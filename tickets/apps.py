@@ -6,6 +6,12 @@ class TicketsConfig(AppConfig):
     verbose_name = "Tickets"
 
     def ready(self) -> None:
+        # The app's scope rules, asked through the one entry point ``csops.permissions``.
+        from csops import permissions
+        from tickets import permissions as rules
+
+        permissions.register(rules)
+
         # A solved ticket invites its requester to the CSAT survey (on commit of the change).
         from tickets.services import surveys
         from tickets.signals import ticket_changed

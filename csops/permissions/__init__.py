@@ -1,4 +1,4 @@
-"""Who may see and do what: the one place scope rules live.
+"""Who may see and do what: the one entry point to every scope rule.
 
 Views, the API and the admin ask this package; templates only show what it decided.
 Roles come from groups (``csops.roles``); object scope comes from teams:
@@ -7,51 +7,30 @@ Roles come from groups (``csops.roles``); object scope comes from teams:
 - Manager: tickets of the teams they manage and the teams they are a member of.
 - Director and Admin: every team.
 
-One module per domain; every public name is re-exported here, so callers write
-``from csops import permissions`` and ``permissions.access_ticket(...)``:
+Callers write ``from csops import permissions`` and ``permissions.access_ticket(...)``.
 
-- ``roles``: role of a user, team scope (``team_scope``, ``managed_team_scope``), the admin.
-- ``tickets``: tickets and team queues.
-- ``policies``: policy documents, versions and macros.
-- ``sla``: SLA policies and business calendars.
-- ``staffing``: staff development records and catalogs.
-- ``escalations``: escalations and incidents.
-- ``kpis``: KPI dashboards and goals.
+- ``roles`` (here): role of a user, team scope (``team_scope``, ``managed_team_scope``),
+  ``one_in_scope``, the admin: the building blocks every rule is made of.
+- Each app holds the rules about its own objects and registers them from its
+  ``AppConfig.ready()`` with ``permissions.register(module)`` (every name in the module's
+  ``__all__``): ``staffing/permissions.py`` (teams, staff records, catalogs),
+  ``policies/permissions.py`` (documents, versions, macros, SLA policies, calendars),
+  ``tickets/permissions.py`` (tickets, queues, escalations, incidents) and
+  ``kpis/permissions.py`` (dashboards, goals).
+
+So csops imports no app (DESIGN.md: dependencies point one way), yet there is still one
+place to ask. A registered rule is looked up here by name (module ``__getattr__``); a name
+no app registered raises AttributeError naming the registration step.
 """
 
 from __future__ import annotations
 
-from csops.permissions.escalations import (
-    access_escalation,
-    access_incident,
-    can_handle_incidents,
-    can_handle_team,
-    can_manage_escalation_rules,
-    can_view_escalation_board,
-    ensure_can_handle_team,
-    scope_escalations,
-    scope_incidents,
-)
-from csops.permissions.kpis import (
-    can_set_goals,
-    can_view_dashboard,
-    ensure_can_set_goals,
-    ensure_can_view_dashboard,
-    scope_goals,
-)
-from csops.permissions.policies import (
-    access_policy_document,
-    access_policy_version,
-    can_approve_version,
-    can_edit_policies,
-    can_manage_macros,
-    can_publish_policies,
-    can_read_unpublished,
-    can_view_policy_audit,
-    ensure_policy_role,
-    scope_policy_documents,
-    scope_policy_versions,
-)
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
 from csops.permissions.roles import (
     AnyUser,
     can_use_admin,
@@ -63,77 +42,57 @@ from csops.permissions.roles import (
     role_of,
     team_scope,
 )
-from csops.permissions.sla import can_manage_sla, ensure_can_manage_sla
-from csops.permissions.staffing import (
-    can_edit_staff_catalog,
-    can_manage_person,
-    ensure_can_edit_staff_catalog,
-    ensure_can_manage_person,
-    ensure_can_manage_team,
-    managed_member_ids,
-    scope_staff_records,
-    staff_member_ids,
-)
-from csops.permissions.tickets import (
-    access_ticket,
-    can_work_team,
-    can_work_ticket,
-    ensure_can_work_team,
-    ensure_can_work_ticket,
-    scope_teams,
-    scope_tickets,
-)
 
 __all__ = [
     "AnyUser",
-    "access_escalation",
-    "access_incident",
-    "access_policy_document",
-    "access_policy_version",
-    "access_ticket",
-    "can_approve_version",
-    "can_edit_policies",
-    "can_edit_staff_catalog",
-    "can_handle_incidents",
-    "can_handle_team",
-    "can_manage_escalation_rules",
-    "can_manage_macros",
-    "can_manage_person",
-    "can_manage_sla",
-    "can_publish_policies",
-    "can_read_unpublished",
-    "can_set_goals",
     "can_use_admin",
-    "can_view_dashboard",
-    "can_view_escalation_board",
-    "can_view_policy_audit",
-    "can_work_team",
-    "can_work_ticket",
-    "ensure_can_edit_staff_catalog",
-    "ensure_can_handle_team",
-    "ensure_can_manage_person",
-    "ensure_can_manage_sla",
-    "ensure_can_manage_team",
-    "ensure_can_set_goals",
-    "ensure_can_view_dashboard",
-    "ensure_can_work_team",
-    "ensure_can_work_ticket",
-    "ensure_policy_role",
     "has_role",
     "in_scope",
     "is_staff_member",
-    "managed_member_ids",
     "managed_team_scope",
     "one_in_scope",
+    "register",
+    "registered",
     "role_of",
-    "scope_escalations",
-    "scope_goals",
-    "scope_incidents",
-    "scope_policy_documents",
-    "scope_policy_versions",
-    "scope_staff_records",
-    "scope_teams",
-    "scope_tickets",
-    "staff_member_ids",
     "team_scope",
 ]
+
+_rules: dict[str, Callable[..., Any]] = {}
+
+
+def register(module: ModuleType) -> None:
+    """Make every name in ``module.__all__`` a rule reachable as ``permissions.<name>``.
+
+    Idempotent for the same module; a name already taken by another module (or by the
+    building blocks here) is a configuration error, so no rule silently shadows another."""
+    names = getattr(module, "__all__", None)
+    if not names:
+        raise ImproperlyConfigured(f"{module.__name__} lists no rules in __all__.")
+    rules = {name: getattr(module, name) for name in names}
+    for name, rule in rules.items():
+        taken = globals().get(name) if name in __all__ else _rules.get(name)
+        if taken is not None and taken is not rule:
+            raise ImproperlyConfigured(
+                f"Permission rule {name!r} of {module.__name__} is already defined by "
+                f"{getattr(taken, '__module__', __name__)}."
+            )
+    _rules.update(rules)
+
+
+def registered() -> dict[str, str]:
+    """Each registered rule's name and the module that defines it (for checks and tests)."""
+    return {name: rule.__module__ for name, rule in sorted(_rules.items())}
+
+
+def __getattr__(name: str) -> Callable[..., Any]:
+    try:
+        return _rules[name]
+    except KeyError:
+        raise AttributeError(
+            f"csops.permissions has no rule {name!r}: the app that owns it defines it in its "
+            "permissions.py and registers it from AppConfig.ready() (permissions.register)."
+        ) from None
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_rules})

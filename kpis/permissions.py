@@ -1,4 +1,7 @@
-"""KPI dashboards and goals (kpis app).
+"""Scope rules of the kpis app: KPI dashboards and goals.
+
+Registered from ``KpisConfig.ready()``; callers reach them through the one entry point,
+``from csops import permissions`` then ``permissions.ensure_can_view_dashboard(...)``.
 
 Managers read the dashboards of the teams they work (team_scope), directors and admins of
 every team; reps have no dashboard. Only directors (and admins) set goals and rebuild KPIs."""
@@ -10,6 +13,14 @@ from django.db.models import QuerySet
 from csops.errors import NotAllowed
 from csops.permissions.roles import AnyUser, has_role, team_scope
 from csops.roles import Role
+
+__all__ = [
+    "can_set_goals",
+    "can_view_dashboard",
+    "ensure_can_set_goals",
+    "ensure_can_view_dashboard",
+    "scope_goals",
+]
 
 
 def can_view_dashboard(user: AnyUser) -> bool:

@@ -1,5 +1,10 @@
-"""Staff development (staffing app): training, certifications, onboarding, QA, reviews.
+"""Scope rules of the staffing app: teams and staff development (training, certifications,
+onboarding, QA, reviews).
 
+Registered from ``StaffingConfig.ready()``; callers reach them through the one entry point,
+``from csops import permissions`` then ``permissions.scope_staff_records(...)``.
+
+Teams: a person sees the teams in their ``team_scope`` (directors and admins every team).
 A rep sees their own records and reviews; a manager those of the members of the teams they
 manage (and their own); directors and admins everyone's. Writing a person's records (assign,
 verify, certify, review) is for the managers of one of that person's teams, and directors.
@@ -22,8 +27,27 @@ from csops.permissions.roles import (
     is_staff_member,
     managed_team_scope,
     role_of,
+    team_scope,
 )
 from csops.roles import Role
+
+__all__ = [
+    "can_edit_staff_catalog",
+    "can_manage_person",
+    "ensure_can_edit_staff_catalog",
+    "ensure_can_manage_person",
+    "ensure_can_manage_team",
+    "managed_member_ids",
+    "scope_staff_records",
+    "scope_teams",
+    "staff_member_ids",
+]
+
+
+def scope_teams(user: AnyUser, qs: QuerySet) -> QuerySet:
+    """Restrict a Team queryset to the teams whose tickets the user may see."""
+    scope = team_scope(user)
+    return qs if scope is None else qs.filter(pk__in=scope)
 
 
 def staff_member_ids(user: AnyUser) -> frozenset[int] | None:
