@@ -1,5 +1,6 @@
-"""Solve a ticket → a real Celery worker on Redis mails the survey through a real SMTP server
-after the configured delay → the customer follows the link and answers."""
+"""Solve a ticket → a real Celery worker on Redis (its beat claims the survey's job row once
+due) mails the survey through a real SMTP server after the configured delay → the customer
+follows the link and answers."""
 
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ def test_solve_mails_survey_via_worker_and_smtp(team, monkeypatch, settings):
         monkeypatch.setenv("EMAIL_HOST", "127.0.0.1")
         monkeypatch.setenv("EMAIL_PORT", str(port))
         monkeypatch.setenv("CSOPS_PUBLIC_URL", "http://support.example.com")
-        with running_worker():
-            # when a rep solves the ticket (commits: the survey task is queued on commit)
+        monkeypatch.setenv("JOB_POLL_SECONDS", "1")
+        with running_worker(beat=True):
+            # when a rep solves the ticket (commits: the survey job is due a second later)
             ticket = make_ticket(team, requester=CustomerFactory(email="casey@example.org"))
             services.update_ticket(ticket.pk, by=rep, expected_version=None, status="solved")
             delivered = _wait_for(lambda: len(inbox) == 1)
