@@ -11,12 +11,21 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from csops.errors import DomainError
 
 
-def _flatten(detail) -> dict[str, list[str]]:
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Field errors as ``{"name": [messages]}``; a nested serializer's errors are named by
+    their path (``targets.0.minutes``), so a client can tell which item was refused."""
     if isinstance(detail, dict):
-        return {k: [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
-    return {
-        "non_field_errors": [str(x) for x in (detail if isinstance(detail, list) else [detail])]
-    }
+        items = detail.items()
+    elif isinstance(detail, list) and any(isinstance(x, dict | list) for x in detail):
+        items = enumerate(detail)
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        return {prefix or "non_field_errors": [str(x) for x in messages]}
+    fields: dict[str, list[str]] = {}
+    for key, value in items:
+        if value:  # a list serializer's valid items have no errors
+            fields |= _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    return fields
 
 
 def exception_handler(exc, context):

@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.apps import apps
 
+from csops.bounds import bound_field, column_bounds
 from policies.business_time import WEEKDAY_NAMES, validate_timezone
 from policies.calendar_text import (
     DAY_KEYS,
@@ -18,7 +19,7 @@ from policies.calendar_text import (
     week_as_text,
 )
 from policies.models import BusinessCalendar, CalendarVersion, Category, SlaMetric
-from policies.models.sla import PRIORITY_CHOICES, SlaPolicyVersion
+from policies.models.sla import PRIORITY_CHOICES, SlaPolicy, SlaPolicyTarget, SlaPolicyVersion
 from policies.services.sla import CHANNELS, PolicySpec, TargetSpec
 from staffing.models import Team
 
@@ -101,10 +102,14 @@ class OrganizationSettingsForm(forms.Form):
     reporting_time_zone = forms.ChoiceField(choices=zone_choices)
 
 
+_TARGET_MINUTES = SlaPolicyTarget._meta.get_field("minutes")
+
+
 def target_field(priority: str, metric: str) -> str:
     return f"t_{priority}_{metric}"
 
 
+@column_bounds(SlaPolicy)
 class SlaPolicyForm(forms.Form):
     name = forms.CharField(max_length=120)
     position = forms.IntegerField(
@@ -146,13 +151,14 @@ class SlaPolicyForm(forms.Form):
         for priority, _ in PRIORITY_CHOICES:
             for metric in SlaMetric.values:
                 key = target_field(priority, metric)
-                self.fields[key] = forms.IntegerField(
+                minutes = forms.IntegerField(
                     required=False,
                     min_value=1,
                     error_messages={"min_value": "A target must be at least 1 minute."},
                     label=f"{priority} {metric} minutes",
                     widget=forms.NumberInput(attrs={"min": 1}),
                 )
+                self.fields[key] = bound_field(minutes, _TARGET_MINUTES)
                 self.fields[f"{key}_business"] = forms.BooleanField(
                     required=False, initial=True, label=f"{priority} {metric} business hours"
                 )

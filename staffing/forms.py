@@ -7,13 +7,16 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth.models import User
 
+from csops.bounds import column_bounds, date_in_range
 from staffing import selectors
 from staffing.models import (
     Certification,
     Course,
     OnboardingStep,
     OnboardingTemplate,
+    QACriterion,
     Scorecard,
+    ScorecardVersion,
     StepKind,
     Team,
 )
@@ -55,6 +58,7 @@ class AddMemberForm(forms.Form):
         self.fields["user"].label_from_instance = _person_label
 
 
+@column_bounds(Course)
 class CourseForm(forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -68,6 +72,7 @@ class CourseForm(forms.Form):
     recurrence_months = forms.IntegerField(min_value=1, required=False, label="Recurs (months)")
 
 
+@column_bounds(Certification)
 class CertificationForm(forms.Form):
     name = forms.CharField(max_length=200)
     issuing_body = forms.CharField(max_length=200, required=False)
@@ -227,12 +232,14 @@ class AmendScoresForm(ScoreForm):
                 self.fields[f"comment_{pk}"].initial = comment
 
 
+@column_bounds(ScorecardVersion)
 class ScorecardForm(forms.Form):
     name = forms.CharField(max_length=200, help_text="An existing name makes a new version.")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     pass_percent = forms.DecimalField(min_value=0, max_value=100, initial=80, decimal_places=2)
 
 
+@column_bounds(QACriterion)
 class CriterionForm(forms.Form):
     name = forms.CharField(max_length=120, required=False)
     description = forms.CharField(required=False)
@@ -257,7 +264,11 @@ class CommentForm(forms.Form):
 
 
 class PerformanceReviewForm(forms.Form):
-    period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[date_in_range]
+    )
+    period_end = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[date_in_range]
+    )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
     goals = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from csops.bounds import column_bounds
 from policies.calendar_text import DAY_KEYS, holidays_as_lines, week_as_text
 from policies.models import (
     BusinessCalendar,
@@ -116,6 +117,7 @@ class CalendarInput(serializers.Serializer):
         return value
 
 
+@column_bounds(SlaPolicyTarget)
 class TargetInput(serializers.Serializer):
     priority = serializers.ChoiceField(choices=PRIORITY_CHOICES)
     metric = serializers.ChoiceField(choices=SlaMetric.choices)
@@ -123,6 +125,7 @@ class TargetInput(serializers.Serializer):
     business = serializers.BooleanField(default=True)
 
 
+@column_bounds(SlaPolicy)
 class SlaPolicyInput(serializers.Serializer):
     """Create: name and targets required. Update (PUT/PATCH): what is left out keeps the
     current version's value; the result is saved as a new version."""

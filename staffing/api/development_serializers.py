@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from rest_framework import serializers
 
+from csops.bounds import column_bounds
 from staffing import selectors
 from staffing.models import (
     Certification,
@@ -43,6 +44,7 @@ class CourseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@column_bounds(Course)
 class CourseInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -135,6 +137,7 @@ class CertificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@column_bounds(Certification)
 class CertificationInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     issuing_body = serializers.CharField(required=False, allow_blank=True, default="")
