@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
 
 from csops import permissions
+from csops.errors import InvalidInput
 from kpis.dashboard import today
 from kpis.forms import DashboardFilterForm
 
@@ -17,6 +19,27 @@ def filter_form(request: HttpRequest) -> DashboardFilterForm:
     if "start" in request.GET and request.GET.get("start") and "preset" not in request.GET:
         params["preset"] = "custom"
     return DashboardFilterForm(params, user=request.user, today=today())
+
+
+def filter_problem(form: DashboardFilterForm) -> InvalidInput:
+    """A refused filter (unknown team, not a date, a range ending before it starts) as one
+    clear 422, naming each field."""
+    fields = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    named = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items())
+    return InvalidInput(f"Invalid filter ({named})", fields=fields)
+
+
+def refuse_filter(
+    request: HttpRequest, form: DashboardFilterForm, template: str, context: dict
+) -> HttpResponse:
+    """422 for a refused filter: the error body as JSON when the caller asks for JSON, the
+    flash region for htmx, otherwise ``template`` with ``context`` and the error."""
+    problem = filter_problem(form)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(problem.as_body(), status=problem.status)
+    if request.htmx:
+        raise problem
+    return render(request, template, {**context, "form": form, "error": problem}, status=422)
 
 
 def querystring(params: QueryDict, **overrides: object) -> str:

@@ -17,7 +17,7 @@ from kpis import dashboard, services
 from kpis.definitions import METRICS
 from kpis.selectors import Summary
 from kpis.selectors.series import breakdown, timeseries
-from kpis.views.common import filter_form, querystring
+from kpis.views.common import filter_form, querystring, refuse_filter
 from staffing.models import Team
 
 CHARTS = ("created", "resolved", "backlog", "first_reply_median", "full_resolution_median")
@@ -133,7 +133,8 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     if metric not in dashboard.DRILL_METRICS:
         raise InvalidInput(f"No drill-down for {metric!r}.", fields={"metric": ["Unknown."]})
     if not form.is_valid():
-        return render(request, "kpis/drilldown.html", {"form": form}, status=422)
+        context = {"metric": metric, "definition": METRICS.get(metric), "rows": [], "total": 0}
+        return refuse_filter(request, form, "kpis/drilldown.html", context)
     f = form.to_filter()
     bucket = _bucket(request.GET.get("bucket", ""))
     rows = dashboard.drill_rows(request.user, f, metric, bucket)
