@@ -15,6 +15,9 @@ QUEUE_PAGE_SIZE = 25
 # The queue shows an exact total up to this many tickets and "1,000+" beyond: the count
 # costs the same at a million tickets as at ten thousand.
 COUNT_CAP = 1000
+# The highest page whose OFFSET PostgreSQL takes (a bigint): ?page=9223372036854775807
+# answered 500 "bigint out of range" (issue 13 §4).
+MAX_PAGE = (2**63 - 1) // QUEUE_PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,15 @@ class QueuePage:
 
 
 def queue_page(qs: QuerySet, page: int) -> QueuePage:
-    """One page of a filtered queue, without an unbounded COUNT(*)."""
-    page = max(page, 1)
+    """One page of a filtered queue, without an unbounded COUNT(*). A page past the end (a
+    stale or hand-typed link) shows the last page."""
+    page = min(max(page, 1), MAX_PAGE)
     offset = (page - 1) * QUEUE_PAGE_SIZE
     # The page's ids first (an index-ordered scan), then joins and annotations for those
     # rows only, not for every row the OFFSET skips.
     ids = list(qs.values_list("pk", flat=True)[offset : offset + QUEUE_PAGE_SIZE + 1])
+    if not ids and page > 1:
+        return queue_page(qs, last_page(qs))
     by_pk = qs.select_related("requester", "assignee", "team").in_bulk(ids)
     rows = [by_pk[pk] for pk in ids if pk in by_pk]
     total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
@@ -53,6 +59,11 @@ def queue_page(qs: QuerySet, page: int) -> QueuePage:
         total=min(total, COUNT_CAP),
         total_capped=total > COUNT_CAP,
     )
+
+
+def last_page(qs: QuerySet) -> int:
+    """The number of the queue's last page (a full count: only for a page past the end)."""
+    return max(1, -(-qs.order_by().count() // QUEUE_PAGE_SIZE))
 
 
 _MESSAGES = frozenset({"created", "public_reply", "internal_note"})
