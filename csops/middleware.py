@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _LoginRequired
-from django.http import HttpResponseForbidden
+from django.http import HttpRequest, HttpResponseBase, HttpResponseForbidden
+from django.utils.cache import add_never_cache_headers
 
 from csops.permissions import is_staff_member
 
@@ -30,3 +33,24 @@ class LoginRequiredMiddleware(_LoginRequired):
         ):
             return HttpResponseForbidden("Your account has no staff role in csops. Ask an admin.")
         return None
+
+
+# Answers that hold one person's data even without a session: the API (token callers are
+# only known inside DRF's views) and a customer's survey page (reached by a signed link).
+_PRIVATE_PREFIXES = ("/api/", "/survey/")
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` (with private, no-cache, max-age=0) on every answer to a
+    signed-in person and on every API and survey answer, so neither a shared proxy nor the
+    browser's cache or back button keeps a copy of tickets, people or figures after logout.
+    Static files are answered by whitenoise before this runs and keep their long cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if request.path.startswith(_PRIVATE_PREFIXES) or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

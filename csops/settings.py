@@ -12,19 +12,28 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from csops.env import env_bool, env_int, env_list, env_str
+from csops.env import (
+    env_bool,
+    env_header_pair,
+    env_int,
+    env_list,
+    env_secret_key,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CSOPS_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not (DEBUG or env_bool("CSOPS_EMBEDDED", True)):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    SECRET_KEY = "csops-embedded-insecure-key-change-me"  # noqa: S105 - embedded/demo only
+# The embedded mode (scripts/run: one machine, SQLite, no secrets to manage) is the default;
+# docker-compose.yml sets CSOPS_EMBEDDED=0, where a missing, short or public key is refused.
+EMBEDDED = env_bool("CSOPS_EMBEDDED", True)
+SECRET_KEY = env_secret_key(
+    embedded=EMBEDDED, embedded_default="csops-embedded-insecure-key-change-me"
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -45,6 +54,7 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",  # audit history of policies, versions, acknowledgments, macros
     "axes",
+    "csp",
     "csops",
     "staffing",
     "policies",
@@ -54,11 +64,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "csops.middleware.NoStoreMiddleware",  # after auth: it asks who is signed in
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -82,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csops.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -160,12 +174,55 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 # collectstatic (production), so whitenoise's warning about it is noise here.
 warnings.filterwarnings("ignore", message="No directory at")
 
-# --- Security (production turns these on through the environment) ---------------------
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+# --- Security (production turns these on through the environment: .env.example) --------
+# Behind a TLS-terminating proxy: redirect plain HTTP, ask browsers for HTTPS only (HSTS) and
+# trust the proxy's header naming the original scheme (only when the proxy sets it, never
+# when clients can reach gunicorn directly). /healthz answers over plain HTTP for the
+# container health check.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = env_header_pair("SECURE_PROXY_SSL_HEADER")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not EMBEDDED)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not EMBEDDED)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this origin
+# only; the few inline blocks left (the Swagger UI page) carry the request's nonce. No
+# 'unsafe-inline' and no 'unsafe-eval' (htmx runs with allowEval off; templates/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # data: for the blank favicon and Swagger UI's icons
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features csops never uses are switched off for its pages (django-permissions-policy).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
