@@ -104,7 +104,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'csops.sqlite3'}")
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        # A persistent connection the server dropped (restart, failover, idle timeout,
+        # pg_terminate_backend) is tested before a request reuses it and replaced, instead of
+        # failing that request with a 500.
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
+    )
 }
 SILENCED_SYSTEM_CHECKS: list[str] = []
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
