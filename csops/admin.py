@@ -1,6 +1,8 @@
 from django.contrib import admin
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
-from csops import permissions
+from csops import permissions, tokens
 from csops.models import Heartbeat, Notification
 
 # Only the Admin role uses the Django admin (csops.permissions decides, like everywhere else).
@@ -29,3 +31,22 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ApiTokenAdmin(TokenAdmin):
+    """API tokens with their expiry; deleting one revokes it (DRF's token admin has no bulk
+    actions: its rows are keyed by user)."""
+
+    list_display = ["key", "user", "created", "expires", "expired"]
+
+    @admin.display(description="expires")
+    def expires(self, obj: TokenProxy):
+        return tokens.expires_at(obj)
+
+    @admin.display(description="expired", boolean=True)
+    def expired(self, obj: TokenProxy) -> bool:
+        return tokens.is_expired(obj)
+
+
+admin.site.unregister(TokenProxy)
+admin.site.register(TokenProxy, ApiTokenAdmin)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_out
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -9,3 +10,8 @@ class CsopsConfig(AppConfig):
     def ready(self) -> None:
         # Each app registers its job handlers in its own jobs.py (csops names no app).
         autodiscover_modules("jobs")
+        # Signing out revokes the person's API token (see csops.tokens for why). Imported
+        # here: csops.tokens needs the models loaded.
+        from csops import tokens
+
+        user_logged_out.connect(tokens.revoke_on_logout, dispatch_uid="csops-revoke-token")

@@ -295,7 +295,7 @@ KPI_SWEEP_SECONDS = env_int("KPI_SWEEP_SECONDS", 20)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "csops.tokens.ExpiringTokenAuthentication",  # expiry: API_TOKEN_TTL_DAYS
     ],
     "DEFAULT_PERMISSION_CLASSES": ["csops.api_permissions.IsStaffMember"],
     # JSON nested past csops.parsers.MAX_JSON_DEPTH is a 400 (issue 13 §4: RecursionError).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staffing.views import onboarding, people, qa, teams, training
+from staffing.views import api_token, onboarding, people, qa, teams, training
 
 app_name = "staffing"
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
         people.performance_review_acknowledge,
         name="performance-review-acknowledge",
     ),
+    path("me/api-token/", api_token.api_token_create, name="api-token-create"),
+    path("me/api-token/revoke/", api_token.api_token_revoke, name="api-token-revoke"),
     path("courses/", training.courses, name="courses"),
     path("courses/assign/", training.course_assign, name="course-assign"),
     path("certifications/", training.certifications_catalog, name="certifications"),

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from csops import permissions
+from csops import permissions, tokens
 from csops.errors import InvalidInput
 from csops.htmx import domain_errors
 from staffing import selectors
@@ -66,7 +66,13 @@ def _person_page(request: HttpRequest, user_id: int, status: int = 200, **forms)
         "ce_form": forms.get("ce_form") or CEEntryForm(),
         "ce_target": forms.get("ce_target"),
         "today": day,
+        "is_me": person.pk == request.user.pk,
     }
+    if context["is_me"]:
+        token = tokens.token_of(person)
+        context["api_token"] = token
+        context["api_token_expires"] = tokens.expires_at(token) if token else None
+        context["api_token_expired"] = tokens.is_expired(token) if token else False
     return render(request, "staffing/person.html", context, status=status)
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from staffing.models import (
     CEEntry,
@@ -184,6 +185,9 @@ ROWS: dict[str, Row] = {
     ),
     "staffing:compliance": Row("get", staff(200, **_MANAGERS_ONLY)),
     "staffing:compliance-csv": Row("get", staff(200, **_MANAGERS_ONLY)),
+    # Everyone manages their own API token (no one else's: the views take no person).
+    "staffing:api-token-create": Row("post", staff(200), snapshot=_count(Token)),
+    "staffing:api-token-revoke": Row("post", staff(302), snapshot=lambda ctx: None),
     "staffing:onboarding": Row("get", staff(200)),
     "staffing:onboarding-plan": Row("get", staff(200, **_REP_SEES), kwargs=_plan),
     "staffing:onboarding-templates": Row(
