@@ -18,10 +18,12 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kpis import bucket_locks
 from kpis.models import BacklogDay, DailyBacklog, TicketBacklogSpan, TicketMetricsRow
 from kpis.models.rollups import ALL, BY_TEAM, DIMS, FULL
 from kpis.zone import day_of, day_start
 
+BACKLOG = "backlog"  # DirtyBucket.kind of these days
 _B = DailyBacklog._meta.db_table
 _S = TicketBacklogSpan._meta.db_table
 _AGE_DAYS = (1, 3, 7, 30)  # bucket bounds: [0,1d) [1d,3d) [3d,7d) [7d,30d) [30d,inf)
@@ -83,6 +85,7 @@ def fold_days(days: Iterable[date], now: datetime | None = None) -> list[date]:
         x = day_start(day + timedelta(days=1))
         t = [x - timedelta(days=n) for n in _AGE_DAYS]
         with transaction.atomic(), connection.cursor() as cur:
+            bucket_locks.lock_days(BACKLOG, [day])
             cur.execute(f"DELETE FROM {_B} WHERE day = %s", [day])
             cur.execute(
                 f"INSERT INTO {_B} ({_COLS}) SELECT %s, {FULL}, {_DIMS}, "
@@ -129,6 +132,7 @@ def fold_all_days(now: datetime | None = None) -> None:
     now = now or timezone.now()
     days = _ended_days(now)
     with transaction.atomic():
+        bucket_locks.lock_kinds([BACKLOG])
         DailyBacklog.objects.all().delete()
         BacklogDay.objects.all().delete()
         if not days:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 
+from kpis import bucket_locks
 from kpis.models import OpenTicketsDay, TicketMetricsRow
 from kpis.models.ticket_metrics import ACTIONABLE_STATUSES, UNRESOLVED_STATUSES
 from kpis.zone import day_start
@@ -33,8 +34,10 @@ def backlog_class(status: str | None) -> int:
 
 def fold_days(days: list[date]) -> None:
     """Recount the unresolved tickets created on ``days`` (idempotent)."""
+    days = sorted(set(days))
     with transaction.atomic(), connection.cursor() as cur:
-        for day in sorted(set(days)):
+        bucket_locks.lock_days(OPEN, days)
+        for day in days:
             cur.execute(f"DELETE FROM {_O} WHERE created_day = %s", [day])
             cur.execute(
                 f"INSERT INTO {_O} (created_day, actionable, n) SELECT %s, {_ACTIONABLE}, "
@@ -46,6 +49,7 @@ def fold_days(days: list[date]) -> None:
 
 def fold_all() -> None:
     with transaction.atomic(), connection.cursor() as cur:
+        bucket_locks.lock_kinds([OPEN])
         cur.execute(f"DELETE FROM {_O}")
         cur.execute(
             f"INSERT INTO {_O} (created_day, actionable, n) SELECT created_day, {_ACTIONABLE}, "

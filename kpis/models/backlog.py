@@ -55,6 +55,15 @@ class DailyBacklog(models.Model):
     n_age_4 = models.IntegerField()
 
     class Meta:
+        constraints = [
+            # The natural key: one fold's rows per day (kpis.bucket_locks), never two.
+            models.UniqueConstraint(
+                fields=["level", "day", "team_id", "agent_id", "channel", "priority"],
+                nulls_distinct=False,
+                name="daily_backlog_unique",
+                violation_error_message="A backlog row for this day and cell exists.",
+            )
+        ]
         indexes = [
             models.Index(fields=["level", "day"], name="daily_backlog_level_day"),
             models.Index(

@@ -8,12 +8,15 @@ from django.db import models
 
 class DirtyBucket(models.Model):
     """A (kind, day) whose rollup rows must be refolded. ``claimed_at`` is set by the fold
-    that owns it (claims older than a few minutes are retaken: a killed worker)."""
+    that owns it (claims older than a few minutes are retaken: a killed worker). Every mark
+    bumps ``generation``: the fold forgets the bucket only if it is still the generation it
+    claimed, and un-claims it otherwise (a change marked during the fold)."""
 
     kind = models.CharField(max_length=20)
     day = models.DateField()
     marked_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
+    generation = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "day"], name="dirty_unique")]

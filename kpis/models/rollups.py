@@ -58,6 +58,16 @@ class DailyRollup(models.Model):
     n_breached = models.IntegerField(default=0)
 
     class Meta:
+        constraints = [
+            # The natural key: one fold's rows per bucket (kpis.bucket_locks), never two.
+            models.UniqueConstraint(
+                fields=["kind", "level", "day", "team_id", "agent_id", "channel", "priority"]
+                + ["metric"],
+                nulls_distinct=False,
+                name="rollup_unique",
+                violation_error_message="A rollup row for this bucket and cell exists.",
+            )
+        ]
         indexes = [
             models.Index(fields=["kind", "level", "day"], name="rollup_kind_level_day"),
             # Filters on a team (with channel and priority, or an agent) read just their rows.
@@ -89,11 +99,15 @@ class DailyHistogram(models.Model):
     n = models.IntegerField()
 
     class Meta:
-        indexes = [
-            models.Index(
-                fields=["kind", "hours", "level", "span", "day"],
-                include=["team_id", "bin", "n"],
-                name="hist_kind_level_span_day",
+        constraints = [
+            # The natural key, and the percentile reads' index: (kind, hours, level, span,
+            # day) ranges with every column they read (index-only).
+            models.UniqueConstraint(
+                fields=["kind", "hours", "level", "span", "day", "team_id", "bin"],
+                include=["n"],
+                nulls_distinct=False,
+                name="hist_unique",
+                violation_error_message="A histogram row for this bucket and bin exists.",
             )
         ]
 
