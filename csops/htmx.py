@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -34,3 +35,33 @@ def domain_errors(view):
             return error_response(request, exc)
 
     return wrapper
+
+
+class HtmxMessagesMiddleware:
+    """An htmx answer carries the messages queued while handling it, swapped out of band into
+    ``#flash``: a confirmation shows at once, where the person acted, and never again on a
+    later page. Redirects keep theirs for the page they lead to. Place after
+    MessageMiddleware (reading the messages here marks them used before it stores them)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not request.headers.get("HX-Request")
+            or response.streaming
+            or 300 <= response.status_code < 400
+            or response.has_header("HX-Redirect")
+            or response.has_header("HX-Location")
+            or response.get("HX-Retarget") == "#flash"  # an error already rendered there
+            or not response.get("Content-Type", "").startswith("text/html")
+        ):
+            return response
+        queued = list(messages.get_messages(request))
+        if queued:
+            html = render_to_string(
+                "_flash.html", {"flash_messages": queued, "oob": True}, request=request
+            )
+            response.content += html.encode()
+        return response

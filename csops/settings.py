@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "csops.middleware.NoStoreMiddleware",  # after auth: it asks who is signed in
     "django.contrib.messages.middleware.MessageMiddleware",
+    "csops.htmx.HtmxMessagesMiddleware",  # after messages: htmx answers carry their own
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # who made each audited change

@@ -9,3 +9,31 @@ document.addEventListener("htmx:sendError", () => {
   const flash = document.getElementById("flash");
   if (flash) flash.innerHTML = '<p class="flash flash-error">Network error: your change was not sent.</p>';
 });
+
+// Toasts in #flash: a click on × dismisses one; confirmations leave by themselves after a
+// while, errors stay until dismissed.
+function settleToasts(root) {
+  root.querySelectorAll("#flash .flash-success, #flash .flash-info").forEach((toast) => {
+    if (toast.dataset.timer) return;
+    toast.dataset.timer = "1";
+    setTimeout(() => toast.remove(), 8000);
+  });
+}
+document.addEventListener("click", (event) => {
+  const close = event.target.closest(".flash-close");
+  if (close) close.closest(".flash").remove();
+});
+document.addEventListener("DOMContentLoaded", () => settleToasts(document));
+document.addEventListener("htmx:oobAfterSwap", () => settleToasts(document));
+
+// Filter forms that apply as you type (data-live-filters): the search box already sent its
+// request while typing, so its "change" on leaving the box must not send the same one again.
+document.addEventListener(
+  "change",
+  (event) => {
+    if (event.target.matches("form[data-live-filters] input[type=search]")) {
+      event.stopPropagation();
+    }
+  },
+  true,
+);
