@@ -7,16 +7,22 @@ integer or decimal column of ``Model`` gets the column's range (PositiveSmallInt
 0..32767, IntegerField -2**31..2**31-1, ...; a DecimalField its digits), so the value is a field
 error (form error, 400) before it reaches a service. ``bound_field`` does the same for fields a
 form adds in ``__init__``. Bounds only ever tighten what a field already declares.
+
+The same decorator keeps every date and datetime field within EARLIEST_DATE..LATEST_DATE: a
+review period or a KPI range ending on 9999-12-31 overflowed the date arithmetic behind it
+(the next day, a validity added to an issue date). tests/test_bounds.py checks every form and
+every API request body.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django import forms
 from django.core import validators
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
@@ -96,27 +102,54 @@ def bound_field(field: Any, column: models.Field) -> Any:
     return _bound_serializer_field(field, column)
 
 
-def column_bounds(model: type[models.Model], **columns: str) -> Callable[[T], T]:
+_DATE_FIELDS = (
+    forms.DateField,
+    forms.DateTimeField,
+    serializers.DateField,
+    serializers.DateTimeField,
+)
+
+
+def bound_dates(field: Any) -> Any:
+    """A date or datetime field that refuses values outside EARLIEST_DATE..LATEST_DATE."""
+    if not isinstance(field, _DATE_FIELDS) or date_in_range in field.validators:
+        return field
+    if isinstance(field, forms.Field):
+        field.validators.append(date_in_range)
+        return field
+    kwargs = {**field._kwargs, "validators": [*field._kwargs.get("validators", ()), date_in_range]}
+    return type(field)(*field._args, **kwargs)
+
+
+def _column(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def column_bounds(model: type[models.Model] | None = None, **columns: str) -> Callable[[T], T]:
     """Class decorator: bound the integer and decimal fields of a form or serializer by
-    ``model``'s columns of the same name (``columns`` maps other field names to columns)."""
+    ``model``'s columns of the same name (``columns`` maps other field names to columns), and
+    every date or datetime field to EARLIEST_DATE..LATEST_DATE."""
 
     def decorate(cls: T) -> T:
         declared = cls.base_fields if issubclass(cls, forms.BaseForm) else cls._declared_fields
         for name, field in list(declared.items()):
-            column_name = columns.get(name, name)
-            try:
-                column = model._meta.get_field(column_name)
-            except Exception:  # noqa: BLE001 - FieldDoesNotExist: a field with no column
-                continue
-            declared[name] = bound_field(field, column)
+            bounded = bound_dates(field)
+            column = _column(model, columns.get(name, name))
+            declared[name] = bounded if column is None else bound_field(bounded, column)
         return cls
 
     return decorate
 
 
 def date_in_range(value: date) -> None:
-    """A validator for dates people type: within EARLIEST_DATE..LATEST_DATE."""
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
+    """A validator for dates and instants people type: within EARLIEST_DATE..LATEST_DATE."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
         raise validators.ValidationError(
             f"Enter a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}.",
             code="date_out_of_range",

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 
 from csops import permissions
+from csops.bounds import column_bounds
 from kpis.definitions import GOAL_METRICS
 from kpis.models import Hours
 from kpis.selectors.filters import DashboardFilter
@@ -49,6 +50,7 @@ def quarter_end(day: date) -> date:
     return nxt - timedelta(days=1)
 
 
+@column_bounds()
 class DashboardFilterForm(forms.Form):
     preset = forms.ChoiceField(choices=PRESETS, required=False, initial="30d")
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -124,6 +126,7 @@ def _agent(value: str | None) -> int | str | None:
     return value if value == "unassigned" else int(value)
 
 
+@column_bounds()
 class GoalForm(forms.Form):
     metric = forms.ChoiceField(choices=GOAL_METRICS)
     team = forms.ModelChoiceField(

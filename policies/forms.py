@@ -39,6 +39,7 @@ def zone_choices() -> list[tuple[str, str]]:
     return zones
 
 
+@column_bounds()
 class CalendarForm(forms.Form):
     name = forms.CharField(max_length=80)
     time_zone = forms.ChoiceField(choices=zone_choices, initial="UTC")

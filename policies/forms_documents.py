@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from csops.bounds import column_bounds
 from csops.roles import Role
 from policies.models import Category, Kind, Tag
 from staffing.models import Team
@@ -23,6 +24,7 @@ def _approvers() -> forms.ModelChoiceField:
     )
 
 
+@column_bounds()
 class VersionFieldsMixin(forms.Form):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 14}), required=False, help_text="Markdown."

@@ -27,6 +27,7 @@ def _person_label(u: User) -> str:
     return u.get_full_name() or u.username
 
 
+@column_bounds()
 class AssignCourseForm(forms.Form):
     course = forms.ModelChoiceField(queryset=Course.objects.filter(active=True))
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
@@ -92,6 +93,7 @@ class CertificationForm(forms.Form):
     required_for_teams = forms.ModelMultipleChoiceField(queryset=Team.objects.all(), required=False)
 
 
+@column_bounds()
 class CompleteTrainingForm(forms.Form):
     completed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(max_digits=6, decimal_places=2, required=False)
@@ -101,6 +103,7 @@ class CompleteTrainingForm(forms.Form):
     verify = forms.BooleanField(required=False, label="Verified by me")
 
 
+@column_bounds()
 class CertificationRecordForm(forms.Form):
     certification = forms.ModelChoiceField(queryset=Certification.objects.filter(active=True))
     issued_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
@@ -112,12 +115,14 @@ class CertificationRecordForm(forms.Form):
     credential_id = forms.CharField(max_length=120, required=False)
 
 
+@column_bounds()
 class CEEntryForm(forms.Form):
     hours = forms.DecimalField(max_digits=6, decimal_places=2)
     completed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(max_length=200)
 
 
+@column_bounds()
 class PlanForm(forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.none(), label="New hire")
     template = forms.ModelChoiceField(queryset=OnboardingTemplate.objects.filter(active=True))
@@ -176,6 +181,7 @@ class StartReviewForm(forms.Form):
     scorecard = forms.ModelChoiceField(queryset=Scorecard.objects.filter(active=True))
 
 
+@column_bounds()
 class SampleForm(forms.Form):
     rep = forms.ModelChoiceField(queryset=User.objects.none())
     scorecard = forms.ModelChoiceField(queryset=Scorecard.objects.filter(active=True))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
 
 from csops.bounds import bound_field, column_bounds, date_in_range
@@ -85,3 +88,98 @@ def test_dates_people_type_stay_within_the_supported_range(value, ok):
     else:
         with pytest.raises(ValidationError, match="between 1900-01-01 and 2999-12-31"):
             date_in_range(value)
+
+
+# --- Every form and every API request body ----------------------------------------------------
+
+# Fields that name another row by its id (or a version number compared in Python): a lookup
+# with an id beyond its column finds nothing (Django answers "does not exist"), it never
+# reaches a column as a value.
+REFERENCES = {
+    "alert",
+    "criterion",
+    "incident",
+    "macro",
+    "step",
+    "ticket",
+    "tickets",
+    "a",
+    "b",
+}
+APPS = ("csops", "tickets", "policies", "staffing", "kpis")
+DATE_FIELDS = (
+    forms.DateField,
+    forms.DateTimeField,
+    serializers.DateField,
+    serializers.DateTimeField,
+)
+
+
+def _app_classes(base: type) -> list[type]:
+    for app in APPS:
+        package = importlib.import_module(app)
+        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if ".migrations" not in module.name and ".management" not in module.name:
+                importlib.import_module(module.name)
+    found, todo = [], [base]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.split(".")[0] in APPS:
+                found.append(sub)
+    return found
+
+
+def _unbounded(fields: dict) -> list[str]:
+    problems = []
+    for name, field in fields.items():
+        if getattr(field, "read_only", False) or name in REFERENCES:
+            continue
+        if isinstance(field, forms.DecimalField | serializers.DecimalField):
+            if field.max_digits is None and field.max_value is None:
+                problems.append(f"{name}: decimal without max_digits")
+        elif isinstance(field, forms.IntegerField | serializers.IntegerField):
+            if field.max_value is None:
+                problems.append(f"{name}: integer without max_value")
+        elif isinstance(field, DATE_FIELDS):
+            if date_in_range not in field.validators:
+                problems.append(f"{name}: date without date_in_range")
+        elif isinstance(field, serializers.ListSerializer | serializers.ListField):
+            child = getattr(field, "child", None)
+            child_fields = child.fields if isinstance(child, serializers.Serializer) else {}
+            problems += [f"{name}.{p}" for p in _unbounded(child_fields)]
+        elif isinstance(field, serializers.Serializer):
+            problems += [f"{name}.{p}" for p in _unbounded(field.fields)]
+    return problems
+
+
+def test_every_form_bounds_its_numbers_and_dates():
+    problems = {}
+    for form in _app_classes(forms.BaseForm):
+        if issubclass(form, forms.ModelForm):
+            continue  # the model's own validators bound them (full_clean)
+        if found := _unbounded(form.base_fields):
+            problems[f"{form.__module__}.{form.__name__}"] = found
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+
+
+def test_every_api_request_body_bounds_its_numbers_and_dates():
+    generator = SchemaGenerator()
+    schema = generator.get_schema(request=None, public=True)
+    bodies = {
+        ref.rsplit("/", 1)[-1]
+        for path in schema["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict)
+        for content in operation.get("requestBody", {}).get("content", {}).values()
+        for ref in [content["schema"].get("$ref", "")]
+        if ref
+    }
+    problems = {}
+    for (name, _), component in generator.registry._components.items():
+        serializer = component.object
+        if name not in bodies or not isinstance(serializer, serializers.Serializer):
+            continue
+        if found := _unbounded(serializer.fields):
+            problems[name] = found
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())

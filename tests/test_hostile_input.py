@@ -19,6 +19,7 @@ J = "application/json"
 HUGE = 2**40
 SMALLINT_MAX = 32767
 INT_MAX = 2**31 - 1
+OUT_OF_RANGE = "Enter a date between 1900-01-01 and 2999-12-31."
 
 
 @pytest.fixture
@@ -212,10 +213,40 @@ def test_performance_review_in_year_9999_is_a_form_error(director_client, team):
         {"period_start": "9999-12-01", "period_end": "9999-12-31", "summary": "Fine."},
     )
     assert page.status_code == 422
-    out_of_range = ["Enter a date between 1900-01-01 and 2999-12-31."]
-    assert field_errors(page, "period_start") == out_of_range
-    assert field_errors(page, "period_end") == out_of_range
+    assert field_errors(page, "period_start") == [OUT_OF_RANGE]
+    assert field_errors(page, "period_end") == [OUT_OF_RANGE]
     assert PerformanceReview.objects.count() == 0
+
+
+def test_kpi_range_and_goal_in_year_9999_are_refused(director_client, api):
+    summary = api.get("/api/v1/kpis/summary/?start=9999-12-31&end=9999-12-31")
+    assert summary.status_code == 400
+    assert api_fields(summary) == {"start": [OUT_OF_RANGE], "end": [OUT_OF_RANGE]}
+    page = director_client.get("/kpis/?preset=custom&start=9999-12-31&end=9999-12-31")
+    assert page.status_code == 422
+    assert field_errors(page, "end") == [OUT_OF_RANGE]
+    period = {"period_start": "9999-12-01", "period_end": "9999-12-31"}
+    goal = api.post("/api/v1/goals/", {"metric": "fcr", "target": "50", **period}, format="json")
+    assert goal.status_code == 400
+    assert api_fields(goal) == {"period_start": [OUT_OF_RANGE], "period_end": [OUT_OF_RANGE]}
+    goal_page = director_client.post(
+        "/kpis/goals/", {"metric": "fcr", "hours": "business", "target": "50", **period}
+    )
+    assert goal_page.status_code == 422
+    assert field_errors(goal_page, "period_end") == [OUT_OF_RANGE]
+
+
+def test_certification_issued_in_year_9999_is_refused(api, team):
+    rep = UserFactory(username="rhea", role="Rep")
+    team.members.add(rep)
+    cert = Certification.objects.create(name="CCSP", validity_months=12)
+    response = api.post(
+        "/api/v1/staff-certifications/",
+        {"user": rep.pk, "certification": cert.pk, "issued_on": "9999-12-31"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert api_fields(response) == {"issued_on": [OUT_OF_RANGE]}
 
 
 # --- 7. A QA criterion weight of 1e30 ------------------------------------------------------

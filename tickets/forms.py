@@ -5,9 +5,10 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 
 from csops import permissions
+from csops.bounds import column_bounds
 from policies.models import Category, Tag
 from staffing.models import Team
-from tickets.models import Channel, Priority, Status
+from tickets.models import Channel, Priority, Status, Ticket
 
 SEND_STATUS_CHOICES = [
     ("", "Keep status"),
@@ -17,6 +18,7 @@ SEND_STATUS_CHOICES = [
 ]
 
 
+@column_bounds(Ticket)
 class ReplyForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), strip=True)
     kind = forms.ChoiceField(
@@ -44,6 +46,7 @@ def _staff_for(user: User):
     return qs.distinct().order_by("username")
 
 
+@column_bounds(Ticket)
 class PropertiesForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     priority = forms.ChoiceField(choices=Priority.choices)

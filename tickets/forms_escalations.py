@@ -6,12 +6,14 @@ from django import forms
 from django.contrib.auth.models import User
 
 from csops import permissions
+from csops.bounds import column_bounds
 from staffing.models import Team
-from tickets.models import EscalationCategory, EscalationRule, EscalationTarget
+from tickets.models import EscalationCategory, EscalationRule, EscalationTarget, Ticket
 from tickets.models.incidents import Severity
 from tickets.services.escalation_rules import rule_problems
 
 
+@column_bounds(Ticket)
 class EscalateForm(forms.Form):
     target = forms.ChoiceField(
         choices=EscalationTarget.choices, initial=EscalationTarget.MANAGER, widget=forms.RadioSelect

@@ -15,6 +15,7 @@ from rest_framework.routers import SimpleRouter
 
 from csops import permissions
 from csops.api_schema import error_responses, path_pk
+from csops.bounds import column_bounds
 from kpis import dashboard, goals
 from kpis.definitions import GOAL_METRICS
 from kpis.models import Goal, Hours
@@ -26,6 +27,7 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
+@column_bounds()
 class GoalInput(serializers.Serializer):
     metric = serializers.ChoiceField(choices=GOAL_METRICS)
     team = serializers.PrimaryKeyRelatedField(

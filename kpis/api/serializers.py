@@ -7,11 +7,13 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import serializers
 
+from csops.bounds import column_bounds
 from kpis.selectors import GRAINS, SERIES_METRICS, DashboardFilter
 from kpis.zone import day_of
 from tickets.models import Channel, Priority
 
 
+@column_bounds()
 class FilterInput(serializers.Serializer):
     """The dashboard's filters. Default range: the last 30 days (reporting zone)."""
 
@@ -55,6 +57,7 @@ class FilterInput(serializers.Serializer):
         )
 
 
+@column_bounds()
 class TimeseriesInput(FilterInput):
     metric = serializers.ChoiceField(SERIES_METRICS, default="created")
 

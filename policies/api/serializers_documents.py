@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from csops.bounds import column_bounds
 from csops.roles import Role
 from policies.models import (
     Acknowledgment,
@@ -83,6 +84,7 @@ class MacroSerializer(serializers.ModelSerializer):
 # --- Input ----------------------------------------------------------------------------------
 
 
+@column_bounds()
 class VersionInput(serializers.Serializer):
     body = serializers.CharField(allow_blank=True, trim_whitespace=False)
     checklist = serializers.ListField(child=serializers.CharField(), required=False, default=list)

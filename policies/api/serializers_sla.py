@@ -96,6 +96,7 @@ class TicketSlaSerializer(serializers.Serializer):
 # --- Input ----------------------------------------------------------------------------------
 
 
+@column_bounds()
 class CalendarInput(serializers.Serializer):
     name = serializers.CharField(max_length=80, required=False)
     time_zone = serializers.CharField(max_length=64)

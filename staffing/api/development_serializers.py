@@ -60,6 +60,7 @@ class CourseInput(serializers.Serializer):
     recurrence_months = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 
+@column_bounds()
 class AssignInput(serializers.Serializer):
     users = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), many=True, required=False, default=list
@@ -100,12 +101,14 @@ class TrainingRecordSerializer(serializers.ModelSerializer):
         return f"/staff/training/{obj.pk}/evidence/" if obj.evidence_file else None
 
 
+@column_bounds()
 class TrainingAssignInput(serializers.Serializer):
     course = serializers.PrimaryKeyRelatedField(queryset=Course.objects.all())
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+@column_bounds()
 class CompleteInput(serializers.Serializer):
     completed_on = serializers.DateField()
     hours = serializers.DecimalField(
@@ -181,6 +184,7 @@ class StaffCertificationSerializer(serializers.ModelSerializer):
         return str(selectors.ce_cycle(obj, timezone.localdate()).hours)
 
 
+@column_bounds()
 class StaffCertificationInput(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     certification = serializers.PrimaryKeyRelatedField(queryset=Certification.objects.all())
@@ -189,6 +193,7 @@ class StaffCertificationInput(serializers.Serializer):
     credential_id = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@column_bounds()
 class CEInput(serializers.Serializer):
     hours = serializers.DecimalField(max_digits=6, decimal_places=2)
     completed_on = serializers.DateField()
@@ -235,6 +240,7 @@ class OnboardingPlanSerializer(serializers.ModelSerializer):
         ]
 
 
+@column_bounds()
 class PlanInput(serializers.Serializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     template = serializers.PrimaryKeyRelatedField(queryset=OnboardingTemplate.objects.all())
@@ -301,6 +307,7 @@ class QAStartInput(serializers.Serializer):
     scorecard = serializers.PrimaryKeyRelatedField(queryset=Scorecard.objects.filter(active=True))
 
 
+@column_bounds(QAScore)
 class QAScoreInput(serializers.Serializer):
     criterion = serializers.IntegerField()
     score = serializers.IntegerField()
@@ -312,6 +319,7 @@ class QAScoresInput(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@column_bounds(QAScore)
 class QAAmendScoreInput(serializers.Serializer):
     criterion = serializers.IntegerField()
     score = serializers.IntegerField()

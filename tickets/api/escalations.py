@@ -13,10 +13,11 @@ from rest_framework.response import Response
 
 from csops import permissions
 from csops.api_schema import error_responses, path_pk
+from csops.bounds import column_bounds
 from staffing.models import Team
 from tickets.api.views import Pagination
 from tickets.filters_escalations import EscalationFilter
-from tickets.models import Escalation, EscalationCategory, EscalationTarget
+from tickets.models import Escalation, EscalationCategory, EscalationTarget, Ticket
 from tickets.services import escalations as services
 
 
@@ -48,6 +49,7 @@ class EscalationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@column_bounds(Ticket)
 class EscalateInput(serializers.Serializer):
     ticket = serializers.IntegerField(min_value=1)
     target = serializers.ChoiceField(choices=EscalationTarget.choices)

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from csops.api_schema import ErrorSerializer  # noqa: F401  (re-exported for the ticket API)
+from csops.bounds import column_bounds
 from policies.models import Category, Tag
 from staffing.models import Team
 from tickets import services
@@ -167,6 +168,7 @@ class TicketCreateInput(InputSerializer):
     )
 
 
+@column_bounds(Ticket)
 class TicketUpdateInput(InputSerializer):
     """A partial edit. ``version`` is the one the client last read (optimistic lock)."""
 
@@ -196,6 +198,7 @@ class TicketUpdateInput(InputSerializer):
         }
 
 
+@column_bounds(Ticket)
 class ReplyInput(InputSerializer):
     body = serializers.CharField()
     public = serializers.BooleanField(help_text="true: reply to the customer; false: note.")

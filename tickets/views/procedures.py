@@ -8,16 +8,19 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from csops import permissions
+from csops.bounds import column_bounds
 from csops.errors import InvalidInput, NotFound
 from csops.htmx import domain_errors
 from policies.markup import render_macro
 from policies.models import Macro
 from tickets import selectors_procedures
 from tickets.forms import ReplyForm
+from tickets.models import Ticket
 from tickets.services import procedures
 from tickets.views.workspace import _done
 
 
+@column_bounds(Ticket)
 class TickForm(forms.Form):
     version = forms.IntegerField(min_value=1)
     step = forms.IntegerField(min_value=0)
