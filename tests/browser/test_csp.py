@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 _RECORD_VIOLATIONS = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", (e) => {
-  window.__csp.push(`${e.effectiveDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__csp.push(`${e.effectiveDirective} blocked ${e.blockedURI} at ${where}`);
 });
 """
 
@@ -42,9 +43,10 @@ class Watch:
         response = self.page.goto(path)
         assert response is not None
         assert response.status == 200, f"{path}: {response.status}"
-        assert "'unsafe-inline'" not in response.headers["content-security-policy"].split(
-            "script-src"
-        )[1].split(";")[0]
+        assert (
+            "'unsafe-inline'"
+            not in response.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+        )
         self.page.wait_for_load_state("networkidle")
         return self.violations(path)
 
