@@ -52,7 +52,9 @@ def _reopen(when: str, ticket):
 
 
 def _rate(when: str, invitation: SurveyInvitation, rating: int, **kw) -> SurveyResponse:
-    return at(when, lambda: surveys.submit_response(invitation, rating=rating, **kw))
+    # Stored answers, as history may hold them: the link itself refuses T2's answer after the
+    # reopen and one before any solve (tickets.services.surveys.submit_response).
+    return at(when, lambda: surveys.record_response(invitation, rating=rating, **kw))
 
 
 def _invite(ticket) -> SurveyInvitation:

@@ -207,6 +207,53 @@ def send_invitation(invitation_id: int) -> bool:
 
 
 # --- Answers -------------------------------------------------------------------------------
+# An invitation belongs to one solve. Its link takes answers while that solve is the ticket's
+# latest and the ticket is still resolved; the customer may change an answer for
+# ``CSAT_ANSWER_CHANGE_SECONDS`` (7 days) after first giving it, then it is final. The
+# negative-CSAT rules fire once per solve: for the first negative answer to its invitation.
+
+
+class SurveyClosed(DomainError):
+    code = "survey_closed"
+    status = 410
+
+
+def answer_window() -> timedelta:
+    return timedelta(seconds=settings.CSAT_ANSWER_CHANGE_SECONDS)
+
+
+def first_answered_at(invitation: SurveyInvitation) -> datetime | None:
+    return (
+        invitation.responses.order_by("submitted_at", "pk")
+        .values_list("submitted_at", flat=True)
+        .first()
+    )
+
+
+def closed_reason(invitation: SurveyInvitation, *, status: str, now: datetime) -> str | None:
+    """Why the invitation takes no (more) answers, or None while it is open."""
+    if status not in RESOLVED:
+        return "Your request was reopened, so this survey has closed."
+    solve = latest_solve(invitation.ticket_id)
+    if solve is not None and solve.pk != invitation.solve_event_id:
+        return "Your request was solved again since, so this survey has closed."
+    first = first_answered_at(invitation)
+    if first is not None and now >= first + answer_window():
+        return "Your answer is final: it could be changed for a while after you gave it."
+    return None
+
+
+def ensure_open(invitation: SurveyInvitation) -> None:
+    """SurveyClosed (410) unless the invitation still takes answers."""
+    reason = closed_reason(invitation, status=invitation.ticket.status, now=now_s())
+    if reason is not None:
+        raise SurveyClosed(reason)
+
+
+def change_until(invitation: SurveyInvitation) -> datetime | None:
+    """Until when an answer given to this invitation may still be changed."""
+    first = first_answered_at(invitation)
+    return first + answer_window() if first is not None else None
 
 
 def is_positive(scale: str, rating: int) -> bool:
@@ -226,7 +273,30 @@ def _validate(invitation: SurveyInvitation, rating: int, nps: int | None) -> Non
 def submit_response(
     invitation: SurveyInvitation, *, rating: int, comment: str = "", nps: int | None = None
 ) -> SurveyResponse:
-    """Record an answer; it becomes the ticket's current one (the latest answer wins).
+    """The customer answers through the link: refused (SurveyClosed, 410) once the invitation
+    is closed (see ``closed_reason``), else recorded by ``record_response``."""
+    _validate(invitation, rating, nps)
+    # Lock the ticket row (fixed order: ticket first) so no reopen commits between the check
+    # and the insert; ``record_response`` takes the same lock again.
+    status = (
+        Ticket.objects.select_for_update()
+        .filter(pk=invitation.ticket_id)
+        .values_list("status", flat=True)
+        .first()
+    )
+    reason = closed_reason(invitation, status=status or "", now=now_s())
+    if reason is not None:
+        raise SurveyClosed(reason)
+    return record_response(invitation, rating=rating, comment=comment, nps=nps)
+
+
+@transaction.atomic
+def record_response(
+    invitation: SurveyInvitation, *, rating: int, comment: str = "", nps: int | None = None
+) -> SurveyResponse:
+    """Record an answer; it becomes the ticket's current one (the latest answer wins). The
+    link's rules (closed surveys, the change window) are ``submit_response``'s: this stores
+    any answer, as imports and the attribution's own tests need.
 
     It is attributed to the agent, team and priority at the ticket's last solve at or before
     it (§9.17), read from the log under the ticket lock."""
@@ -235,6 +305,7 @@ def submit_response(
     # and no ticket action commits events between the log read and the insert.
     Ticket.objects.select_for_update().filter(pk=invitation.ticket_id).values_list("pk").first()
     now = now_s()
+    negative_before = invitation.responses.filter(positive=False).exists()
     where = rating_attribution(invitation.ticket_id, now)
     SurveyResponse.objects.filter(ticket_id=invitation.ticket_id, is_current=True).update(
         is_current=False
@@ -258,7 +329,7 @@ def submit_response(
     ticket_id = invitation.ticket_id
     # The analytics layer refreshes the ticket (its CSAT bucket) on this signal.
     transaction.on_commit(partial(ticket_changed.send, sender=Ticket, ticket_id=ticket_id))
-    if not positive:
+    if not positive and not negative_before:  # once per solve, not on each change
         transaction.on_commit(partial(_escalate_negative, ticket_id, response.pk))
     return response
 
