@@ -33,6 +33,11 @@ T = TypeVar("T", bound=type)
 # embedded SQLite mode refuses what PostgreSQL would).
 INTEGER_RANGES: dict[str, tuple[int, int]] = BaseDatabaseOperations.integer_field_ranges
 
+# Full-text search reads the first SEARCH_INDEXED_CHARS characters of a text (a message, a
+# policy body); the text itself is stored whole. PostgreSQL refuses a tsvector over 1 MB ("string
+# is too long for tsvector"): 100,000 characters of distinct one-letter words make under 0.5 MB.
+SEARCH_INDEXED_CHARS = 100_000
+
 # Dates people type (periods, completions, expiries): beyond these the date arithmetic around
 # them (a period's next day, a year's window) leaves Python's date range (year 9999).
 EARLIEST_DATE = date(1900, 1, 1)

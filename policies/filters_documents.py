@@ -7,8 +7,10 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Left
 
 from csops import permissions
+from csops.bounds import SEARCH_INDEXED_CHARS
 from policies.models import Category, Kind, PolicyDocument, PolicyVersion, VersionState
 
 
@@ -51,7 +53,8 @@ class DocumentFilter(django_filters.FilterSet):
         versions = self._versions().filter(document=OuterRef("pk"))
         if settings.IS_POSTGRES:
             query = SearchQuery(value, config="english", search_type="websearch")
-            vector = SearchVector("body", config="english")
+            # A body longer than a tsvector holds is searched by its first part (issue 13 §4).
+            vector = SearchVector(Left("body", SEARCH_INDEXED_CHARS), config="english")
             matching = versions.annotate(sv=vector).filter(sv=query)
             title = SearchVector("title", config="english")
             return qs.annotate(title_sv=title).filter(

@@ -8,10 +8,10 @@ from django.contrib.postgres.search import SearchQuery
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from csops.bounds import SEARCH_INDEXED_CHARS
 from tests.factories import make_ticket
 from tickets import services
 from tickets.models import Ticket, TicketEvent
-from tickets.services.actions import INDEXED_CHARS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -44,7 +44,7 @@ def test_a_2mb_note_is_stored_in_full_and_found_by_its_first_words(team, rep):
     assert found(ticket, "quokka")
     assert found(ticket, "marmalade")
     # and the text beyond the indexed prefix is not indexed
-    assert len(body) > INDEXED_CHARS
+    assert len(body) > SEARCH_INDEXED_CHARS
     assert not found(ticket, body[-20:].split()[-2])
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import F
 
+from csops.bounds import SEARCH_INDEXED_CHARS
 from csops.clock import now_s
 from csops.errors import InvalidInput, InvalidTransition, StaleTicket
 from policies.ticket_log import RESOLVED
@@ -37,12 +38,10 @@ def signal_changed(ticket_id: int) -> None:
     transaction.on_commit(partial(ticket_changed.send, sender=Ticket, ticket_id=ticket_id))
 
 
-# Search indexes the first INDEXED_CHARS characters of each message; the message itself is
-# stored whole. PostgreSQL refuses a tsvector over 1 MB ("string is too long for tsvector"):
-# 100,000 characters of distinct one-letter words make well under 0.5 MB. A message whose
-# vector would push the ticket's past TSVECTOR_BYTES is stored but not indexed (the earlier
-# messages stay searchable). A tsvector's text form is never shorter than its stored size.
-INDEXED_CHARS = 100_000
+# Search indexes the first SEARCH_INDEXED_CHARS characters of each message (csops.bounds); the
+# message itself is stored whole. A message whose vector would push the ticket's past
+# TSVECTOR_BYTES (PostgreSQL's limit is 1 MB) is stored but not indexed (the earlier messages
+# stay searchable). A tsvector's text form is never shorter than its stored size.
 TSVECTOR_BYTES = 1_000_000
 _INDEX_SQL = f"""
     UPDATE {Ticket._meta.db_table} AS t SET search_vector = CASE
@@ -56,10 +55,10 @@ _INDEX_SQL = f"""
 
 
 def index_text(ticket_id: int, text: str) -> None:
-    """Add a message's first INDEXED_CHARS characters to the ticket's search vector."""
+    """Add a message's first SEARCH_INDEXED_CHARS characters to the ticket's search vector."""
     if settings.IS_POSTGRES and text:
         with connection.cursor() as cursor:
-            cursor.execute(_INDEX_SQL, [text[:INDEXED_CHARS], ticket_id])
+            cursor.execute(_INDEX_SQL, [text[:SEARCH_INDEXED_CHARS], ticket_id])
 
 
 def check_version(ticket: Ticket, expected_version: int | None) -> None:
