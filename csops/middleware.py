@@ -51,6 +51,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
+        if "no-store" in response.get("Cache-Control", ""):
+            return response  # the view already said so (never_cache, a token shown once)
         if request.path.startswith(_PRIVATE_PREFIXES) or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
