@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from csops.parsers import JSON_FORM_FIELD
 from policies.markup import render_markdown
 from policies.models import (
     Acknowledgment,
@@ -39,6 +40,7 @@ class PolicyDocumentAdmin(SimpleHistoryAdmin):
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(SimpleHistoryAdmin):
+    formfield_overrides = JSON_FORM_FIELD
     list_display = ["document", "number", "state", "effective_date", "author", "ack_required"]
     list_filter = ["state", "ack_required"]
     search_fields = ["document__title", "body"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as AuthUserAdmin
 from django.contrib.auth.models import User
 
+from csops.parsers import JSON_FORM_FIELD
 from staffing.models import (
     CEEntry,
     Certification,
@@ -77,6 +78,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FORM_FIELD
     list_display = ["title", "provider", "hours", "delivery", "recurrence_months", "active"]
     list_filter = ["delivery", "active"]
     search_fields = ["title", "provider"]
@@ -94,6 +96,7 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FORM_FIELD
     list_display = ["name", "issuing_body", "validity_months", "ce_hours_required", "active"]
     list_filter = ["active"]
     search_fields = ["name", "issuing_body"]
@@ -262,6 +265,7 @@ class QAScoreAdmin(admin.ModelAdmin):
 
 @admin.register(PerformanceReview)
 class PerformanceReviewAdmin(admin.ModelAdmin):
+    formfield_overrides = JSON_FORM_FIELD
     list_display = ["rep", "reviewer", "period_start", "period_end", "acknowledged_at"]
     search_fields = ["rep__username", "reviewer__username"]
     raw_id_fields = ["rep", "reviewer"]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
+from django.contrib import admin
 from rest_framework.test import APIClient
 
-from csops.parsers import MAX_JSON_DEPTH, nesting_depth
+from csops.parsers import MAX_JSON_DEPTH, BoundedJSONFormField, nesting_depth
+from staffing.models import Course
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +53,38 @@ def test_a_body_within_the_depth_limit_reaches_the_serializer(director, team):
     response = api.post("/api/v1/tickets/", body, content_type="application/json")
     assert response.status_code == 400
     assert "subject" in response.json()["fields"]
+
+
+def test_deep_json_in_an_admin_form_is_a_form_error(admin_user, client_for):
+    response = client_for(admin_user).post(
+        "/admin/staffing/course/add/",
+        {
+            "title": "Deep",
+            "hours": "1",
+            "delivery": "online",
+            "due_within_days": "30",
+            "required_for_roles": nested(50_000),
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors == {
+        "required_for_roles": [f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels."]
+    }
+    assert Course.objects.count() == 0
+
+
+def test_every_admin_that_edits_json_bounds_its_depth(admin_user, rf):
+    request = rf.get("/")
+    request.user = admin_user
+    unbounded = []
+    for model, model_admin in admin.site._registry.items():
+        if not (
+            model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+        ):
+            continue
+        form = model_admin.get_form(request)
+        for name, field in form.base_fields.items():
+            if isinstance(field, forms.JSONField) and not isinstance(field, BoundedJSONFormField):
+                unbounded.append(f"{model._meta.label}.{name}")
+    assert unbounded == []
