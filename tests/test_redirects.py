@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 import time_machine
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from csops.redirects import safe_next
 from staffing.models import TrainingRecord
+from tests.browser.conftest import PASSWORD
 from tests.policies.documents_helpers import published
 from tests.staffing import builders
 
@@ -46,4 +47,12 @@ def test_acknowledge_with_a_foreign_next_goes_home(rep_client, manager, director
     version = published(manager, director, ack_required=True, ack_teams=[team])
     url = reverse("policies:version-acknowledge", args=[version.pk])
     response = rep_client.post(url, {"next": "//evil.example/phish"})
+    assert (response.status_code, response["Location"]) == (302, "/")
+
+
+@pytest.mark.django_db
+def test_login_with_a_foreign_next_lands_on_home(rep):
+    """The login page's ``next`` is Django's LoginView, which runs the same check."""
+    body = {"username": rep.username, "password": PASSWORD, "next": "//evil.example/phish"}
+    response = Client().post("/login/", body)
     assert (response.status_code, response["Location"]) == (302, "/")
