@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
 from staffing.models import TrainingRecord
 from tests.staffing import builders
@@ -32,7 +33,11 @@ def _complete(client, record, upload, **extra):
 
 
 def _field_error(response) -> str:
-    return response.context["form"].errors["evidence_file"][0]
+    message = response.context["form"].errors["evidence_file"][0]
+    page = response.content.decode()
+    assert 'id="evidence_file-errors"' in page  # shown next to the field
+    assert escape(message) in page
+    return message
 
 
 @time_machine.travel(NOW, tick=False)
