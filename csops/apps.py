@@ -8,8 +8,10 @@ class CsopsConfig(AppConfig):
     verbose_name = "csops core"
 
     def ready(self) -> None:
-        # Each app registers its job handlers in its own jobs.py (csops names no app).
+        # Each app registers its job handlers (jobs.py) and the kinds of work that wait for
+        # a person (waiting.py) in modules of its own: csops names no app.
         autodiscover_modules("jobs")
+        autodiscover_modules("waiting")
         # Signing out revokes the person's API token (see csops.tokens for why). Imported
         # here: csops.tokens needs the models loaded.
         from csops import tokens

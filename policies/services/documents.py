@@ -13,11 +13,13 @@ from datetime import date, datetime
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from csops import permissions
 from csops.clock import now_s
 from csops.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
+from csops.notify import notify
 from csops.roles import Role
 from policies.markup import render_markdown
 from policies.models import (
@@ -288,7 +290,23 @@ def submit(version_id: int, *, by: User, comment: str = "") -> PolicyVersion:
     permissions.ensure_policy_role(permissions.can_edit_policies(by), "submit drafts")
     version = _move(version_id, by, [S.DRAFT], S.IN_REVIEW, comment)
     _save(version, by)
+    _ask_for_approval(version, by)
     return version
+
+
+def _ask_for_approval(version: PolicyVersion, by: User) -> None:
+    """Notify who may approve: the named approver, else every director (not the author)."""
+    document = version.document
+    if document.approver_id:
+        approvers = [document.approver]
+    else:
+        approvers = list(User.objects.filter(groups__name=Role.DIRECTOR.value, is_active=True))
+    notify(
+        [u for u in approvers if u.pk != by.pk],
+        key=f"policy-approve:{version.pk}",
+        text=f"{document.title} (version {version.number}) waits for your approval.",
+        url=reverse("policies:version-detail", args=[version.pk]),
+    )
 
 
 @transaction.atomic

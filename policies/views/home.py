@@ -1,7 +1,8 @@
-"""The home page: the policies the person must acknowledge, and the way to the queue.
+"""The home page: every kind of work waiting for the person (csops.waiting: each app lists
+its own), the policies to acknowledge in full, and the way to the queue.
 
-Its content is the person's acknowledgments, so it lives here; ``csops/urls.py`` routes
-``/`` to it (csops itself imports no app)."""
+It lives here because the acknowledgments are listed in full; ``csops/urls.py`` routes ``/``
+to it (csops itself imports no app)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from csops import permissions
+from csops import permissions, waiting
 from policies.selectors_documents import to_acknowledge
 
 
@@ -18,5 +19,9 @@ from policies.selectors_documents import to_acknowledge
 def home(request: HttpRequest) -> HttpResponse:
     if not permissions.is_staff_member(request.user):
         return redirect("tickets:queue")  # the queue explains that the account has no role
-    context = {"to_acknowledge": to_acknowledge(request.user), "now": timezone.now()}
+    context = {
+        "waiting": waiting.for_user(request.user),
+        "to_acknowledge": to_acknowledge(request.user),
+        "now": timezone.now(),
+    }
     return render(request, "home.html", context)
