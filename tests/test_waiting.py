@@ -55,7 +55,11 @@ def test_a_manager_sees_escalations_to_accept(team, rep, manager, other_team):
     ticket = make_ticket(team)
     ticket_services.claim(ticket.pk, by=rep)
     escalations.escalate(
-        ticket.pk, by=rep, target="manager", category="refund_approval", reason="Needs a refund approval"
+        ticket.pk,
+        by=rep,
+        target="manager",
+        category="refund_approval",
+        reason="Needs a refund approval",
     )
     assert _by_key(manager)["tickets.escalations"].count == 1
     assert "tickets.escalations" not in _by_key(rep)
@@ -73,3 +77,11 @@ def test_home_lists_what_waits_with_links(rep_client, rep, team):
 def test_home_says_when_nothing_waits(director_client):
     page = director_client.get("/").content.decode()
     assert 'id="nothing-waiting"' in page
+
+
+def test_the_policy_list_shows_each_document_state(manager, director, manager_client):
+    version = draft(manager, title="Refund procedure", approver=director)
+    documents.submit(version.pk, by=manager)
+    page = manager_client.get("/policies/documents/").content.decode()
+    assert "<th>State</th>" in page
+    assert '<span class="state state-in_review">In review</span>' in page

@@ -40,7 +40,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     filterset = DocumentFilter(request.GET or None, request=request)
     context = {
         "filter": filterset,
-        "documents": filterset.qs[:200],
+        "documents": selectors_documents.with_latest_state(filterset.qs[:200]),
         "can_edit": permissions.can_edit_policies(request.user),
         "can_audit": permissions.can_view_policy_audit(request.user),
     }
