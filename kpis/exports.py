@@ -114,9 +114,25 @@ def tiles_rows(tiles) -> Iterator[tuple]:
         )
 
 
+# The unit a value column carries, named in its header (values stay plain numbers).
+HEADER_UNITS = {"minutes": "minutes", "percent": "%", "days": "days"}
+
+
+def column(key: str) -> str:
+    """A metric's column header: its label and unit ("First reply (median) [minutes]")."""
+    d = METRICS[key]
+    unit = HEADER_UNITS.get(d.unit)
+    return f"{d.label} [{unit}]" if unit else d.label
+
+
+def series_column(key: str) -> str:
+    """A trend's column header: its key, suffixed with the unit for durations."""
+    return f"{key}_minutes" if METRICS[key].unit == "minutes" else key
+
+
 def table_rows(table: dict) -> Iterator[tuple]:
     metrics = table["metrics"]
-    yield (table["by"], f"{table['by']}_id", *(METRICS[m].label for m in metrics))
+    yield (table["by"], f"{table['by']}_id", *(column(m) for m in metrics))
     for r in table["rows"]:
         yield (
             r["name"],
@@ -127,7 +143,7 @@ def table_rows(table: dict) -> Iterator[tuple]:
 
 def series_rows(series: dict) -> Iterator[tuple]:
     metrics = list(series)
-    yield ("bucket", *metrics)
+    yield ("bucket", *(series_column(m) for m in metrics))
     if not metrics:
         return
     for i, point in enumerate(series[metrics[0]]):
@@ -135,7 +151,7 @@ def series_rows(series: dict) -> Iterator[tuple]:
 
 
 def sla_rows(summary) -> Iterator[tuple]:
-    yield ("sla_metric", "achieved", "breached", "attainment", "previous_attainment")
+    yield ("sla_metric", "achieved", "breached", "attainment_pct", "previous_attainment_pct")
     for s in summary.sla:
         yield (s.metric, s.achieved, s.breached, s.attainment, s.previous)
     yield ("breached_active_now", summary.breached_active, "", "", "")
