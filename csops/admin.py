@@ -3,6 +3,7 @@ from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
 from csops import permissions, tokens
+from csops.admin_people import PeopleAdminMixin, person
 from csops.models import Heartbeat, Notification
 
 # Only the Admin role uses the Django admin (csops.permissions decides, like everywhere else).
@@ -18,10 +19,10 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(PeopleAdminMixin, admin.ModelAdmin):
     """Notices are written by the services (idempotent per user and key): read-only here."""
 
-    list_display = ["user", "text", "created_at", "read_at"]
+    list_display = [person("user"), "text", "created_at", "read_at"]
     list_filter = ["read_at"]
     search_fields = ["user__username", "key", "text"]
     list_select_related = ["user"]
@@ -33,11 +34,11 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
 
-class ApiTokenAdmin(TokenAdmin):
+class ApiTokenAdmin(PeopleAdminMixin, TokenAdmin):
     """API tokens with their expiry; deleting one revokes it (DRF's token admin has no bulk
     actions: its rows are keyed by user)."""
 
-    list_display = ["key", "user", "created", "expires", "expired"]
+    list_display = ["key", person("user"), "created", "expires", "expired"]
 
     @admin.display(description="expires")
     def expires(self, obj: TokenProxy):

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from csops.admin_people import PeopleAdminMixin, person
 from kpis.models import (
     BacklogDay,
     DailyBacklog,
@@ -97,8 +98,16 @@ class DirtyBucketAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RebuildJob)
-class RebuildJobAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "state", "requested_by", "created_at", "done", "total", "finished_at"]
+class RebuildJobAdmin(PeopleAdminMixin, ReadOnlyAdmin):
+    list_display = [
+        "pk",
+        "state",
+        person("requested_by"),
+        "created_at",
+        "done",
+        "total",
+        "finished_at",
+    ]
 
 
 @admin.register(KpiHeartbeat)

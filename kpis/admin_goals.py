@@ -1,11 +1,20 @@
 from django.contrib import admin
 
+from csops.admin_people import PeopleAdminMixin, person
 from kpis.models import Goal
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
-    list_display = ("metric", "team", "hours", "target", "period_start", "period_end", "created_by")
+class GoalAdmin(PeopleAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "metric",
+        "team",
+        "hours",
+        "target",
+        "period_start",
+        "period_end",
+        person("created_by"),
+    )
     list_filter = ("metric", "hours", "team")
     search_fields = ("metric", "note")
     date_hierarchy = "period_end"

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from csops import permissions
 from csops.bounds import column_bounds
+from csops.people import by_name, display_name
 from kpis.definitions import GOAL_METRICS
 from kpis.models import Hours
 from kpis.selectors.filters import DashboardFilter
@@ -83,10 +84,7 @@ class DashboardFilterForm(forms.Form):
         self.fields["agent"].choices = [
             ("", "All agents"),
             ("unassigned", "Unassigned"),
-            *(
-                (str(u.pk), u.get_full_name() or u.username)
-                for u in agents.distinct().order_by("username")
-            ),
+            *((str(u.pk), display_name(u)) for u in by_name(agents.distinct())),
         ]
 
     def clean(self) -> dict:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from csops.admin_people import PeopleAdminMixin, person
 from csops.parsers import JSON_FORM_FIELD
 from policies.markup import render_markdown
 from policies.models import (
@@ -31,17 +32,24 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyDocument)
-class PolicyDocumentAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "kind", "owner", "approver", "updated_at"]
+class PolicyDocumentAdmin(PeopleAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "kind", person("owner"), person("approver"), "updated_at"]
     list_filter = ["kind", "categories"]
     search_fields = ["title"]
     filter_horizontal = ["categories", "tags"]
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(SimpleHistoryAdmin):
+class PolicyVersionAdmin(PeopleAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = JSON_FORM_FIELD
-    list_display = ["document", "number", "state", "effective_date", "author", "ack_required"]
+    list_display = [
+        "document",
+        "number",
+        "state",
+        "effective_date",
+        person("author"),
+        "ack_required",
+    ]
     list_filter = ["state", "ack_required"]
     search_fields = ["document__title", "body"]
 
@@ -57,8 +65,8 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VersionTransition)
-class VersionTransitionAdmin(SimpleHistoryAdmin):
-    list_display = ["version", "from_state", "to_state", "by", "at"]
+class VersionTransitionAdmin(PeopleAdminMixin, SimpleHistoryAdmin):
+    list_display = ["version", "from_state", "to_state", person("by"), "at"]
     list_filter = ["to_state"]
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -66,8 +74,8 @@ class VersionTransitionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Acknowledgment)
-class AcknowledgmentAdmin(SimpleHistoryAdmin):
-    list_display = ["version", "user", "due_at", "acknowledged_at", "superseded_at"]
+class AcknowledgmentAdmin(PeopleAdminMixin, SimpleHistoryAdmin):
+    list_display = ["version", person("user"), "due_at", "acknowledged_at", "superseded_at"]
     list_filter = ["acknowledged_at"]
     search_fields = ["user__username", "version__document__title"]
 
@@ -120,8 +128,8 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarVersion)
-class CalendarVersionAdmin(admin.ModelAdmin):
-    list_display = ["calendar", "number", "time_zone", "effective_from", "created_by"]
+class CalendarVersionAdmin(PeopleAdminMixin, admin.ModelAdmin):
+    list_display = ["calendar", "number", "time_zone", "effective_from", person("created_by")]
     list_filter = ["time_zone"]
     search_fields = ["calendar__name"]
     list_select_related = ["calendar", "created_by"]

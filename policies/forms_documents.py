@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from csops.bounds import column_bounds
+from csops.people import PersonChoiceField, by_name
 from csops.roles import Role
 from policies.models import Category, Kind, Tag
 from staffing.models import Team
@@ -15,10 +16,8 @@ from staffing.models import Team
 def _approvers() -> forms.ModelChoiceField:
     """A named approver reviews unpublished versions, so they are a manager or above."""
     roles = [Role.MANAGER.value, Role.DIRECTOR.value, Role.ADMIN.value]
-    return forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True, groups__name__in=roles)
-        .distinct()
-        .order_by("username"),
+    return PersonChoiceField(
+        queryset=by_name(User.objects.filter(is_active=True, groups__name__in=roles).distinct()),
         required=False,
         help_text="Besides the directors; a manager or above.",
     )
@@ -94,8 +93,8 @@ class DocumentFieldsMixin(forms.Form):
 
 
 class DocumentEditForm(DocumentFieldsMixin):
-    owner = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True, groups__isnull=False).distinct()
+    owner = PersonChoiceField(
+        queryset=by_name(User.objects.filter(is_active=True, groups__isnull=False).distinct())
     )
 
 

@@ -33,6 +33,7 @@ from policies.models import (
     SlaPolicy,
     SlaPolicyVersion,
 )
+from policies.models.sla import PRIORITY_CHOICES
 from policies.sla import SlaPolicy as EnginePolicy
 from policies.sla import SlaTarget
 from staffing.models import Team
@@ -125,6 +126,16 @@ def schedule_for(version: CalendarVersion | None) -> Schedule | None:
     return version.schedule() if version is not None else None
 
 
+# tickets.models.Channel's labels (tickets sits above policies: no upward import).
+CHANNEL_LABELS = {
+    "email": "Email",
+    "web": "Web form",
+    "phone": "Phone",
+    "chat": "Chat",
+    "api": "API",
+}
+
+
 def condition_labels(version: SlaPolicyVersion) -> dict[str, str]:
     """A version's conditions as names for the pages ("any" when empty)."""
     # Organizations live in tickets (above policies): looked up by name, never imported.
@@ -142,6 +153,7 @@ def condition_labels(version: SlaPolicyVersion) -> dict[str, str]:
         name: ", ".join(names.get(pk, f"#{pk}") for pk in getattr(version, name)) or "any"
         for name, names in named.items()
     }
-    labels["channels"] = ", ".join(version.channels) or "any"
-    labels["priorities"] = ", ".join(version.priorities) or "any"
+    labels["channels"] = ", ".join(CHANNEL_LABELS.get(c, c) for c in version.channels) or "any"
+    priorities = dict(PRIORITY_CHOICES)
+    labels["priorities"] = ", ".join(priorities.get(p, p) for p in version.priorities) or "any"
     return labels

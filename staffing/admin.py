@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as AuthUserAdmin
 from django.contrib.auth.models import User
 
+from csops.admin_people import PeopleAdminMixin, person
 from csops.parsers import JSON_FORM_FIELD
 from staffing.models import (
     CEEntry,
@@ -69,8 +70,8 @@ class UserAdmin(AuthUserAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "title", "manager", "hire_date"]
+class StaffProfileAdmin(PeopleAdminMixin, admin.ModelAdmin):
+    list_display = [person("user"), "title", person("manager"), "hire_date"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "title"]
     list_select_related = ["user", "manager"]
     autocomplete_fields = ["manager"]
@@ -86,8 +87,16 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(admin.ModelAdmin):
-    list_display = ["course", "user", "source", "due_date", "completed_on", "hours", "verified_by"]
+class TrainingRecordAdmin(PeopleAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "course",
+        person("user"),
+        "source",
+        "due_date",
+        "completed_on",
+        "hours",
+        person("verified_by"),
+    ]
     list_filter = ["source", "course", ("completed_on", admin.EmptyFieldListFilter)]
     search_fields = ["course__title", "user__username"]
     list_select_related = ["course", "user", "verified_by"]
@@ -110,8 +119,8 @@ class CEEntryInline(admin.TabularInline):
 
 
 @admin.register(StaffCertification)
-class StaffCertificationAdmin(admin.ModelAdmin):
-    list_display = ["certification", "user", "issued_on", "expires_on", "status"]
+class StaffCertificationAdmin(PeopleAdminMixin, admin.ModelAdmin):
+    list_display = ["certification", person("user"), "issued_on", "expires_on", "status"]
     list_filter = ["status", "certification"]
     search_fields = ["certification__name", "user__username", "credential_id"]
     list_select_related = ["certification", "user"]
@@ -153,8 +162,8 @@ class OnboardingPlanStepInline(admin.TabularInline):
 
 
 @admin.register(OnboardingPlan)
-class OnboardingPlanAdmin(admin.ModelAdmin):
-    list_display = ["user", "template", "start_date", "mentor"]
+class OnboardingPlanAdmin(PeopleAdminMixin, admin.ModelAdmin):
+    list_display = [person("user"), "template", "start_date", person("mentor")]
     list_filter = ["template"]
     search_fields = ["user__username"]
     raw_id_fields = ["user", "mentor", "created_by"]
@@ -248,8 +257,15 @@ class QAAmendmentInline(admin.StackedInline):
 
 
 @admin.register(QAReview)
-class QAReviewAdmin(admin.ModelAdmin):
-    list_display = ["ticket_number", "rep", "reviewer", "state", "score", "reviewed_at"]
+class QAReviewAdmin(PeopleAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "ticket_number",
+        person("rep"),
+        person("reviewer"),
+        "state",
+        "score",
+        "reviewed_at",
+    ]
     list_filter = ["state", "resolution", "failed_critical", "team"]
     search_fields = ["ticket_subject", "rep__username", "reviewer__username"]
     list_select_related = ["rep", "reviewer"]
@@ -264,8 +280,14 @@ class QAScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(PerformanceReview)
-class PerformanceReviewAdmin(admin.ModelAdmin):
+class PerformanceReviewAdmin(PeopleAdminMixin, admin.ModelAdmin):
     formfield_overrides = JSON_FORM_FIELD
-    list_display = ["rep", "reviewer", "period_start", "period_end", "acknowledged_at"]
+    list_display = [
+        person("rep"),
+        person("reviewer"),
+        "period_start",
+        "period_end",
+        "acknowledged_at",
+    ]
     search_fields = ["rep__username", "reviewer__username"]
     raw_id_fields = ["rep", "reviewer"]

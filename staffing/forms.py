@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from csops.bounds import column_bounds, date_in_range
+from csops.people import display_name
 from staffing import selectors
 from staffing.models import (
     Certification,
@@ -24,7 +25,7 @@ from staffing.models.training import ROLE_CHOICES, Delivery
 
 
 def _person_label(u: User) -> str:
-    return u.get_full_name() or u.username
+    return display_name(u)
 
 
 @column_bounds()

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from csops.admin_people import PeopleAdminMixin, person
+
 # Admin classes kept beside their features; importing registers them.
 from tickets import (  # noqa: F401
     admin_escalations,  # escalations, incidents
@@ -38,7 +40,7 @@ class TicketEventInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(PeopleAdminMixin, admin.ModelAdmin):
     """Ticket rows are changed only through the services (so the event log stays complete):
     the admin shows them read-only, with their history."""
 
@@ -49,7 +51,7 @@ class TicketAdmin(admin.ModelAdmin):
         "priority",
         "channel",
         "team",
-        "assignee",
+        person("assignee"),
         "updated_at",
     ]
     list_filter = ["status", "priority", "channel", "team"]
@@ -67,10 +69,10 @@ class TicketAdmin(admin.ModelAdmin):
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(PeopleAdminMixin, admin.ModelAdmin):
     """The event log is append-only: browse and search it, never edit it."""
 
-    list_display = ["pk", "ticket", "at", "type", "actor_role", "actor"]
+    list_display = ["pk", "ticket", "at", "type", "actor_role", person("actor")]
     list_filter = ["type", "actor_role"]
     search_fields = ["=ticket__pk"]
     list_select_related = ["ticket", "actor"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from csops.admin_people import PeopleAdminMixin, person
 from tickets.forms_escalations import RuleForm
 from tickets.models import (
     Escalation,
@@ -28,7 +29,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(ReadOnlyAdmin):
+class EscalationAdmin(PeopleAdminMixin, ReadOnlyAdmin):
     list_display = [
         "pk",
         "ticket",
@@ -36,7 +37,7 @@ class EscalationAdmin(ReadOnlyAdmin):
         "category",
         "from_team",
         "to_team",
-        "owner",
+        person("owner"),
         "created_at",
     ]
     list_filter = ["state", "category", "to_team", "target"]
@@ -90,15 +91,15 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncidentUpdate)
-class IncidentUpdateAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "incident", "kind", "posted_by", "posted_at", "done", "total"]
+class IncidentUpdateAdmin(PeopleAdminMixin, ReadOnlyAdmin):
+    list_display = ["pk", "incident", "kind", person("posted_by"), "posted_at", "done", "total"]
     list_filter = ["kind"]
     list_select_related = ["incident", "posted_by"]
 
 
 @admin.register(IncidentChange)
-class IncidentChangeAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "incident", "kind", "ticket", "by", "at"]
+class IncidentChangeAdmin(PeopleAdminMixin, ReadOnlyAdmin):
+    list_display = ["pk", "incident", "kind", "ticket", person("by"), "at"]
     list_filter = ["kind"]
     list_select_related = ["incident", "ticket", "by"]
 

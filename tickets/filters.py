@@ -10,6 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from csops import permissions
+from csops.people import by_name, label_people
 from policies.models import Tag
 from policies.ticket_log import UNRESOLVED
 from staffing.models import Team
@@ -78,7 +79,8 @@ class TicketFilter(django_filters.FilterSet):
         staff = User.objects.filter(is_active=True, groups__isnull=False).distinct()
         if scope is not None:
             staff = staff.filter(Q(teams__in=scope) | Q(managed_teams__in=scope)).distinct()
-        self.filters["assignee"].queryset = staff.order_by("username")
+        self.filters["assignee"].queryset = by_name(staff)
+        label_people(self.form)
 
     @property
     def qs(self) -> QuerySet:

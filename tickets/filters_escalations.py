@@ -6,6 +6,7 @@ import django_filters
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from csops.people import BY_NAME, by_name, label_people
 from staffing.models import Team
 from tickets.models import Escalation, EscalationCategory, EscalationState
 from tickets.models.escalations import ACTIVE_STATES
@@ -14,7 +15,7 @@ STATE_CHOICES = [("active", "Open or accepted"), *EscalationState.choices]
 SORTS = {
     "age": ("created_at", "pk"),
     "-age": ("-created_at", "-pk"),
-    "owner": ("owner__username", "created_at"),
+    "owner": (*(f"owner__{f}" for f in BY_NAME), "created_at"),
     "category": ("category", "created_at"),
 }
 
@@ -25,7 +26,7 @@ class EscalationFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(choices=EscalationCategory.choices, empty_label="Any")
     owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(owned_escalations__isnull=False).distinct(),
+        queryset=by_name(User.objects.filter(owned_escalations__isnull=False).distinct()),
         empty_label="Anyone",
     )
     to_team = django_filters.ModelChoiceFilter(
@@ -40,11 +41,16 @@ class EscalationFilter(django_filters.FilterSet):
         ],
         method="filter_sort",
         empty_label=None,
+        label="Sort by",
     )
 
     class Meta:
         model = Escalation
         fields = ["state", "category", "owner", "to_team", "sort"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        label_people(self.form)
 
     def filter_state(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         if value == "active":

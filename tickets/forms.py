@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from csops import permissions
 from csops.bounds import column_bounds
+from csops.people import by_name, display_name
 from policies.models import Category, Tag
 from staffing.models import Team
 from tickets.models import Channel, Priority, Status, Ticket
@@ -43,7 +44,7 @@ def _staff_for(user: User):
     qs = User.objects.filter(is_active=True, groups__isnull=False)
     if scope is not None:
         qs = qs.filter(Q(teams__in=scope) | Q(managed_teams__in=scope))
-    return qs.distinct().order_by("username")
+    return by_name(qs.distinct())
 
 
 @column_bounds(Ticket)
@@ -68,7 +69,7 @@ class PropertiesForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = _staff_for(user)
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["assignee"].label_from_instance = display_name
 
 
 class NewTicketForm(forms.Form):

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 
+from csops.people import display_name
 from staffing.models import Team
 from tickets.models import TicketEvent
 from tickets.models.events import EventType
@@ -30,8 +31,7 @@ def describe(events: list[TicketEvent]) -> list[HistoryLine]:
     user_ids = {e.data.get("assignee") for e in events if e.type == EventType.ASSIGNED}
     team_ids = {e.data.get("team") for e in events if e.data.get("team")}
     users: dict[int | None, str] = {
-        u.pk: u.get_full_name() or u.username
-        for u in User.objects.filter(pk__in={i for i in user_ids if i})
+        u.pk: display_name(u) for u in User.objects.filter(pk__in={i for i in user_ids if i})
     }
     teams: dict[int | None, str] = dict(
         Team.objects.filter(pk__in=team_ids).values_list("pk", "name")
@@ -71,7 +71,7 @@ def describe(events: list[TicketEvent]) -> list[HistoryLine]:
 
 def _actor(e: TicketEvent) -> str:
     if e.actor is not None:
-        return e.actor.get_full_name() or e.actor.username
+        return display_name(e.actor)
     if e.customer is not None:
         return e.customer.name
     return "System"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from csops.people import display_name
 from policies.models import Macro, PolicyVersion
 from policies.selectors_documents import current_versions
 from tickets.models import Ticket, TicketEvent, TicketPolicyRecord
@@ -67,6 +68,6 @@ def macro_values(ticket: Ticket, user: User) -> dict[str, str]:
         "customer_email": ticket.requester.email,
         "ticket_number": str(ticket.pk),
         "ticket_subject": ticket.subject,
-        "agent_name": user.get_full_name() or user.get_username(),
+        "agent_name": display_name(user),
         "team_name": ticket.team.name,
     }

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from csops import permissions
 from csops.errors import InvalidInput
 from csops.htmx import domain_errors
+from csops.people import display_name
 from kpis import dashboard, services
 from kpis.definitions import METRICS
 from kpis.selectors import Summary
@@ -37,7 +38,7 @@ def _names(by: str, keys) -> dict:
     ids = [k for k in keys if k is not None]
     if by == "team":
         return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=ids)}
+    return {u.pk: display_name(u) for u in User.objects.filter(pk__in=ids)}
 
 
 def table(user: User, f, by: str) -> dict:
@@ -46,12 +47,10 @@ def table(user: User, f, by: str) -> dict:
     for metric in TABLE_METRICS:
         for p in breakdown(user, f, metric, by):
             values.setdefault(p.key, {})[metric] = p
-    names = _names(by, values)
-    rows = [
-        {"key": k, "name": names.get(k, "unassigned" if k is None else f"#{k}"), "cells": v}
-        for k, v in values.items()
-    ]
-    rows.sort(key=lambda r: str(r["name"]).lower())
+    names = _names(by, values) | {None: "Unassigned" if by == "agent" else "No team"}
+    rows = [{"key": k, "name": names.get(k, f"#{k}"), "cells": v} for k, v in values.items()]
+    # By name, with the row of no agent (or no team) last rather than among the people.
+    rows.sort(key=lambda r: (r["key"] is None, str(r["name"]).lower()))
     return {"by": by, "metrics": TABLE_METRICS, "rows": rows}
 
 

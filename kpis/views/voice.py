@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from csops import permissions
 from csops.htmx import domain_errors
+from csops.people import display_name
 from kpis.selectors import teams_for
 from kpis.selectors.surveys import rated
 from kpis.views.common import filter_form
@@ -69,7 +70,7 @@ def _label_credit(responses: Iterable[SurveyResponse]) -> None:
         Team.objects.filter(pk__in={r.team_id for r in rows if r.team_id}).values_list("pk", "name")
     )
     agents = {
-        u.pk: u.get_full_name() or u.username
+        u.pk: display_name(u)
         for u in User.objects.filter(pk__in={r.agent_id for r in rows if r.agent_id})
     }
     for r in rows:

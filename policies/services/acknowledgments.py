@@ -23,6 +23,7 @@ from csops import permissions
 from csops.clock import now_s
 from csops.errors import InvalidInput, NotAllowed
 from csops.notify import notify
+from csops.people import display_name
 from policies.models import Acknowledgment, PolicyVersion, VersionState
 from staffing.models import Team
 
@@ -252,7 +253,7 @@ def remind_team(version_id: int, *, team_id: int, by: User) -> int:
     return notify(
         users,
         key=f"policy-ack-remind:{version.pk}:{today:%Y-%m-%d}",
-        text=f"Reminder from {by.get_full_name() or by.username}: please acknowledge {version}.",
+        text=f"Reminder from {display_name(by)}: please acknowledge {version}.",
         url=reverse("policies:version-detail", args=[version.pk]),
     )
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from csops.people import display_name
+
 
 class Team(models.Model):
     """A queue of work and the people on it. Tier orders escalation paths (1 = front line)."""
@@ -45,4 +47,4 @@ class StaffProfile(models.Model):
     hire_date = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return display_name(self.user)

@@ -12,6 +12,7 @@ from django.db import transaction
 from csops import permissions
 from csops.errors import InvalidInput, NotFound
 from csops.notify import notify
+from csops.people import display_name
 from staffing.models import CEEntry, Certification, StaffCertification, Team
 from staffing.models.certifications import REMINDER_DAYS, CertStatus
 from staffing.services._common import now, today
@@ -57,7 +58,7 @@ def record_certification(
         if held is not None:
             if held.state(today()) != "expired":
                 raise InvalidInput(
-                    f"{user.username} already holds an active {certification.name} "
+                    f"{display_name(user)} already holds an active {certification.name} "
                     f"(expires {held.expires_on or 'never'}).",
                     fields={"certification": ["Duplicate active certification."]},
                 )
@@ -135,7 +136,7 @@ def send_expiry_reminders(on: date | None = None) -> int:
         managers = list(
             User.objects.filter(managed_teams__in=Team.objects.filter(members=held.user)).distinct()
         )
-        name = held.user.get_full_name() or held.user.username
+        name = display_name(held.user)
         if threshold == "expired":
             text = f"{held.certification.name} of {name} expired on {held.expires_on}."
         else:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from csops import permissions
 from csops.errors import InvalidInput, NotFound
+from csops.people import display_name
 from staffing import step_evidence
 from staffing.models import (
     OnboardingPlan,
@@ -67,7 +68,7 @@ def create_plan(
     permissions.ensure_can_manage_person(by, user.pk)
     if OnboardingPlan.objects.filter(user=user, template=template).exists():
         raise InvalidInput(
-            f"{user.username} already has a plan from this template.",
+            f"{display_name(user)} already has a plan from this template.",
             fields={"template": ["Already used for this person."]},
         )
     steps = list(template.steps.all())

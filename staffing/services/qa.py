@@ -14,6 +14,7 @@ from django.utils import timezone
 from csops import permissions
 from csops.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from csops.notify import notify
+from csops.people import display_name
 from staffing.models import (
     QAAmendment,
     QACriterion,
@@ -261,7 +262,7 @@ def dispute_review(pk: int, *, by: User, comment: str) -> QAReview:
         notify(
             [review.reviewer],
             key=f"qa:{review.pk}:disputed",
-            text=f"{by.username} disputes the QA review of ticket #{review.ticket_number}.",
+            text=f"{display_name(by)} disputes the QA review of ticket #{review.ticket_number}.",
             url=f"/staff/qa/{review.pk}/",
         )
     return review

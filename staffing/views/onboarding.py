@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from csops import permissions
 from csops.errors import InvalidInput
 from csops.htmx import domain_errors
+from csops.people import display_name
 from staffing import selectors, step_evidence
 from staffing.forms import PlanForm, SignOffForm, TemplateForm, TemplateStepFormSet, steps_of
 from staffing.models import OnboardingTemplate
@@ -32,7 +33,7 @@ def plans(request: HttpRequest) -> HttpResponse:
             except InvalidInput as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, f"Onboarding plan created for {plan.user.username}.")
+                messages.success(request, f"Onboarding plan created for {display_name(plan.user)}.")
                 return go(request, reverse("staffing:onboarding-plan", args=[plan.pk]))
     day = today()
     context = {

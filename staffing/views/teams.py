@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from csops import csv_export, permissions
 from csops.errors import NotAllowed, NotFound
 from csops.htmx import domain_errors
+from csops.people import display_name
 from staffing import selectors
 from staffing.forms import AddMemberForm, AssignCourseForm
 from staffing.models import Team
@@ -56,7 +57,7 @@ def team_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = form.cleaned_data["user"]
     created = team_services.add_member(t, person, by=request.user)
     messages.success(
-        request, f"{person.username} joined {t.name}: {len(created)} courses assigned."
+        request, f"{display_name(person)} joined {t.name}: {len(created)} courses assigned."
     )
     return go(request, reverse("staffing:team", args=[t.pk]))
 
@@ -70,7 +71,7 @@ def team_member_remove(request: HttpRequest, pk: int, user_id: int) -> HttpRespo
     if person is None:
         raise NotFound(f"Person #{user_id} is not a member of {t.name}.")
     team_services.remove_member(t, person, by=request.user)
-    messages.success(request, f"{person.username} left {t.name}.")
+    messages.success(request, f"{display_name(person)} left {t.name}.")
     return go(request, reverse("staffing:team", args=[t.pk]))
 
 

@@ -4,10 +4,21 @@
   "use strict";
   const charts = [];
 
+  // The same rule as csops/durations.py: whole minutes under an hour, hours under a day, else days.
+  function duration(minutes) {
+    const sign = minutes < 0 ? "−" : "";
+    const m = Math.abs(minutes);
+    const one = (x) => x.toFixed(1).replace(/\.0$/, "");
+    if (m > 0 && m < 1) return sign + "< 1 min";
+    if (Math.round(m) < 60) return sign + Math.round(m) + " min";
+    if (Math.round(m / 6) / 10 < 24) return sign + one(m / 60) + " h";
+    return sign + one(m / 1440) + " d";
+  }
+
   function fmt(value, unit) {
     if (value === null || value === undefined) return "—";
     if (unit === "percent") return value.toFixed(1) + " %";
-    if (unit === "minutes") return value >= 120 ? (value / 60).toFixed(1) + " h" : value.toFixed(1) + " min";
+    if (unit === "minutes") return duration(value);
     return String(Math.round(value * 100) / 100);
   }
 

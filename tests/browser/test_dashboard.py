@@ -38,7 +38,7 @@ def test_director_dashboard_journey(new_page, team, other_team, rep, rep_other_t
     expect(page).to_have_url(re.compile(rf"team={team.pk}"), timeout=20_000)
     expect(page).to_have_url(re.compile(r"start=2026-03-02"))
     expect(page.locator("#tile-created .tile-value")).to_have_text("2")
-    expect(page.locator("#tile-first_reply_median .tile-value")).to_have_text("60.0 min")
+    expect(page.locator("#tile-first_reply_median .tile-value")).to_have_text("1 h")
     expect(page.locator("#chart-created")).to_be_visible()
 
     # Drill from the first-reply tile into its tickets.
@@ -47,8 +47,8 @@ def test_director_dashboard_journey(new_page, team, other_team, rep, rep_other_t
     rows = page.locator("#drill-table tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text(f"#{data['a'].pk} A printer")
-    expect(rows.nth(0)).to_contain_text("30.0 min")
-    expect(rows.nth(1)).to_contain_text("90.0 min")
+    expect(rows.nth(0)).to_contain_text("30 min")
+    expect(rows.nth(1)).to_contain_text("1.5 h")
 
     # Export those tickets as CSV.
     with page.expect_download() as download:

@@ -102,8 +102,9 @@ def test_team_table_csv(data, director_client, team, other_team):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0] == (
-        "team,team_id,Tickets created,Tickets resolved,First reply (median),"
-        "Full resolution (median),SLA attainment,FCR,One-touch,Reopen rate"
+        "team,team_id,Tickets created,Tickets resolved,First reply (median) [minutes],"
+        "Full resolution (median) [minutes],SLA attainment [%],FCR [%],One-touch [%],"
+        "Reopen rate [%]"
     )
     assert sorted(lines[1:]) == [
         f"Billing,{other_team.pk},1,,10.00,,,,,",
@@ -304,7 +305,7 @@ def test_tiles_backlog_and_series_csv(data, director_client, team):
     assert "total,1" in backlog.splitlines()
     series = director_client.get("/kpis/export/series.csv", params).content.decode()
     assert series.splitlines() == [
-        "bucket,created,resolved,backlog,first_reply_median,full_resolution_median",
+        "bucket,created,resolved,backlog,first_reply_median_minutes,full_resolution_median_minutes",
         "2026-03-02,2,1,1,60.00,60.00",  # backlog today: the live backlog (B)
     ]
     assert director_client.get("/kpis/export/nope.csv", params).status_code == 422

@@ -206,7 +206,7 @@ def test_director_creates_a_policy_with_conditions_and_targets(director_client, 
     ]
     detail = director_client.get(f"/policies/sla/{version.policy_id}/").content.decode()
     assert "<dt>Teams</dt><dd>Tier 1</dd>" in detail
-    assert "<dt>Priorities</dt><dd>high, urgent</dd>" in detail
+    assert "<dt>Priorities</dt><dd>High, Urgent</dd>" in detail
     assert "<dt>Organizations</dt><dd>any</dd>" in detail
 
 

@@ -57,7 +57,8 @@ def test_duplicate_active_certification_is_refused_but_an_expired_one_is_renewed
         )
     assert (
         exc.value.detail
-        == "rita already holds an active Certified Support Pro (expires 2027-01-01)."
+        == f"{rep.get_full_name()} already holds an active Certified Support Pro (expires "
+        "2027-01-01)."
     )
     # an expired one is superseded by the renewal
     StaffCertification.objects.update(issued_on=date(2024, 1, 1), expires_on=date(2025, 1, 1))

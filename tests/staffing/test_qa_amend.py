@@ -236,7 +236,7 @@ def test_upholding_records_the_resolution(disputed, rep, manager):
     )
 
 
-def test_amend_in_the_page(disputed, manager_client, rep_client):
+def test_amend_in_the_page(disputed, manager, manager_client, rep_client):
     url = reverse("staffing:qa-review", args=[disputed.pk])
     amend = reverse("staffing:qa-amend", args=[disputed.pk])
     ids = [c.pk for c in disputed.scorecard_version.criteria.order_by("order")]
@@ -262,7 +262,7 @@ def test_amend_in_the_page(disputed, manager_client, rep_client):
     assert _state(disputed) == ("resolved", Decimal("86.67"), Decimal("86.67"), [4, 4, 1])
     page = rep_client.get(url).content.decode()
     assert '<span id="score-before">0.00%</span> → <span id="score-after">86.67%</span>' in page
-    assert "Score amended by maria:" in page
+    assert f"Score amended by {manager.get_full_name()}:" in page
 
 
 def test_amend_through_the_api(disputed, manager_client, rep_client):

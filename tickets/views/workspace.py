@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from csops import permissions
 from csops.errors import StaleTicket
 from csops.htmx import domain_errors
+from csops.people import display_name
 from tickets import selectors, selectors_procedures, selectors_sla, services
 from tickets.forms import PropertiesForm, ReplyForm
 from tickets.models import Ticket
@@ -61,7 +62,7 @@ def _differences(draft: PropertiesForm, ticket: Ticket) -> list[tuple[str, str, 
 
 
 def _person(user) -> str:
-    return user.get_full_name() or user.username
+    return display_name(user)
 
 
 def _render(
