@@ -14,6 +14,8 @@ from pathlib import PurePath
 
 import puremagic
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 
 from csops.errors import InvalidInput
@@ -38,7 +40,7 @@ def _size_text(n: int) -> str:
     return f"{math.ceil(n * 10 / _MB) / 10:g} MB"
 
 
-def sniff(upload: UploadedFile) -> str | None:
+def sniff(upload: File) -> str | None:
     """The MIME type the content shows (None if unknown); the file is left at its start."""
     upload.seek(0)
     head = upload.read(_SNIFF_BYTES)
@@ -50,25 +52,37 @@ def sniff(upload: UploadedFile) -> str | None:
     return next((m.mime_type for m in matches if m.mime_type), None)
 
 
-def check_upload(upload: UploadedFile, *, field: str) -> str:
-    """Refuse (422, next to ``field``) a file too big or of a type not allowed; return the
-    sniffed MIME type and rename the file to carry that type's extension."""
+def _problem(upload: File) -> str | None:
+    """What is wrong with the file (too big, a type not allowed), or None."""
     limit = settings.UPLOAD_MAX_BYTES
-    allowed = settings.UPLOAD_ALLOWED_TYPES
     if upload.size is not None and upload.size > limit:
-        raise InvalidInput(
-            "The file is too big.",
-            fields={field: [f"The file is {_size_text(upload.size)}; the limit is "
-                            f"{_size_text(limit)}."]},
-        )  # fmt: skip
+        return f"The file is {_size_text(upload.size)}; the limit is {_size_text(limit)}."
     mime = sniff(upload)
+    allowed = settings.UPLOAD_ALLOWED_TYPES
     if mime not in allowed:
         kinds = ", ".join(EXTENSIONS.get(t, t).lstrip(".").upper() for t in allowed)
         found = f"its content is {mime}" if mime else "its content is not a known file type"
-        raise InvalidInput(
-            "The file type is not allowed.",
-            fields={field: [f"Upload {kinds}: {found}, whatever its name says."]},
-        )
+        return f"Upload {kinds}: {found}, whatever its name says."
+    return None
+
+
+def check_upload(upload: UploadedFile, *, field: str) -> str:
+    """Refuse (422, next to ``field``) a file too big or of a type not allowed; return the
+    sniffed MIME type and rename the file to carry that type's extension."""
+    problem = _problem(upload)
+    if problem is not None:
+        raise InvalidInput("The file is not accepted.", fields={field: [problem]})
+    mime = sniff(upload) or ""
     stem = PurePath(upload.name or "upload").stem or "upload"
     upload.name = stem + EXTENSIONS.get(mime, "")
     return mime
+
+
+def validate_upload(value: File) -> None:
+    """Model field validator: the same rules for forms that save the model directly (the
+    admin). A file already stored is not checked again."""
+    if getattr(value, "_committed", True):
+        return
+    problem = _problem(value)
+    if problem is not None:
+        raise ValidationError(problem, code="upload")

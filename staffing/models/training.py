@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from csops.roles import Role
+from csops.uploads import validate_upload
 
 
 def evidence_storage() -> FileSystemStorage:
@@ -101,7 +102,10 @@ class TrainingRecord(models.Model):
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     evidence_file = models.FileField(
-        upload_to="training-evidence/%Y/", storage=evidence_storage, blank=True
+        upload_to="training-evidence/%Y/",
+        storage=evidence_storage,
+        blank=True,
+        validators=[validate_upload],  # the admin's form; the service checks with check_upload
     )
     evidence_url = models.URLField(blank=True)
     verified_by = models.ForeignKey(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import modelform_factory
 from django.utils.html import escape
 
 from staffing.models import TrainingRecord
@@ -137,3 +138,23 @@ def test_api_refuses_an_oversize_file(rep_client, rep, settings):
     assert response.json()["fields"] == {
         "evidence_file": [f"The file is {len(PDF) * 4} bytes; the limit is 100 bytes."]
     }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_admin_form_refuses_a_disguised_file_too(rep):
+    """The model field's validator: the admin saves TrainingRecord without the service."""
+    record = builders.record(rep)
+    AdminForm = modelform_factory(TrainingRecord, fields=["evidence_file"])  # noqa: N806
+    form = AdminForm({}, {"evidence_file": SimpleUploadedFile("cert.pdf", EXE)}, instance=record)
+    assert form.errors == {
+        "evidence_file": [
+            f"{KINDS}: its content is application/vnd.microsoft.portable-executable,"
+            " whatever its name says."
+        ]
+    }
+    ok = AdminForm({}, {"evidence_file": SimpleUploadedFile("cert.pdf", PDF)}, instance=record)
+    assert ok.is_valid()
+    # a file already stored is not read again when the record is saved later
+    ok.save()
+    record.refresh_from_db()
+    record.full_clean()
