@@ -9,6 +9,7 @@ import re
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from csops.roles import Role
 from tests.factories import UserFactory, make_ticket
@@ -16,6 +17,7 @@ from tests.kpis.dashboard_data import build
 from tests.kpis.engine_helpers import at
 from tests.policies.documents_helpers import published
 from tests.policies.sla_builders import make_policy
+from tickets.models import EscalationRule
 from tickets.services import escalations
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +262,35 @@ def test_document_form_lists_owners_and_approvers_by_name(people, manager, direc
     assert "Maria Moreno" in options(response, "owner")
     assert "Diane Dunn" in options(response, "approver")
     assert not set(NAMES) & set(options(response, "owner") + options(response, "approver"))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_goals_page_shows_targets_values_and_projections_formatted(kpi_data, director_client, team):
+    # given a goal on Tier 1's median first reply (60 min to date: 30 and 90)
+    goal = {"metric": "first_reply_median", "team": team.pk, "hours": "calendar", "target": "90"}
+    period = {"period_start": "2026-03-01", "period_end": "2026-03-31"}
+    assert director_client.post("/kpis/goals/", {**goal, **period}).status_code == 302
+    # when the director reads the goals page
+    response = director_client.get("/kpis/goals/")
+    # then target, value to date and projection read as durations
+    row = re.search(r'<tr id="goal-\d+">(.*?)</tr>', response.content.decode(), re.S)[1]
+    cells = [c.strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    assert (cells[2], cells[4], cells[5]) == ("≤ 1.5 h", "1 h", "1 h")
+
+
+def test_escalation_rules_name_the_sla_metric_and_the_wait(director_client):
+    now = timezone.now()
+    EscalationRule.objects.create(
+        name="Late first reply",
+        trigger="sla_at_risk",
+        metric="first_reply",
+        minutes=90,
+        created_at=now,
+        updated_at=now,
+    )
+    response = director_client.get("/tickets/escalations/rules/")
+    assert response.status_code == 200
+    text = " ".join(text_of(response).split())
+    assert "[First reply]" in text
+    assert "[first_reply]" not in text
+    assert "(1.5 h)" in text
