@@ -53,7 +53,12 @@ class AutoSchema(SpectacularAutoSchema):
     """
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        return super()._map_serializer_field(as_stored(field), direction, bypass_extensions)
+        schema = super()._map_serializer_field(as_stored(field), direction, bypass_extensions)
+        if isinstance(field, serializers.SlugRelatedField) and not field.help_text and schema:
+            # not the target column's own help ("Required. 150 characters or fewer..." of
+            # a username), which says nothing true about this field
+            schema.pop("description", None)
+        return schema
 
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(as_stored(field), schema)
