@@ -40,7 +40,7 @@ def subjects(response) -> list[str]:
 
 def test_queue_sorts_by_next_sla_due_with_no_due_last(rep_client, three_tickets):
     with time_machine.travel(at(10), tick=False):
-        response = rep_client.get("/tickets/", {"sort": "next_sla_due_at"})
+        response = rep_client.get("/tickets/", {"view": "teams", "sort": "next_sla_due_at"})
     assert response.status_code == 200
     assert subjects(response) == ["High one", "Normal one", "Answered one"]
 
@@ -59,13 +59,17 @@ def test_queue_filters_at_risk_and_breached(
     rep_client, three_tickets, _case, minutes, sla, expected
 ):
     with time_machine.travel(at(minutes), tick=False):
-        response = rep_client.get("/tickets/", {"sla": sla, "sort": "next_sla_due_at"})
+        response = rep_client.get(
+            "/tickets/", {"view": "teams", "sla": sla, "sort": "next_sla_due_at"}
+        )
     assert subjects(response) == expected
 
 
 def test_queue_rows_show_sla_badges(rep_client, three_tickets):
     with time_machine.travel(at(50), tick=False):
-        html = rep_client.get("/tickets/", {"sort": "next_sla_due_at"}).content.decode()
+        html = rep_client.get(
+            "/tickets/", {"view": "teams", "sort": "next_sla_due_at"}
+        ).content.decode()
     assert html.count('data-sla="breached"') == 1
     assert html.count('data-sla="at_risk"') == 1
 

@@ -17,14 +17,40 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def test_queue_lists_only_the_reps_teams(rep_client, team, other_team):
     mine = make_ticket(team, subject="Mine to see")
     make_ticket(other_team, subject="Not for me")
-    response = rep_client.get(reverse("tickets:queue"))
+    response = rep_client.get(reverse("tickets:queue"), {"view": "teams"})
     assert response.status_code == 200
     assert [t.pk for t in response.context["page"].tickets] == [mine.pk]
 
 
+@pytest.mark.parametrize(
+    ("_case", "persona", "view", "subjects"),
+    [
+        ("rep: my unsolved tickets", "rep", "mine", ["Claimed by me"]),
+        ("manager: all my teams", "manager", "teams", ["Claimed by me", "Waiting"]),
+    ],
+)
+def test_queue_default_view_depends_on_the_role(request, _case, persona, view, subjects, team):
+    # given a ticket the rep claimed, one unassigned and one the rep solved
+    rep = request.getfixturevalue("rep")
+    claimed = make_ticket(team, subject="Claimed by me")
+    services.claim(claimed.pk, by=rep)
+    make_ticket(team, subject="Waiting")
+    solved = make_ticket(team, subject="Solved by me")
+    services.update_ticket(solved.pk, by=rep, expected_version=None, assignee=rep, status="solved")
+
+    # when the persona opens the queue without choosing a view
+    response = request.getfixturevalue(f"{persona}_client").get(reverse("tickets:queue"))
+
+    # then
+    assert response.context["current_view"] == view
+    assert sorted(t.subject for t in response.context["page"].tickets) == subjects
+
+
 def test_queue_htmx_request_returns_only_the_results_region(rep_client, team):
     make_ticket(team, subject="Printer on fire")
-    response = rep_client.get(reverse("tickets:queue"), {"q": ""}, HTTP_HX_REQUEST="true")
+    response = rep_client.get(
+        reverse("tickets:queue"), {"view": "teams", "q": ""}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<section id="results"')
@@ -40,7 +66,9 @@ def test_queue_filters_views_and_pages(rep, rep_client, team):
         make_ticket(team, subject=f"Waiting {i}", priority="high" if i % 2 else "low")
     mine = rep_client.get(reverse("tickets:queue"), {"view": "mine"}).context["page"]
     unassigned = rep_client.get(reverse("tickets:queue"), {"view": "unassigned"}).context["page"]
-    high = rep_client.get(reverse("tickets:queue"), {"priority": "high"}).context["page"]
+    high = rep_client.get(reverse("tickets:queue"), {"view": "teams", "priority": "high"}).context[
+        "page"
+    ]
     page2 = rep_client.get(reverse("tickets:queue"), {"view": "teams", "page": 2}).context["page"]
     assert [t.pk for t in mine.tickets] == [claimed.pk]
     assert (unassigned.total, unassigned.has_next, len(unassigned.tickets)) == (26, True, 25)
@@ -57,7 +85,9 @@ def test_queue_search_matches_conversation(rep, rep_client, team):
     hit = make_ticket(team, subject="Account question")
     services.reply(hit.pk, by=rep, body="Your refund was approved", public=True, expected_version=1)
     make_ticket(team, subject="Other question")
-    page = rep_client.get(reverse("tickets:queue"), {"q": "refund"}).context["page"]
+    page = rep_client.get(reverse("tickets:queue"), {"view": "teams", "q": "refund"}).context[
+        "page"
+    ]
     assert [t.pk for t in page.tickets] == [hit.pk]
 
 
@@ -86,7 +116,7 @@ def test_workspace_shows_conversation_and_escapes_customer_text(rep_client, team
 
 def test_queue_escapes_subjects(rep_client, team):
     make_ticket(team, subject=XSS)
-    html = rep_client.get(reverse("tickets:queue")).content.decode()
+    html = rep_client.get(reverse("tickets:queue"), {"view": "teams"}).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html
 

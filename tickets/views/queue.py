@@ -4,6 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from csops import permissions
+from csops.roles import Role
 from tickets import selectors
 from tickets.filters import VIEW_CHOICES, TicketFilter
 
@@ -15,9 +17,18 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
+def default_view(user) -> str:
+    """A rep lands on their own unsolved tickets (as Zendesk's "Your unsolved tickets");
+    managers and directors on all their teams."""
+    return "mine" if permissions.role_of(user) == Role.REP else "teams"
+
+
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    filterset = TicketFilter(request.GET, request=request)
+    data = request.GET.copy()
+    if not data.get("view"):
+        data["view"] = default_view(request.user)
+    filterset = TicketFilter(data, request=request)
     valid = filterset.is_valid()
     page = selectors.queue_page(filterset.qs, _page_number(request)) if valid else None
     params = request.GET.copy()
@@ -26,7 +37,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "filter": filterset,
         "page": page,
         "views": VIEW_CHOICES,
-        "current_view": filterset.form.data.get("view", "teams"),
+        "current_view": filterset.form.data["view"],
         "query_without_page": params.urlencode(),
     }
     partial = request.htmx and not request.htmx.history_restore_request
