@@ -11,11 +11,33 @@ from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from csops.roles import Role
+from kpis.models import Goal
+from kpis.selectors.filters import DashboardFilter
+from kpis.selectors.summary import summary
+from policies.models import Acknowledgment, Macro, PolicyVersion, SlaMetric, SlaPolicy
 from policies.replay import replay
-from staffing.models import Team
-from tickets.models import Customer, Ticket, TicketEvent
+from staffing.models import (
+    Course,
+    OnboardingPlan,
+    PerformanceReview,
+    QAReview,
+    StaffCertification,
+    Team,
+    TrainingRecord,
+)
+from tickets.models import (
+    Customer,
+    Escalation,
+    EscalationState,
+    Incident,
+    SurveyResponse,
+    Ticket,
+    TicketEvent,
+    TicketSlaInstance,
+)
 from tickets.seeding import seed
 
 UNTIL = datetime(2025, 6, 2, 15, 30, tzinfo=UTC)
@@ -68,7 +90,7 @@ def test_another_seed_gives_other_tickets():
 @pytest.mark.django_db
 def test_every_ticket_row_agrees_with_its_replayed_log():
     # given
-    result = seed(1500, seed=5, reset=True, until=UNTIL)
+    result = seed(1500, seed=5, reset=True, until=UNTIL, features=False)
 
     # when each log is replayed by the engines' replay
     logs = _logs()
@@ -104,7 +126,7 @@ def test_every_ticket_row_agrees_with_its_replayed_log():
 
 @pytest.mark.django_db
 def test_logs_follow_the_service_ordering_rules():
-    seed(1500, seed=6, reset=True, until=UNTIL)
+    seed(1500, seed=6, reset=True, until=UNTIL, features=False)
 
     for ticket_id, log in _logs().items():
         status = None
@@ -135,7 +157,7 @@ def test_logs_follow_the_service_ordering_rules():
 
 @pytest.mark.django_db
 def test_demo_mix_is_realistic():
-    result = seed(3000, seed=9, reset=True, until=UNTIL)
+    result = seed(3000, seed=9, reset=True, until=UNTIL, features=False)
 
     tickets = Ticket.objects.all()
     statuses = Counter(tickets.values_list("status", flat=True))
@@ -282,3 +304,138 @@ def test_command_reports_what_it_seeded():
     assert Ticket.objects.count() == 40
     assert "Seeded 40 tickets and" in out.getvalue()
     assert "rep, rep2, manager, director, admin" in out.getvalue()
+
+
+# --- every feature at work (issue 18 §1) -----------------------------------------------------
+
+
+@pytest.fixture
+def demo():
+    """The demo as ``scripts/run`` makes it (history ending now), with its KPIs rebuilt."""
+    out = StringIO()
+    call_command("seed_demo", "--tickets", "1500", "--seed", "3", stdout=out)
+    call_command("rebuild_kpis", "--workers", "1", stdout=StringIO())
+    return out.getvalue()
+
+
+def _demo_client(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.mark.django_db
+def test_demo_seeds_a_few_records_of_every_feature(demo):
+    today = timezone.localdate()
+    rep, rep2 = User.objects.get(username="rep"), User.objects.get(username="rep2")
+    staff = set(Team.objects.get(slug="tier-1-support").members.all()) | {
+        User.objects.get(username="manager"),
+        User.objects.get(username="director"),
+    }
+
+    # SLA policies cover the whole history: every ticket records a version
+    assert SlaPolicy.objects.count() == 2
+    assert not Ticket.objects.filter(sla_policy_version__isnull=True).exists()
+    open_clocks = TicketSlaInstance.objects.filter(ended_at__isnull=True)
+    assert open_clocks.filter(due_at__lte=timezone.now()).exists()
+    assert open_clocks.filter(due_at__gt=timezone.now()).exists()
+    # policies and procedures: published versions, one awaiting approval, acks due
+    states = Counter(PolicyVersion.objects.values_list("state", flat=True))
+    assert (states["published"], states["in_review"], states["draft"]) == (3, 1, 1)
+    assert Acknowledgment.objects.filter(user=rep, acknowledged_at__isnull=True).count() == 2
+    assert Acknowledgment.objects.filter(user=rep2, acknowledged_at__isnull=False).count() == 2
+    assert Macro.objects.count() == 4
+    # training (some overdue), certifications (some expiring soon), onboarding
+    assert Course.objects.count() == 3
+    overdue = TrainingRecord.objects.filter(completed_on__isnull=True, due_date__lt=today)
+    assert overdue.filter(user=rep).exists()
+    assert TrainingRecord.objects.filter(completed_on__isnull=False).exists()
+    held = StaffCertification.objects.all()
+    assert {c.state(today) for c in held} >= {"due_soon", "valid"}
+    assert OnboardingPlan.objects.get().steps.filter(signed_off_at__isnull=False).count() == 1
+    # QA reviews in each stage, performance reviews, goals
+    assert set(QAReview.objects.values_list("state", flat=True)) == {
+        "pending",
+        "submitted",
+        "acknowledged",
+    }
+    assert set(QAReview.objects.values_list("rep__username", flat=True)) == {"rep", "rep2"}
+    assert PerformanceReview.objects.count() == 2
+    assert Goal.objects.count() == 4
+    # escalations in every state, an open incident with linked tickets
+    assert set(Escalation.objects.values_list("state", flat=True)) == set(EscalationState.values)
+    incident = Incident.objects.get(state="open")
+    assert incident.links.count() >= 3
+    # survey answers with comments
+    answers = SurveyResponse.objects.filter(is_current=True)
+    assert answers.count() >= 100
+    assert answers.exclude(comment="").exists()
+    assert answers.filter(nps__isnull=False).exists()
+    # coherent with the tickets: the same people, and nothing after now
+    assert {e.raised_by for e in Escalation.objects.exclude(raised_by=None)} <= set(
+        User.objects.filter(teams__isnull=False)
+    )
+    assert {r.reviewer for r in QAReview.objects.all()} <= staff
+    assert not answers.filter(submitted_at__gt=timezone.now()).exists()
+    for answer in answers.select_related("invitation__solve_event")[:20]:
+        assert answer.invitation.solve_event.ticket_id == answer.ticket_id
+        assert answer.submitted_at > answer.invitation.solve_event.at
+
+
+@pytest.mark.django_db
+def test_demo_tickets_touched_by_the_services_still_agree_with_their_logs(demo):
+    now = timezone.now()
+    touched = Ticket.objects.filter(escalations__state__in=["open", "accepted", "returned"])
+
+    assert touched.count() == 5
+    for ticket in touched:
+        log = [e.as_log_event() for e in ticket.events.order_by("pk")]
+        final = replay(log, now).final
+        assert (final.status, final.team, final.assignee) == (
+            ticket.status,
+            ticket.team_id,
+            ticket.assignee_id,
+        ), ticket.pk
+
+
+@pytest.mark.django_db
+def test_every_sla_and_csat_tile_has_a_value_after_seed_and_rebuild(demo):
+    director = User.objects.get(username="director")
+
+    figures = summary(director, DashboardFilter.last_days(30))
+
+    for key in ("sla_attainment", "csat", "nps"):
+        assert figures.tiles[key].value is not None, key
+        assert figures.tiles[key].previous is not None, key
+    assert [t.metric for t in figures.sla] == list(SlaMetric.values)
+    for tile in figures.sla:
+        assert tile.attainment is not None, tile.metric
+        assert tile.achieved > 0, tile.metric
+    assert figures.breached_active > 0
+    assert 60 <= figures.tiles["sla_attainment"].value <= 98
+    assert 70 <= figures.tiles["csat"].value <= 100
+
+
+@pytest.mark.django_db
+def test_the_queue_shows_breached_tickets_and_next_sla_due(demo):
+    client = _demo_client("manager")
+
+    breached = client.get("/tickets/", {"sla": "breached"}).context["page"]
+    by_due = client.get("/tickets/", {"sort": "next_sla_due_at"}).context["page"]
+
+    assert breached.total > 0
+    assert by_due.tickets[0].next_sla_due_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["rep", "rep2"])
+def test_demo_rep_lands_on_a_workload_of_their_own(demo, username):
+    user = User.objects.get(username=username)
+
+    response = _demo_client(username).get("/tickets/")
+
+    page = response.context["page"]
+    assert response.context["current_view"] == "mine"
+    assert 8 <= page.total <= 25
+    assert {t.assignee_id for t in page.tickets} == {user.pk}
+    assert {"new", "open", "pending"} <= {t.status for t in page.tickets}

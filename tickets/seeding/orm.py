@@ -13,8 +13,16 @@ from itertools import islice
 
 from django.db import connection
 
-from tickets.models import Customer, Ticket, TicketEvent
+from tickets.models import (
+    Customer,
+    SlaAlert,
+    Ticket,
+    TicketEvent,
+    TicketSlaBreach,
+    TicketSlaInstance,
+)
 from tickets.seeding.simulate import PRIORITY_RANK, SimTicket
+from tickets.seeding.sla_state import LiveClocks
 
 BATCH_TICKETS = 500
 
@@ -52,7 +60,14 @@ class OrmLoader:
         ids = {email.lower(): pk for email, pk in Customer.objects.values_list("email", "pk")}
         return [ids[email.lower()] for _, email, _ in rows]
 
-    def load(self, tickets: Iterable[SimTicket], n: int, *, bulk: bool) -> tuple[int, int]:
+    def load(
+        self,
+        tickets: Iterable[SimTicket],
+        n: int,
+        *,
+        bulk: bool,
+        clocks: LiveClocks | None = None,
+    ) -> tuple[int, int]:
         done_tickets = done_events = 0
         it = iter(tickets)
         through = Ticket.tags.through
@@ -75,11 +90,17 @@ class OrmLoader:
                         updated_at=_dt(tk.updated_at),
                         solved_at=_dt(tk.solved_at),
                         version=tk.version,
+                        sla_policy_version_id=tk.sla_policy_version_id,
+                        calendar_version_id=tk.calendar_version_id,
                     )
                     for tk in batch
                 ]
             )
             events, links = [], []
+            live = {}
+            for row, tk in zip(rows, batch, strict=True):
+                if clocks is not None and (c := clocks.of(tk, row.pk)) is not None:
+                    live[row.pk] = c
             for row, tk in zip(rows, batch, strict=True):
                 events += [
                     TicketEvent(
@@ -97,9 +118,24 @@ class OrmLoader:
                 links += [through(ticket_id=row.pk, tag_id=tag) for tag in tk.tag_ids]
             TicketEvent.objects.bulk_create(events, batch_size=1000)
             through.objects.bulk_create(links, batch_size=1000)
+            self._store_clocks(live)
             done_tickets += len(batch)
             done_events += len(events)
         return done_tickets, done_events
+
+    def _store_clocks(self, live: dict) -> None:
+        for name, model in (
+            ("instances", TicketSlaInstance),
+            ("breaches", TicketSlaBreach),
+            ("alerts", SlaAlert),
+        ):
+            rows = [model(**values) for c in live.values() for values in getattr(c, name)]
+            model.objects.bulk_create(rows, batch_size=500)
+        Ticket.objects.bulk_update(
+            [Ticket(pk=pk, next_sla_due_at=c.next_due) for pk, c in live.items() if c.next_due],
+            ["next_sla_due_at"],
+            batch_size=500,
+        )
 
     def analyze(self) -> None:
         with connection.cursor() as cursor:

@@ -13,6 +13,7 @@ index build beats millions of index inserts, and a crash rolls the DDL back with
 
 from __future__ import annotations
 
+import json
 import queue
 import re
 import threading
@@ -23,8 +24,17 @@ from datetime import UTC, datetime
 
 from django.db import connection
 
-from tickets.models import Customer, Organization, Ticket, TicketEvent
+from tickets.models import (
+    Customer,
+    Organization,
+    SlaAlert,
+    Ticket,
+    TicketEvent,
+    TicketSlaBreach,
+    TicketSlaInstance,
+)
 from tickets.seeding.simulate import INTERNAL_NOTE, PRIORITY_RANK, PUBLIC_REPLY, SYSTEM, SimTicket
+from tickets.seeding.sla_state import LiveClocks
 
 BATCH_TICKETS = 5000
 NULL = "\\N"
@@ -33,10 +43,20 @@ _STAGE = "seed_ticket_stage"
 TICKET_COLUMNS = (
     "id", "subject", "description", "status", "priority", "priority_rank", "channel", "team_id",
     "assignee_id", "requester_id", "category_id", "initiated_by", "created_at", "updated_at",
-    "solved_at", "version",
+    "solved_at", "version", "sla_policy_version_id", "calendar_version_id", "next_sla_due_at",
 )  # fmt: skip
 _MESSAGES = (PUBLIC_REPLY, INTERNAL_NOTE)  # indexed for search (system auto-replies are not)
 EVENT_COLUMNS = ("ticket_id", "at", "type", "actor_role", "actor_id", "customer_id", "data", "body")
+# The live SLA rows of unresolved tickets (``sla_state``): model, columns (= dict keys).
+CLOCK_TABLES = (
+    ("instances", TicketSlaInstance, (
+        "ticket_id", "metric", "index", "activated_at", "ended_at", "end_reason",
+        "target_minutes", "business", "elapsed_seconds", "due_at", "breached_at", "at_risk_at",
+        "outcome", "state", "trail", "calendar_version_id", "evaluated_at",
+    )),
+    ("breaches", TicketSlaBreach, ("ticket_id", "metric", "index", "breached_at")),
+    ("alerts", SlaAlert, ("ticket_id", "metric", "index", "kind", "at", "recorded_at")),
+)  # fmt: skip
 
 
 def _escape(value: str) -> str:
@@ -69,6 +89,19 @@ def _opt(value: int | None) -> str:
     return NULL if value is None else str(value)
 
 
+def _copy_value(value) -> str:
+    """One COPY text field of any column type the SLA rows use."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return _escape(json.dumps(value))
+    return _escape(str(value))
+
+
 @dataclass
 class _Batch:
     tickets: bytes
@@ -76,19 +109,31 @@ class _Batch:
     tags: bytes
     n_tickets: int
     n_events: int
+    clocks: dict[str, bytes]
 
 
-def render(tickets: Iterable[SimTicket], first_id: int) -> Iterator[_Batch]:
-    """COPY text for the staging table, events and tag links, ``BATCH_TICKETS`` at a time."""
+def render(
+    tickets: Iterable[SimTicket], first_id: int, clocks: LiveClocks | None = None
+) -> Iterator[_Batch]:
+    """COPY text for the staging table, events, tag links and the live SLA rows,
+    ``BATCH_TICKETS`` at a time."""
     ts = _Timestamps()
     esc = _escape
     pk = first_id
     t_rows: list[str] = []
     e_rows: list[str] = []
     g_rows: list[str] = []
+    c_rows: dict[str, list[str]] = {name: [] for name, _, _ in CLOCK_TABLES}
     n_events = 0
     for tk in tickets:
         sid = str(pk)
+        live = clocks.of(tk, pk) if clocks is not None else None
+        if live is not None:
+            for name, _, columns in CLOCK_TABLES:
+                c_rows[name].extend(
+                    "\t".join(_copy_value(row[c]) for c in columns) + "\n"
+                    for row in getattr(live, name)
+                )
         texts = [tk.subject, tk.description]
         for at, type_, role, actor, customer, data, body in tk.events:
             e_rows.append(
@@ -117,6 +162,9 @@ def render(tickets: Iterable[SimTicket], first_id: int) -> Iterator[_Batch]:
                     ts(tk.updated_at),
                     ts(tk.solved_at),
                     str(tk.version),
+                    _opt(tk.sla_policy_version_id),
+                    _opt(tk.calendar_version_id),
+                    _copy_value(live.next_due if live is not None else None),
                     esc("\n".join(texts)),
                 )
             )  # fmt: skip
@@ -125,10 +173,15 @@ def render(tickets: Iterable[SimTicket], first_id: int) -> Iterator[_Batch]:
         g_rows.extend(f"{sid}\t{tag}\n" for tag in tk.tag_ids)
         pk += 1
         if len(t_rows) >= BATCH_TICKETS:
-            yield _Batch(*_encode(t_rows, e_rows, g_rows), len(t_rows), n_events)
+            yield _Batch(*_encode(t_rows, e_rows, g_rows), len(t_rows), n_events, _clocks(c_rows))
             t_rows, e_rows, g_rows, n_events = [], [], [], 0
+            c_rows = {name: [] for name in c_rows}
     if t_rows:
-        yield _Batch(*_encode(t_rows, e_rows, g_rows), len(t_rows), n_events)
+        yield _Batch(*_encode(t_rows, e_rows, g_rows), len(t_rows), n_events, _clocks(c_rows))
+
+
+def _clocks(rows: dict[str, list[str]]) -> dict[str, bytes]:
+    return {name: "".join(lines).encode() for name, lines in rows.items() if lines}
 
 
 def _run_deferred_checks(cur) -> None:
@@ -238,8 +291,15 @@ class PostgresLoader:
                 ids = dict(cur.fetchall())
         return [ids[email.lower()] for _, email, _ in rows]
 
-    def load(self, tickets: Iterable[SimTicket], n: int, *, bulk: bool) -> tuple[int, int]:
-        """Load ``n`` simulated tickets; returns (tickets, events)."""
+    def load(
+        self,
+        tickets: Iterable[SimTicket],
+        n: int,
+        *,
+        bulk: bool,
+        clocks: LiveClocks | None = None,
+    ) -> tuple[int, int]:
+        """Load ``n`` simulated tickets (and their live SLA rows); returns (tickets, events)."""
         ticket_table, event_table, tag_table = self.tables
         with self._cursor() as cur:
             cur.execute("SET LOCAL synchronous_commit = off")
@@ -264,10 +324,14 @@ class PostgresLoader:
                 f"INSERT INTO {ticket_table} ({cols}, search_vector) SELECT {cols}, "
                 f"to_tsvector('english'::regconfig, search_text) FROM {_STAGE}"
             )
+            copy_clocks = {
+                name: f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+                for name, model, columns in CLOCK_TABLES
+            }
             done_tickets = done_events = 0
             spent = dict.fromkeys(("waiting for rows", "copy", "insert tickets"), 0.0)
             started = last_report = clock = time.perf_counter()
-            for batch in _in_thread(render(tickets, first_id)):
+            for batch in _in_thread(render(tickets, first_id, clocks)):
                 clock = _lap(spent, "waiting for rows", clock)
                 for sql, data in ((copy_stage, batch.tickets), (copy_events, batch.events)):
                     with cur.copy(sql) as copy:
@@ -278,6 +342,9 @@ class PostgresLoader:
                 clock = _lap(spent, "copy", clock)
                 cur.execute(insert)
                 cur.execute(f"TRUNCATE {_STAGE}")
+                for name, data in batch.clocks.items():  # after their tickets (foreign keys)
+                    with cur.copy(copy_clocks[name]) as copy:
+                        copy.write(data)
                 clock = _lap(spent, "insert tickets", clock)
                 done_tickets += batch.n_tickets
                 done_events += batch.n_events

@@ -53,7 +53,8 @@ class SimTicket:
     __slots__ = (
         "subject", "description", "status", "priority", "channel", "team_id", "assignee_id",
         "requester_id", "category_id", "initiated_by", "created_at", "solved_at", "version",
-        "tag_ids", "events", "t", "until", "stopped",
+        "tag_ids", "events", "t", "until", "stopped", "sla_policy_version_id",
+        "calendar_version_id",
     )  # fmt: skip
 
     def __init__(self, until: int) -> None:
@@ -65,6 +66,8 @@ class SimTicket:
         self.status = NEW
         self.solved_at: int | None = None
         self.assignee_id: int | None = None
+        self.sla_policy_version_id: int | None = None
+        self.calendar_version_id: int | None = None
 
     @property
     def updated_at(self) -> int:

@@ -26,6 +26,12 @@ from tickets.seeding.simulate import (
     SOLVED,
     SimTicket,
 )
+from tickets.seeding.sla_demo import SlaChooser
+
+# A demo rep's own unsolved tickets at the end of the history (``Simulator.workload``): new
+# (routed to them, untouched), open (the customer answered their question) and pending
+# (waiting on the customer), per rep.
+WORKLOAD = (("new", 3), ("open", 4), ("pending", 4))
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,16 @@ OUTBOUND_OPENERS = text._bank(
 class Simulator:
     """Draws one storyline per ticket from a seeded ``random.Random``."""
 
-    def __init__(self, rng: random.Random, ref: Reference, customers: list[int], until: int):
+    def __init__(
+        self,
+        rng: random.Random,
+        ref: Reference,
+        customers: list[int],
+        until: int,
+        sla: SlaChooser | None = None,
+    ):
         self.rng, self.r, self.until = rng, rng.random, until
+        self.sla = sla
         self.writer = text.Writer(rng)
         self.customers = customers
         self.teams = {team.pk: team for team in ref.teams.values()}
@@ -129,6 +143,19 @@ class Simulator:
         team = home
         if not outbound and home.tier == 1 and home.slug != "tier-1-support" and r() < 0.1:
             team = self.teams_by_slug.get("tier-1-support", home)  # misrouted to the general inbox
+        self._draw(tk, created_at, category, team, outbound)
+        answers = category.answers.split("|")
+        if outbound:
+            self._outbound(tk, answers, home)
+        elif tk.channel == "phone":
+            self._phone(tk, answers, home)
+        else:
+            self._inbound(tk, answers, home)
+        return tk
+
+    def _draw(self, tk: SimTicket, created_at: int, category, team, outbound: bool) -> None:
+        """The ticket's fields at creation: priority, requester, text, tags, SLA versions."""
+        r = self.r
         tk.team_id = team.pk
         tk.category_id = self.category_ids.get(category.slug)
         tk.priority = PRIORITY_MIX.draw(r())
@@ -136,6 +163,15 @@ class Simulator:
         customers = self.customers
         tk.requester_id = customers[int(len(customers) * r() * r())]  # some customers write a lot
         tk.created_at = created_at
+        if self.sla is not None:
+            tk.sla_policy_version_id, tk.calendar_version_id = self.sla.choose(
+                created_at,
+                team=tk.team_id,
+                channel=tk.channel,
+                priority=tk.priority,
+                requester=tk.requester_id,
+                category=tk.category_id,
+            )
         w = self.writer
         subject = w.fill(w.pick(category.subjects.split("|")))
         tk.subject = (subject[:1].upper() + subject[1:])[:200]
@@ -150,14 +186,41 @@ class Simulator:
         tags += [t for t in EXTRA_TAGS if r() < 0.04]
         tk.tag_ids = [self.tag_ids[t] for t in dict.fromkeys(tags) if t in self.tag_ids]
 
-        answers = category.answers.split("|")
-        if outbound:
-            self._outbound(tk, answers, home)
-        elif tk.channel == "phone":
-            self._phone(tk, answers, home)
-        else:
-            self._inbound(tk, answers, home)
-        return tk
+    def workload(self, reps: list[int], limit: int) -> list[SimTicket]:
+        """At most ``limit`` recent Tier 1 tickets in the demo reps' hands (``WORKLOAD`` per
+        rep, interleaved), created over the last three days and worked before ``until``."""
+        team = self.teams_by_slug.get("tier-1-support")
+        if team is None or not reps:
+            return []
+        plans = [(rep, plan) for plan, count in WORKLOAD for _ in range(count) for rep in reps]
+        categories = [c for c in CATEGORIES if c.team == team.slug]
+        out = []
+        for rep, plan in plans[:limit]:
+            tk = SimTicket(self.until)
+            tk.channel = "email" if self.r() < 0.6 else "web"
+            category = self.pick(categories)
+            created = self.until - self.between(2 * HOUR, 3 * DAY)
+            self._draw(tk, created, category, team, outbound=False)
+            self._workload_story(tk, rep, plan, category.answers.split("|"))
+            out.append(tk)
+        return out
+
+    def _workload_story(self, tk: SimTicket, rep: int, plan: str, answers) -> None:
+        last = self.until - MINUTE  # every action before the history ends
+        t = tk.created_at
+        if plan == "new":
+            tk.create(t, None, rep)  # routed straight to the rep, not touched yet
+            tk.auto_acknowledge(t + self.between(0, 4))
+            return
+        tk.create(t, None, None)
+        tk.auto_acknowledge(t + self.between(0, 4))
+        t = min(t + self.between(10 * MINUTE, HOUR), last - 3 * HOUR)
+        tk.claim(t, rep)
+        t += self.between(2 * MINUTE, 20 * MINUTE)
+        tk.reply(t, rep, self.body(text.AGENT_OPENERS, text.AGENT_ASK), new_status=PENDING)
+        if plan == "open":
+            t = min(t + self.between(20 * MINUTE, 2 * HOUR), last)
+            tk.customer_reply(t, self.body(text.CUSTOMER_FOLLOWUPS))
 
     def _inbound(self, tk: SimTicket, answers, home) -> None:
         r, chat = self.r, tk.channel == "chat"

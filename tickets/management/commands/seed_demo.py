@@ -3,13 +3,11 @@ tickets with realistic histories (see ``tickets.seeding``)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from tickets.models import Ticket
 from tickets.seeding import catalog, seed
-from tickets.seeding.sla_demo import ensure_demo_sla
 
 
 class Command(BaseCommand):
@@ -58,8 +56,11 @@ class Command(BaseCommand):
                 f"{', bulk index rebuild' if result.bulk else ''})."
             )
         )
-        if ensure_demo_sla(User.objects.get(username="director")):
-            log("Created the demo business calendar and SLA policy (for tickets from now on).")
+        if result.sla_created:
+            log(
+                "Created the demo business calendar and SLA policies (in force since the "
+                "history began)."
+            )
         log(
             f"Demo logins (password '{catalog.DEMO_PASSWORD}'): rep, rep2, manager, director, admin"
         )

@@ -1,0 +1,50 @@
+"""A fixed, small set of records of every feature, around the seeded tickets' people, teams
+and dates (whatever the number of tickets): SLA-era surveys, escalations in every state, an
+open incident, policies and procedures, macros, training, certifications, onboarding, QA,
+performance reviews and goals. Each part runs once: a re-run finds its records and skips it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from tickets.models import Escalation
+from tickets.seeding.features import desk, documents, people, surveys
+
+QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
+
+
+def seed_features(
+    *, seed: int, until: datetime, log: Callable[[str], None] = lambda message: None
+) -> dict[str, int]:
+    """Make the records; returns how many of each kind were made now."""
+    rng = random.Random(seed)
+    staff = {
+        u.username: u
+        for u in User.objects.filter(username__in=("rep", "rep2", "manager", "director"))
+    }
+    reps, manager, director = [staff["rep"], staff["rep2"]], staff["manager"], staff["director"]
+    today = timezone.localdate()
+    made: dict[str, int] = {}
+    # The in-app notices stay; their mails to the demo's made-up addresses are not sent.
+    with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
+        made["surveys"] = surveys.seed_surveys(rng, until)
+        made["documents"] = documents.seed_documents(
+            manager=manager, director=director, reps=reps, today=today
+        )
+        made["people"] = people.seed_people(
+            rng, manager=manager, director=director, reps=reps, today=today
+        )
+        if not Escalation.objects.exists():
+            live, made["ticket events"] = desk.seed_live(manager, reps)
+            made["escalations"] = desk.seed_history(rng) + live
+        made["incidents"] = int(desk.seed_incident(manager, until) is not None)
+    log("  features: " + ", ".join(f"{v} {k}" for k, v in made.items()))
+    return made
