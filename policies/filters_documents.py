@@ -11,6 +11,7 @@ from django.db.models.functions import Left
 
 from csops import permissions
 from csops.bounds import SEARCH_INDEXED_CHARS
+from csops.people import by_name, label_people
 from policies.models import Category, Kind, PolicyDocument, PolicyVersion, VersionState
 
 
@@ -31,9 +32,10 @@ class DocumentFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, request=None, **kwargs):
         super().__init__(data, *args, request=request, **kwargs)
-        self.filters["owner"].queryset = User.objects.filter(
-            owned_policies__isnull=False
-        ).distinct()
+        self.filters["owner"].queryset = by_name(
+            User.objects.filter(owned_policies__isnull=False).distinct()
+        )
+        label_people(self.form)
 
     def _versions(self) -> QuerySet:
         return permissions.scope_policy_versions(self.request.user, PolicyVersion.objects.all())

@@ -294,3 +294,15 @@ def test_escalation_rules_name_the_sla_metric_and_the_wait(director_client):
     assert "[First reply]" in text
     assert "[first_reply]" not in text
     assert "(1.5 h)" in text
+
+
+def test_policy_list_owner_filter_and_rule_form_list_people_by_name(
+    people, manager, director, director_client
+):
+    published(manager, director)
+    documents = director_client.get("/policies/documents/")
+    assert options(documents, "owner")[1:] == ["Maria Moreno"]
+    rules = director_client.get("/tickets/escalations/rules/")
+    reassign = options(rules, "reassign_user")
+    assert {"Maria Moreno", "Rita Reyes", "Diane Dunn"} <= set(reassign)
+    assert not set(NAMES) & set(reassign)

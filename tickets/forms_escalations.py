@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 
 from csops import permissions
 from csops.bounds import column_bounds
+from csops.people import by_name, label_people
 from staffing.models import Team
 from tickets.models import EscalationCategory, EscalationRule, EscalationTarget, Ticket
 from tickets.models.incidents import Severity
@@ -57,6 +58,11 @@ class RuleForm(forms.ModelForm):
             "escalation_category",
         ]
         widgets = {"keywords": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reassign_user"].queryset = by_name(self.fields["reassign_user"].queryset)
+        label_people(self)
 
     def clean(self) -> dict:
         data = super().clean()
