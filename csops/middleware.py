@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _LoginRequired
-from django.http import HttpRequest, HttpResponseBase, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from csops.permissions import is_staff_member
@@ -11,6 +12,7 @@ from csops.permissions import is_staff_member
 # DRF answers API calls itself (401/403 with a JSON body); static files need no login;
 # customers answer CSAT surveys through a signed link, without an account.
 _OPEN_PREFIXES = ("/api/", "/static/", "/survey/")
+NO_ROLE = "Your account has no staff role in csops. Ask an admin."
 # Pages an authenticated account without a staff role may still reach.
 _NO_ROLE_PATHS = ("/login/", "/logout/", "/healthz")
 
@@ -31,7 +33,7 @@ class LoginRequiredMiddleware(_LoginRequired):
             and not is_staff_member(user)
             and request.path not in _NO_ROLE_PATHS
         ):
-            return HttpResponseForbidden("Your account has no staff role in csops. Ask an admin.")
+            return render(request, "403.html", {"exception": NO_ROLE}, status=403)
         return None
 
 
