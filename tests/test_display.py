@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django import forms
 from django.contrib.auth.models import User
 from django.template import Context, Template
@@ -119,3 +122,17 @@ def test_drop_downs_of_people_are_labelled_with_display_names():
     rita = person()
     assert form.fields["owner"].label_from_instance(rita) == "Rita Reyes"
     assert form.fields["picked"].label_from_instance(rita) == "Rita Reyes"
+
+
+@time_machine.travel("2026-03-05T12:00:00+00:00", tick=False)
+def test_age_is_the_time_since_an_instant_in_the_duration_format():
+    template = Template("{% load display %}{{ a|age }}|{{ b|age }}|{{ c|age }}|{{ none|age }}")
+    context = Context(
+        {
+            "a": datetime(2026, 3, 5, 11, 15, tzinfo=UTC),
+            "b": datetime(2026, 3, 5, 4, 12, tzinfo=UTC),
+            "c": datetime(2026, 3, 2, 7, 12, tzinfo=UTC),
+            "none": None,
+        }
+    )
+    assert template.render(context) == "45 min|7.8 h|3.2 d|—"
