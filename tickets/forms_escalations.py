@@ -138,5 +138,9 @@ class UpdateForm(forms.Form):
 class ResolveIncidentForm(forms.Form):
     solve_tickets = forms.BooleanField(required=False, label="Solve the linked tickets")
     closing_message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Closing message"
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "What was fixed, and what customers should do now"}
+        ),
+        required=False,
+        label="Closing message",
     )

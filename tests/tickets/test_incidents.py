@@ -163,3 +163,23 @@ def test_resolve_without_solving_leaves_tickets(manager, team):
     incidents.resolve(incident.pk, by=manager)
     ticket.refresh_from_db()
     assert (ticket.status, ticket.version) == ("new", 1)
+
+
+def test_the_resolve_form_starts_empty_and_names_its_recipients(manager, manager_client, team):
+    incident = incidents.declare(
+        by=manager,
+        team=team,
+        title="Checkout down",
+        severity="sev1",
+        description="PSP outage",
+        customer_update="Payments fail.",
+    )
+    ids = [make_ticket(team).pk for _ in range(3)]
+    incidents.link_tickets(incident.pk, by=manager, ticket_ids=ids)
+    incidents.post_update(incident.pk, by=manager, body="A fix ships later today.")
+    page = manager_client.get(f"/tickets/incidents/{incident.pk}/").content.decode()
+    form = page[page.index('id="resolve-form"') :]
+    form = form[: form.index("</form>")]
+    assert "A fix ships later today." not in form
+    assert "Payments fail." not in form
+    assert "requesters of <strong>3</strong> linked tickets" in form

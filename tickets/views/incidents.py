@@ -103,7 +103,7 @@ def _detail_context(request: HttpRequest, incident: Incident, **forms) -> dict:
         "link_form": forms.get("link_form") or LinkForm(),
         "update_form": forms.get("update_form") or UpdateForm(),
         "resolve_form": forms.get("resolve_form")
-        or ResolveIncidentForm(initial={"closing_message": incident.customer_update}),
+        or ResolveIncidentForm(),  # empty: an interim update must not go out as the last word
         "search": forms.get("search"),
     }
 
