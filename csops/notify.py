@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -11,6 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from csops.models import Notification
+
+
+def subject_line(text: str, width: int = 90) -> str:
+    """A mail subject from a notice: its first line, cut at a word with "…" when too long
+    (never mid-word, and the full text is in the body)."""
+    return textwrap.shorten(text.splitlines()[0] if text else "", width=width, placeholder=" …")
 
 
 def notify(users: Iterable[User], *, key: str, text: str, url: str = "", email: bool = True) -> int:
@@ -34,7 +41,7 @@ def notify(users: Iterable[User], *, key: str, text: str, url: str = "", email: 
     if email and recipients:
         transaction.on_commit(
             lambda: send_mail(
-                subject=f"[csops] {text[:120]}",
+                subject=f"[csops] {subject_line(text)}",
                 message=f"{text}\n\n{url}".strip(),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=recipients,

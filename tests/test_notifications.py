@@ -54,3 +54,15 @@ def test_notify_twice_in_the_same_instant_mails_once(
         second = notify([rep], key="same-second", text="Once")
     assert (first, second) == (1, 0)
     assert len(mail.outbox) == 1
+
+
+def test_a_long_notice_makes_a_subject_cut_at_a_word():
+    from csops.notify import subject_line
+
+    text = "Ticket #12 escalated to Tier 2 (next tier): the customer reports a charge " * 3
+    subject = subject_line(text)
+    assert len(subject) <= 90
+    assert subject.endswith(" …")
+    assert text.startswith(subject.removesuffix(" …"))
+    assert text[len(subject.removesuffix(" …"))] == " "  # the cut falls between words
+    assert subject_line("Short notice.") == "Short notice."
