@@ -34,7 +34,7 @@ def _test_database_url() -> str:
 
 
 @pytest.fixture
-def gunicorn_url():
+def gunicorn_url(tmp_path):
     """One sync gunicorn worker on the test database, keeping its connection (CONN_MAX_AGE)."""
     port = _free_port()
     env = os.environ | {
@@ -44,29 +44,41 @@ def gunicorn_url():
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = tmp_path / "gunicorn.log"  # a file, not a pipe: a full pipe would block the server
     process = subprocess.Popen(
         [str(gunicorn), "csops.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
         + ["--no-control-socket", "--timeout", "30"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("w"),
     )
     url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_answering(process, url, log)
+        yield url
+    finally:  # never leave a server behind, whatever failed
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_until_answering(process: subprocess.Popen, url: str, log: Path) -> None:
     deadline = time.monotonic() + 60
     while True:
         try:
             # The first answer imports every view: slow on a busy machine.
             urllib.request.urlopen(f"{url}/login/", timeout=20)
-            break
+            return
         except OSError:  # refused while gunicorn starts (URLError), or timed out
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(process.stderr.read().decode()) from None
+            if process.poll() is not None:
+                raise RuntimeError(log.read_text()) from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no answer within 60 s:\n{log.read_text()}") from None
             time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def _get(url: str, token: str) -> int:
