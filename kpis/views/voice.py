@@ -63,7 +63,7 @@ def voice(request: HttpRequest) -> HttpResponse:
 
 def _label_credit(responses: Iterable[SurveyResponse]) -> None:
     """Set ``credited_team`` and ``credited_agent`` on each answer: the names of the team and
-    agent its rating counts for (§9.17), "unassigned" for none, "unattributed" without a
+    agent its rating counts for (§9.17), "Unassigned" for none, "Unattributed" without a
     solve before it. Two queries per page."""
     rows = list(responses)
     teams = dict(
@@ -75,7 +75,7 @@ def _label_credit(responses: Iterable[SurveyResponse]) -> None:
     }
     for r in rows:
         if not r.attributed:
-            r.credited_team = r.credited_agent = "unattributed"  # type: ignore[attr-defined]
+            r.credited_team = r.credited_agent = "Unattributed"  # type: ignore[attr-defined]
             continue
         r.credited_team = _label(teams, r.team_id)  # type: ignore[attr-defined]
         r.credited_agent = _label(agents, r.agent_id)  # type: ignore[attr-defined]
@@ -83,5 +83,5 @@ def _label_credit(responses: Iterable[SurveyResponse]) -> None:
 
 def _label(names: dict[int, str], pk: int | None) -> str:
     if pk is None:
-        return "unassigned"
+        return "Unassigned"
     return names.get(pk, f"#{pk}")

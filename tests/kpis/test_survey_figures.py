@@ -190,7 +190,7 @@ def test_voice_labels_an_unattributed_answer(story, director_client, team):
     with time_machine.travel("2026-03-02T15:00:00+00:00", tick=False):
         page = director_client.get("/kpis/voice/", {**QUERY, "q": "Quick"}).context["page"]
     assert [(r.ticket_id, r.credited_team, r.credited_agent) for r in page] == [
-        (t.pk, "unattributed", "unattributed")
+        (t.pk, "Unattributed", "Unattributed")
     ]
 
 
@@ -232,7 +232,7 @@ def test_manager_dashboard_and_voice_use_the_rating_attribution(
     # each answer names the team and agent its rating counts for, not the ticket's current ones
     assert [(r.credited_team, r.credited_agent) for r in everyone.context["page"]] == [
         ("Tier 1", rep.get_full_name()),
-        ("Tier 1", "unassigned"),
+        ("Tier 1", "Unassigned"),
         ("Billing", rep_other_team.get_full_name()),
         ("Tier 1", rep.get_full_name()),
     ]
