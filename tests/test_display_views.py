@@ -308,3 +308,16 @@ def test_policy_list_owner_filter_and_rule_form_list_people_by_name(
     reassign = options(rules, "reassign_user")
     assert {"Maria Moreno", "Rita Reyes", "Diane Dunn"} <= set(reassign)
     assert not set(NAMES) & set(reassign)
+
+
+def test_admin_lists_and_drop_downs_show_name_and_username(
+    people, manager, director, admin_user, client_for
+):
+    version = published(manager, director)
+    admin = client_for(admin_user)
+    listing = admin.get("/admin/policies/policydocument/").content.decode()
+    assert '<td class="field-owner_person">Maria Moreno (maria)</td>' in listing
+    assert '<td class="field-approver_person">' in listing
+    change = admin.get(f"/admin/policies/policydocument/{version.document_id}/change/")
+    assert change.status_code == 200
+    assert "Maria Moreno (maria)" in options(change, "owner")
