@@ -361,6 +361,10 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     }
     assert set(QAReview.objects.values_list("rep__username", flat=True)) == {"rep", "rep2"}
     assert PerformanceReview.objects.count() == 2
+    for review in PerformanceReview.objects.all():
+        assert review.snapshot["tickets_solved"] > 0, review.snapshot
+        assert review.snapshot["median_first_reply_seconds"] is not None, review.snapshot
+        assert review.snapshot["qa_reviews"] == 2, review.snapshot
     assert Goal.objects.count() == 4
     # escalations in every state, an open incident with linked tickets
     assert set(Escalation.objects.values_list("state", flat=True)) == set(EscalationState.values)
