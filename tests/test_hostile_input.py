@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from policies.models import SlaPolicy
@@ -186,20 +187,23 @@ def test_queue_page_beyond_bigint_shows_the_last_page(director_client, team):
     assert response.context["page"].number == 1
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/api/v1/tickets/",
-        "/api/v1/courses/",
-        "/api/v1/sla-policies/",
-        "/api/v1/policies/",
-        "/api/v1/qa-reviews/",
-    ],
-)
-def test_api_page_beyond_bigint_is_404_json(api, url):
-    response = api.get(f"{url}?page=9223372036854775807")
-    assert response.status_code == 404
-    assert response.json()["error"] == "not_found"
+def _paginated_api_lists() -> list[str]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return [
+        path
+        for path, operations in schema["paths"].items()
+        if "{" not in path
+        and any(p["name"] == "page" for p in operations.get("get", {}).get("parameters", []))
+    ]
+
+
+def test_every_paginated_api_list_answers_404_json_beyond_bigint(api):
+    lists = _paginated_api_lists()
+    assert {"/api/v1/tickets/", "/api/v1/courses/", "/api/v1/qa-reviews/"} <= set(lists)
+    answers = {url: api.get(f"{url}?page=9223372036854775807") for url in lists}
+    assert {url: (r.status_code, r.json()["error"]) for url, r in answers.items()} == {
+        url: (404, "not_found") for url in lists
+    }
 
 
 # --- 6. Performance-review dates in year 9999 ----------------------------------------------
