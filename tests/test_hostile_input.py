@@ -174,6 +174,9 @@ def test_drill_with_a_bad_filter_is_422(_case, query, field, director_client):
     region = director_client.get(url, HTTP_HX_REQUEST="true")
     assert region.status_code == 422
     assert b'data-error="invalid"' in region.content
+    export = director_client.get(f"/kpis/export/tickets.csv?metric=created&{query}")
+    assert export.status_code == 422
+    assert f"Invalid filter ({field}: ".encode() in export.content
 
 
 # --- 5. A page number beyond bigint --------------------------------------------------------

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from csops.errors import InvalidInput
 from csops.htmx import domain_errors
 from kpis import dashboard, exports, selectors
-from kpis.views.common import filter_form
+from kpis.views.common import filter_form, filter_problem
 from kpis.views.dashboard import series, table
 
 TABLES = ("tiles", "teams", "agents", "series", "sla", "backlog")
@@ -17,7 +17,7 @@ TABLES = ("tiles", "teams", "agents", "series", "sla", "backlog")
 def _filter(request: HttpRequest):
     form = filter_form(request)
     if not form.is_valid():
-        raise InvalidInput("Invalid filter.", fields=dict(form.errors.items()))
+        raise filter_problem(form)
     return form.to_filter()
 
 
