@@ -29,6 +29,7 @@ SORT_CHOICES = [
     ("-created_at", "Newest"),
     ("created_at", "Oldest"),
     ("-priority_rank", "Highest priority"),
+    ("priority_rank", "Lowest priority"),
     ("next_sla_due_at", "Next SLA due"),
 ]
 SLA_CHOICES = [("at_risk", "At risk"), ("breached", "Breached")]

@@ -295,3 +295,29 @@ def test_history_describes_events_in_words(rep, director_client, team, other_tea
         ("Assigned to nobody in Billing", name),
     ]
     assert "<strong>Assigned to nobody in Billing</strong>" in html
+
+
+def test_queue_headers_sort_and_say_how(rep_client, rep, team):
+    low = make_ticket(team, subject="Low one", priority="low")
+    urgent = make_ticket(team, subject="Urgent one", priority="urgent")
+    page = rep_client.get("/tickets/?view=teams").content.decode()
+    assert 'aria-sort="descending"><a class="sort" href="?view=teams&amp;sort=updated_at">' in page
+    assert '<a class="sort" href="?view=teams&amp;sort=-priority_rank">Priority</a>' in page
+    response = rep_client.get("/tickets/?view=teams&sort=priority_rank")
+    rows = [t.pk for t in response.context["page"].tickets]
+    assert rows == [low.pk, urgent.pk]
+    assert 'aria-sort="ascending"><a class="sort" href="?view=teams&amp;sort=-priority_rank">' in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.postgres
+def test_search_results_mark_why_each_ticket_matched(rep_client, rep, team):
+    ticket = make_ticket(team, subject="<b>Refund</b> for order 1042", description="Hello.")
+    services.reply(ticket.pk, by=rep, body="We sent the refund to your card today.", public=True)
+    page = rep_client.get("/tickets/?view=teams&q=refund").content.decode()
+    assert "&lt;b&gt;<mark>Refund</mark>&lt;/b&gt; for order 1042" in page
+    snippet = page[page.index(f'data-match="{ticket.pk}">') :]
+    assert snippet[: snippet.index("</small>")].endswith(
+        "the <mark>refund</mark> to your card today"
+    )

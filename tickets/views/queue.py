@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from csops import permissions
 from csops.roles import Role
-from tickets import selectors
+from tickets import selectors, selectors_search
 from tickets.filters import VIEW_CHOICES, TicketFilter
 
 
@@ -23,6 +23,39 @@ def default_view(user) -> str:
     return "mine" if permissions.role_of(user) == Role.REP else "teams"
 
 
+# Header columns: (label, sort when first clicked, the other direction or None).
+COLUMNS = [
+    ("#", "-created_at", "created_at"),
+    ("Subject", None, None),
+    ("Requester", None, None),
+    ("Status", None, None),
+    ("Priority", "-priority_rank", "priority_rank"),
+    ("Team", None, None),
+    ("Assignee", None, None),
+    ("Channel", None, None),
+    ("Next SLA due", "next_sla_due_at", None),
+    ("Updated", "-updated_at", "updated_at"),
+]
+
+
+def sort_columns(params: QueryDict, current: str) -> list[dict]:
+    """The queue's header cells: a link that sorts by the column (a second click reverses
+    it), and ``aria-sort`` on the column the queue is sorted by."""
+    columns = []
+    for label, first, other in COLUMNS:
+        cell: dict = {"label": label, "url": "", "aria_sort": ""}
+        if first:
+            active = current in (first, other)
+            cell["aria_sort"] = (
+                ("descending" if current.startswith("-") else "ascending") if active else ""
+            )
+            query = params.copy()
+            query["sort"] = other if current == first and other else first
+            cell["url"] = f"?{query.urlencode()}"
+        columns.append(cell)
+    return columns
+
+
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
@@ -31,11 +64,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     filterset = TicketFilter(data, request=request)
     valid = filterset.is_valid()
     page = selectors.queue_page(filterset.qs, _page_number(request)) if valid else None
+    if page and data.get("q"):  # why each row matched, marked in its subject and a snippet
+        marks = selectors_search.highlights([t.pk for t in page.tickets], data["q"])
+        for t in page.tickets:
+            t.highlight = marks.get(t.pk)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
+        "columns": sort_columns(params, filterset.form.data.get("sort") or "-updated_at"),
         "views": VIEW_CHOICES,
         "current_view": filterset.form.data["view"],
         "query_without_page": params.urlencode(),
