@@ -7,32 +7,93 @@ from django.contrib.auth.models import User
 
 from csops import permissions
 from csops.bounds import column_bounds
-from csops.people import by_name, label_people
+from csops.people import by_name, display_name, label_people
 from staffing.models import Team
 from tickets.models import EscalationCategory, EscalationRule, EscalationTarget, Ticket
 from tickets.models.incidents import Severity
 from tickets.services.escalation_rules import rule_problems
+from tickets.services.escalations import next_tier_teams
+
+
+class TargetSelect(forms.RadioSelect):
+    """Radio buttons with some choices shown but disabled (the next tier when none exists)."""
+
+    # Set per form instance (a new frozenset, never mutated: widgets are shallow-copied).
+    disabled_values: frozenset[str] = frozenset()
+
+    def create_option(self, name, value, *args, **kwargs) -> dict:
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class TierTeamField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{obj} (tier {obj.tier})"
 
 
 @column_bounds(Ticket)
 class EscalateForm(forms.Form):
+    """Escalate to the managers of the ticket's team, or hand the ticket to a higher tier's
+    team. The page shows the team drop-down only for the second and says, before sending,
+    where the escalation goes ("Goes to: …")."""
+
     target = forms.ChoiceField(
-        choices=EscalationTarget.choices, initial=EscalationTarget.MANAGER, widget=forms.RadioSelect
+        choices=EscalationTarget.choices, initial=EscalationTarget.MANAGER, widget=TargetSelect
     )
-    to_team = forms.ModelChoiceField(
-        queryset=Team.objects.none(),
-        required=False,
-        empty_label="Lowest higher tier",
-        label="Team (next tier)",
+    to_team = TierTeamField(
+        queryset=Team.objects.none(), required=False, empty_label=None, label="Team"
     )
     category = forms.ChoiceField(choices=[("", "Choose…"), *EscalationCategory.choices])
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args, team: Team | None = None, **kwargs) -> None:
+        # Its own ids: the workspace shows other forms with a category and a reason.
+        kwargs.setdefault("auto_id", "escalate-%s")
         super().__init__(*args, **kwargs)
+        self.team = team
+        self.higher_teams: list[Team] = []
         if team is not None:
-            self.fields["to_team"].queryset = Team.objects.filter(tier__gt=team.tier)
+            self.higher_teams = list(next_tier_teams(team))
+            self.fields["to_team"].queryset = next_tier_teams(team)
+        if self.higher_teams:
+            self.fields["to_team"].initial = self.higher_teams[0].pk
+        else:
+            self.fields["target"].widget.disabled_values = frozenset({EscalationTarget.TIER})
+            self.fields["target"].choices = [
+                (EscalationTarget.MANAGER.value, EscalationTarget.MANAGER.label),
+                (
+                    EscalationTarget.TIER.value,
+                    f"{EscalationTarget.TIER.label}: none above tier {team.tier if team else 1}",
+                ),
+            ]
+
+    def manager_destination(self) -> str:
+        """ "the managers of Tier 1 Support (Maria Manager)", or who handles it without any."""
+        if self.team is None:
+            return ""
+        names = [display_name(u) for u in by_name(self.team.managers.all())]
+        who = ", ".join(names) if names else "no manager yet; directors handle it"
+        return f"the managers of {self.team} ({who})"
+
+    def tier_destination(self) -> str:
+        """The chosen (or first) higher tier's team, as its option reads."""
+        chosen = self.higher_teams[0] if self.higher_teams else None
+        value = self["to_team"].value()
+        for t in self.higher_teams:
+            if str(t.pk) == str(value):
+                chosen = t
+        return self.fields["to_team"].label_from_instance(chosen) if chosen else ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("target") == EscalationTarget.MANAGER:
+            data["to_team"] = None  # the managers of the ticket's own team
+        elif data.get("target") == EscalationTarget.TIER and not self.higher_teams:
+            self.add_error("target", "No higher tier exists; escalate to the managers instead.")
+        return data
 
 
 class GuidanceForm(forms.Form):

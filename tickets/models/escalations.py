@@ -93,6 +93,14 @@ class Escalation(models.Model):
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
 
+    @property
+    def destination(self) -> str:
+        """Where it went, as people say it: "managers of Tier 1 Support" (a manager
+        escalation stays in its team) or "Tier 2 Technical (tier 2)"."""
+        if self.target == EscalationTarget.MANAGER:
+            return f"managers of {self.to_team}"
+        return f"{self.to_team} (tier {self.to_tier})"
+
 
 class RuleTrigger(models.TextChoices):
     SLA_BREACH = "sla_breach", "SLA target breached"

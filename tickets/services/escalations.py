@@ -89,6 +89,11 @@ def _target_team(ticket: Ticket, target: str, to_team: Team | None) -> Team:
                 f"There is no team above {ticket.team}'s tier; escalate to a manager instead.",
                 fields={"to_team": ["No higher tier exists."]},
             )
+    elif to_team.pk == ticket.team_id:
+        raise InvalidInput(
+            f"{to_team} cannot escalate to itself; choose a higher tier or its managers.",
+            fields={"to_team": ["A team cannot escalate to itself."]},
+        )
     elif to_team.tier <= ticket.team.tier:
         raise InvalidInput(
             f"{to_team} is not above tier {ticket.team.tier}.",
@@ -110,6 +115,16 @@ def open_escalation(
 ) -> tuple[Escalation, list[TicketEvent]]:
     """Create the record and return the log entries (ticket locked by the caller, who saves
     the ticket and appends the events)."""
+    if target == EscalationTarget.TIER and to_team.pk == ticket.team_id:
+        raise InvalidInput(
+            f"{to_team} cannot escalate to itself.",
+            fields={"to_team": ["A team cannot escalate to itself."]},
+        )
+    if target == EscalationTarget.MANAGER and to_team.pk != ticket.team_id:
+        raise InvalidInput(
+            "A manager escalation goes to the managers of the ticket's own team.",
+            fields={"target": ["Choose the next tier to hand the ticket to another team."]},
+        )
     active = Escalation.objects.filter(ticket=ticket, state__in=ACTIVE_STATES).first()
     if active is not None:
         raise Conflict(f"Ticket #{ticket.pk} already has an open escalation (#{active.pk}).")
@@ -133,7 +148,9 @@ def open_escalation(
     notify(
         to_team.managers.all(),
         key=f"escalation:{escalation.pk}:opened",
-        text=f"Ticket #{ticket.pk} escalated to {to_team} ({label}): {reason}",
+        text=f"Ticket #{ticket.pk} escalated to the {escalation.destination} ({label}): {reason}"
+        if target == EscalationTarget.MANAGER
+        else f"Ticket #{ticket.pk} escalated to {to_team} ({label}): {reason}",
         url=reverse("tickets:escalation-board"),
     )
     return escalation, log

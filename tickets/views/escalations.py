@@ -55,7 +55,7 @@ def ticket_escalate(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(field, errs)
         else:
             messages.success(
-                request, f"Ticket #{pk} escalated to {escalation.to_team} (#{escalation.pk})."
+                request, f"Ticket #{pk} escalated to {escalation.destination} (#{escalation.pk})."
             )
             if permissions.can_work_ticket(request.user, escalation.ticket):
                 return _client_redirect(request, reverse("tickets:ticket-detail", args=[pk]))
