@@ -38,12 +38,19 @@ document.addEventListener(
   true,
 );
 
-// The escalation form: "Goes to: …" follows the chosen higher-tier team (CSS shows the line
-// and the drop-down only for the next-tier target; without scripts the line names the team
-// chosen when the page was drawn).
-document.addEventListener("change", (event) => {
-  const select = event.target.closest("#escalate-form select[name=to_team]");
-  const line = document.getElementById("goes-to-team");
-  if (!select || !line) return;
-  line.textContent = select.selectedOptions[0] ? select.selectedOptions[0].text : "";
+// The main menu on narrow screens: #menu-toggle folds #topbar-menu open and shut (CSS hides the
+// button and shows the menu on wide screens, and shows the menu when scripts are off).
+document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("#menu-toggle");
+  if (!toggle) return;
+  const open = toggle.getAttribute("aria-expanded") !== "true";
+  toggle.setAttribute("aria-expanded", String(open));
+  toggle.closest(".topbar").classList.toggle("menu-open", open);
+});
+document.addEventListener("keydown", (event) => {
+  const toggle = document.getElementById("menu-toggle");
+  if (event.key !== "Escape" || !toggle || toggle.getAttribute("aria-expanded") !== "true") return;
+  toggle.setAttribute("aria-expanded", "false");
+  toggle.closest(".topbar").classList.remove("menu-open");
+  toggle.focus();
 });
