@@ -54,3 +54,13 @@ document.addEventListener("keydown", (event) => {
   toggle.closest(".topbar").classList.remove("menu-open");
   toggle.focus();
 });
+
+// The escalation form: "Goes to: …" follows the chosen higher-tier team (CSS shows the line
+// and the drop-down only for the next-tier target; without scripts the line names the team
+// chosen when the page was drawn).
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("#escalate-form select[name=to_team]");
+  const line = document.getElementById("goes-to-team");
+  if (!select || !line) return;
+  line.textContent = select.selectedOptions[0] ? select.selectedOptions[0].text : "";
+});
