@@ -14,10 +14,14 @@ _TABLES = (
     (
         "kpis_dailyrollup",
         "kind, level, day, team_id, agent_id, channel, priority, metric",
-        "kind, day",
+        "kind AS k, day AS d",
     ),
-    ("kpis_dailyhistogram", "kind, hours, level, span, day, team_id, bin", "kind, day"),
-    ("kpis_dailybacklog", "level, day, team_id, agent_id, channel, priority", "'backlog', day"),
+    ("kpis_dailyhistogram", "kind, hours, level, span, day, team_id, bin", "kind AS k, day AS d"),
+    (
+        "kpis_dailybacklog",
+        "level, day, team_id, agent_id, channel, priority",
+        "'backlog' AS k, day AS d",
+    ),
 )
 
 
@@ -29,7 +33,7 @@ def dedupe(apps, schema_editor) -> None:
             cur.execute(
                 "INSERT INTO kpis_dirtybucket (kind, day, marked_at, generation) "
                 f"SELECT k, d, %s, 0 FROM (SELECT DISTINCT {bucket} FROM {table} "
-                f"WHERE {extra}) AS dup(k, d) WHERE TRUE "
+                f"WHERE {extra}) AS dup WHERE TRUE "  # aliases inside: SQLite has no dup(k, d)
                 "ON CONFLICT (kind, day) DO UPDATE SET generation = "
                 "kpis_dirtybucket.generation + 1",
                 [now],
