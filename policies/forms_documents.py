@@ -23,6 +23,43 @@ def _approvers() -> forms.ModelChoiceField:
     )
 
 
+# The groups of the policy forms, in the order people fill them in: what it is, what it says,
+# who reviews it and from when, who must read it. Each form shows the groups it has fields of.
+FIELDSETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("what", "What", ("title", "kind", "categories", "tags")),
+    ("content", "Content", ("body", "checklist", "change_summary")),
+    (
+        "review",
+        "Review and approval",
+        ("owner", "approver", "allow_self_approval", "effective_date"),
+    ),
+    (
+        "acknowledgment",
+        "Acknowledgment",
+        ("ack_required", "ack_roles", "ack_teams", "ack_within_days"),
+    ),
+)
+FIELD_ORDER = [name for _, _, names in FIELDSETS for name in names]
+
+
+class GroupedForm(forms.Form):
+    """Fields ordered as ``FIELDSETS`` and shown in its groups (``policies/_form_fields.html``)."""
+
+    field_order = FIELD_ORDER
+
+    def fieldsets(self) -> list[tuple[str, str, list[forms.BoundField]]]:
+        groups = []
+        for slug, legend, names in FIELDSETS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                groups.append((slug, legend, fields))
+        grouped = set(FIELD_ORDER)
+        rest = [f for f in self.visible_fields() if f.name not in grouped]
+        if rest:  # a field added without a group still shows
+            groups.append(("more", "More", rest))
+        return groups
+
+
 @column_bounds()
 class VersionFieldsMixin(forms.Form):
     body = forms.CharField(
@@ -92,19 +129,19 @@ class DocumentFieldsMixin(forms.Form):
             self.fields["approver"].disabled = True
 
 
-class DocumentEditForm(DocumentFieldsMixin):
+class DocumentEditForm(GroupedForm, DocumentFieldsMixin):
     owner = PersonChoiceField(
         queryset=by_name(User.objects.filter(is_active=True, groups__isnull=False).distinct())
     )
 
 
-class DocumentCreateForm(DocumentFieldsMixin, VersionFieldsMixin):
+class DocumentCreateForm(GroupedForm, DocumentFieldsMixin, VersionFieldsMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["effective_date"].initial = timezone.localdate()
 
 
-class VersionForm(VersionFieldsMixin):
+class VersionForm(GroupedForm, VersionFieldsMixin):
     @classmethod
     def for_version(cls, version, data=None) -> VersionForm:
         initial = {

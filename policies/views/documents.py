@@ -141,7 +141,31 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transition_form": TransitionForm(),
         "body_html": mark_safe(version.body_html),  # noqa: S308 - sanitized by nh3 on write
     }
+    context["actions"] = _version_actions(
+        version,
+        can_edit=context["can_edit"],
+        can_approve=context["can_approve"],
+        can_publish=context["can_publish"],
+    )
     return render(request, "policies/document_version.html", context)
+
+
+def _version_actions(version, *, can_edit: bool, can_approve: bool, can_publish: bool) -> set[str]:
+    """The buttons the version page offers this user (none: no actions card at all)."""
+    state, actions = version.state, set()
+    if state == "draft" and can_edit:
+        actions |= {"edit", "submit"}
+    if state == "in_review" and can_approve:
+        actions.add("approve")
+    if state in ("in_review", "approved") and can_approve:
+        actions.add("send_back")
+    if state == "approved" and can_publish:
+        actions.add("publish")
+    if state == "published" and can_publish:
+        actions.add("retire")
+    if state == "published" and version.ack_required and can_edit:
+        actions.add("coverage")
+    return actions
 
 
 @require_POST
