@@ -61,7 +61,7 @@ def seed_surveys(rng: random.Random, until: datetime) -> int:
     for event in TicketEvent.objects.filter(ticket_id__in=chosen).order_by("ticket_id", "pk"):
         logs.setdefault(event.ticket_id, []).append(event)
     emails = dict(Ticket.objects.filter(pk__in=chosen).values_list("pk", "requester__email"))
-    made = 0
+    invitations, answers = [], []
     for ticket_id in chosen:
         log = logs.get(ticket_id, [])
         solve = _latest_solve(log)
@@ -71,7 +71,7 @@ def seed_surveys(rng: random.Random, until: datetime) -> int:
         submitted = min(sent + timedelta(minutes=rng.randint(5, 36 * 60)), until)
         if submitted <= solve.at:
             continue
-        invitation = SurveyInvitation.objects.create(
+        invitation = SurveyInvitation(
             ticket_id=ticket_id,
             solve_event=solve,
             email=emails[ticket_id],
@@ -83,22 +83,26 @@ def seed_surveys(rng: random.Random, until: datetime) -> int:
         positive = is_positive(invitation.scale, rating)
         comment = rng.choice(POSITIVE if positive else NEGATIVE) if rng.random() < 0.6 else ""
         attribution = attribute_rating([e.as_log_event() for e in log], submitted)
-        SurveyResponse.objects.create(
-            invitation=invitation,
-            ticket_id=ticket_id,
-            scale=invitation.scale,
-            rating=rating,
-            positive=positive,
-            nps=_nps(rng, rating) if rng.random() < 0.8 else None,
-            comment=comment,
-            submitted_at=submitted,
-            attributed=attribution.attributed,
-            agent_id=attribution.agent_id,
-            team_id=attribution.team_id,
-            priority=attribution.priority,
+        invitations.append(invitation)
+        answers.append(
+            SurveyResponse(
+                invitation=invitation,
+                ticket_id=ticket_id,
+                scale=invitation.scale,
+                rating=rating,
+                positive=positive,
+                nps=_nps(rng, rating) if rng.random() < 0.8 else None,
+                comment=comment,
+                submitted_at=submitted,
+                attributed=attribution.attributed,
+                agent_id=attribution.agent_id,
+                team_id=attribution.team_id,
+                priority=attribution.priority,
+            )
         )
-        made += 1
-    return made
+    SurveyInvitation.objects.bulk_create(invitations)  # sets their pks, which answers use
+    SurveyResponse.objects.bulk_create(answers)
+    return len(answers)
 
 
 def _latest_solve(log: list[TicketEvent]) -> TicketEvent | None:
