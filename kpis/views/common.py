@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
@@ -50,3 +52,14 @@ def querystring(params: QueryDict, **overrides: object) -> str:
         else:
             q[key] = str(value)
     return q.urlencode()
+
+
+def drill_bucket(value: str) -> date | str | None:
+    """A drill-down's ``bucket``: a chart bucket's start date, or a label (a backlog age
+    bucket "1-3d", an SLA metric)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return value

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -18,9 +17,10 @@ from kpis import dashboard, services
 from kpis.definitions import METRICS
 from kpis.selectors import Summary
 from kpis.selectors.series import breakdown, timeseries
-from kpis.views.common import filter_form, querystring, refuse_filter
+from kpis.views.common import drill_bucket, filter_form, querystring, refuse_filter
 from staffing.models import Team
 
+DRILL_PAGE_SIZE = 50  # a drill-down page; the CSV export has every row
 CHARTS = ("created", "resolved", "backlog", "first_reply_median", "full_resolution_median")
 TABLE_METRICS = (
     "created",
@@ -113,16 +113,6 @@ def table_fragment(request: HttpRequest, by: str) -> HttpResponse:
     return render(request, "kpis/_table.html", context)
 
 
-def _bucket(value: str) -> date | str | None:
-    """A chart bucket's start date, or a backlog age bucket label ("1-3d")."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return value
-
-
 @require_http_methods(["GET"])
 @domain_errors
 def drilldown(request: HttpRequest) -> HttpResponse:
@@ -135,18 +125,31 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         context = {"metric": metric, "definition": METRICS.get(metric), "rows": [], "total": 0}
         return refuse_filter(request, form, "kpis/drilldown.html", context)
     f = form.to_filter()
-    bucket = _bucket(request.GET.get("bucket", ""))
+    bucket = drill_bucket(request.GET.get("bucket", ""))
     rows = dashboard.drill_rows(request.user, f, metric, bucket)
+    page = Paginator(rows, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "f": f,
         "metric": metric,
         "definition": METRICS.get(metric),
-        "rows": dashboard.drill_table(rows[:500], business=f.business),
-        "total": rows.count(),
+        "rows": dashboard.drill_table(page.object_list, business=f.business),
+        "page": page,
+        "total": page.paginator.count,
+        "prev_qs": _page_qs(request, page.previous_page_number() if page.has_previous() else 1),
+        "next_qs": _page_qs(request, page.next_page_number() if page.has_next() else None),
         "qs": request.GET.urlencode(),
-        "export_qs": querystring(request.GET, metric=metric),
+        "export_qs": querystring(request.GET, metric=metric, page=None),
     }
-    return render(request, "kpis/drilldown.html", context)
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "kpis/drilldown.html#drill-results" if partial else "kpis/drilldown.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _page_qs(request: HttpRequest, number: int | None) -> str:
+    """The drill-down's query string on page ``number`` (page 1 carries no page)."""
+    return querystring(request.GET, page=None if number in (None, 1) else number)
 
 
 @require_http_methods(["GET"])

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from csops.errors import InvalidInput
 from csops.htmx import domain_errors
 from kpis import dashboard, exports, selectors
-from kpis.views.common import filter_form, filter_problem
+from kpis.views.common import drill_bucket, filter_form, filter_problem
 from kpis.views.dashboard import series, table
 
 TABLES = ("tiles", "teams", "agents", "series", "sla", "backlog")
@@ -56,6 +56,6 @@ def export_tickets(request: HttpRequest) -> StreamingHttpResponse:
     metric = request.GET.get("metric") or "created"
     if metric not in dashboard.DRILL_METRICS:
         raise InvalidInput(f"No drill-down for {metric!r}.", fields={"metric": ["Unknown."]})
-    qs = dashboard.drill_rows(request.user, f, metric)
+    qs = dashboard.drill_rows(request.user, f, metric, drill_bucket(request.GET.get("bucket", "")))
     lines = exports.csv_lines(exports.ticket_rows(qs, business=f.business))
     return _csv(lines, f"tickets-{metric}-{f.start}-{f.end}.csv", stream=True)
