@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import factory
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
@@ -68,3 +70,18 @@ def make_ticket(
     kw.setdefault("subject", "Cannot log in")
     kw.setdefault("description", "The password reset mail never arrives.")
     return services.create_ticket(by=by, requester=requester or CustomerFactory(), team=team, **kw)
+
+
+def make_incident(manager: User, team: Team, ticket_ids: Sequence[int] = (), **kw):
+    """An incident declared through ``services.incidents`` (sev1 "Checkout down" by default),
+    with ``ticket_ids`` linked."""
+    from tickets.services import incidents
+
+    kw.setdefault("title", "Checkout down")
+    kw.setdefault("severity", "sev1")
+    kw.setdefault("description", "PSP outage")
+    kw.setdefault("customer_update", "Payments fail.")
+    incident = incidents.declare(by=manager, team=team, **kw)
+    if ticket_ids:
+        incidents.link_tickets(incident.pk, by=manager, ticket_ids=ticket_ids)
+    return incident

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from policies.services import documents
 from tests.browser.conftest import login
-from tests.factories import make_ticket
+from tests.factories import make_incident, make_ticket
 from tests.policies.documents_helpers import draft
 from tickets import services
 from tickets.services import incidents
@@ -53,15 +53,7 @@ def test_queue_sorts_by_header_and_marks_search_matches(new_page, rep, team):
 
 
 def test_resolving_an_incident_starts_from_an_empty_message(new_page, manager, team):
-    incident = incidents.declare(
-        by=manager,
-        team=team,
-        title="Checkout down",
-        severity="sev1",
-        description="PSP outage",
-        customer_update="Payments fail.",
-    )
-    incidents.link_tickets(incident.pk, by=manager, ticket_ids=[make_ticket(team).pk])
+    incident = make_incident(manager, team, [make_ticket(team).pk])
     incidents.post_update(incident.pk, by=manager, body="A fix ships later today.")
     page = new_page()
     login(page, manager.username)

@@ -16,7 +16,7 @@ import pytest
 from csops.models import Heartbeat, Job
 from kpis import sweep, verify
 from kpis.models import TicketMetricsRow
-from tests.factories import CustomerFactory, make_ticket
+from tests.factories import CustomerFactory, make_incident, make_ticket
 from tests.integration.faults import (
     children,
     kill,
@@ -47,19 +47,6 @@ def _worker_alive() -> bool:
     return Heartbeat.objects.filter(component="worker").exists()
 
 
-def _incident(manager, team, tickets: list[int]):
-    incident = incidents.declare(
-        by=manager,
-        team=team,
-        title="Checkout down",
-        severity="sev1",
-        description="PSP outage",
-        customer_update="Payments fail.",
-    )
-    incidents.link_tickets(incident.pk, by=manager, ticket_ids=tickets)
-    return incident
-
-
 def _replies(ticket_ids: list[int], body: str) -> Counter:
     return Counter(
         TicketEvent.objects.filter(
@@ -80,7 +67,7 @@ def test_broker_outage_loses_no_write_and_no_job(
         with running_worker(beat=True, env=env, purge=False) as worker:
             assert _wait_for(_worker_alive, 30), "the worker never reported"
             tickets = [make_ticket(team, by=rep).pk for _ in range(20)]
-            incident = _incident(manager, team, tickets[:10])
+            incident = make_incident(manager, team, tickets[:10])
             for pk in tickets[:5]:
                 services.reply(pk, by=rep, body="Looking into it.", public=True)
 
@@ -153,7 +140,7 @@ def _delivery_outcome(update: IncidentUpdate, tickets: list[int]) -> None:
 
 def _post_big_update(manager, team, body: str) -> tuple[IncidentUpdate, list[int]]:
     tickets = [make_ticket(team).pk for _ in range(200)]
-    incident = _incident(manager, team, tickets)
+    incident = make_incident(manager, team, tickets)
     return incidents.post_update(incident.pk, by=manager, body=body), tickets
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from csops import jobs
 from csops.models import Heartbeat, Job
 from csops.tasks import record_heartbeat
-from tests.factories import make_ticket
+from tests.factories import make_incident, make_ticket
 from tests.integration.worker import running_worker
 from tickets.models import IncidentUpdate, TicketEvent
 from tickets.services import incidents
@@ -50,16 +50,8 @@ def _drain() -> None:
 
 
 def test_update_reaches_each_linked_ticket_once(manager, team):
-    incident = incidents.declare(
-        by=manager,
-        team=team,
-        title="Checkout down",
-        severity="sev1",
-        description="PSP outage",
-        customer_update="Payments fail.",
-    )
     ids = [make_ticket(team).pk for _ in range(3)]
-    incidents.link_tickets(incident.pk, by=manager, ticket_ids=ids)
+    incident = make_incident(manager, team, ids)
     with running_worker():
         # when the manager posts an update (queued on commit to the real worker)
         first = incidents.post_update(incident.pk, by=manager, body="Fixed by noon.")

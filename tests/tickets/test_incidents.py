@@ -9,7 +9,7 @@ import time_machine
 
 from csops.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from csops.roles import Role
-from tests.factories import TeamFactory, UserFactory, make_ticket
+from tests.factories import TeamFactory, UserFactory, make_incident, make_ticket
 from tickets import selectors_escalations as selectors
 from tickets import services
 from tickets.models import IncidentDelivery, IncidentUpdate
@@ -166,16 +166,7 @@ def test_resolve_without_solving_leaves_tickets(manager, team):
 
 
 def test_the_resolve_form_starts_empty_and_names_its_recipients(manager, manager_client, team):
-    incident = incidents.declare(
-        by=manager,
-        team=team,
-        title="Checkout down",
-        severity="sev1",
-        description="PSP outage",
-        customer_update="Payments fail.",
-    )
-    ids = [make_ticket(team).pk for _ in range(3)]
-    incidents.link_tickets(incident.pk, by=manager, ticket_ids=ids)
+    incident = make_incident(manager, team, [make_ticket(team).pk for _ in range(3)])
     incidents.post_update(incident.pk, by=manager, body="A fix ships later today.")
     page = manager_client.get(f"/tickets/incidents/{incident.pk}/").content.decode()
     form = page[page.index('id="resolve-form"') :]
