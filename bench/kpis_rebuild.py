@@ -126,6 +126,7 @@ def main() -> None:
     django_floor = time.perf_counter() - started
 
     workers = args.workers or rebuild.worker_slots()
+    load_before = os.getloadavg()[0]
     job = RebuildJob.objects.create(created_at=timezone.now(), max_ticket_id=last)
     started = time.perf_counter()
     job = rebuild.run(job, chunk=args.chunk, workers=workers)
@@ -147,6 +148,8 @@ def main() -> None:
     show(f"ratio rebuild / plain pass                  : {took / floor:8.2f}   (goal <= 3)")
     show(f"tickets per second                          : {n / took:8.0f}")
     show(f"worker processes                            : {workers:8d}")
+    load_after = os.getloadavg()[0]
+    show(f"load average before / after the rebuild     : {load_before:.2f} / {load_after:.2f}")
     show(f"peak RSS of this process                    : {rss_mb:8.0f} MB (goal < 500)")
     if workers > 1:
         show(f"peak RSS of the largest worker process      : {child_mb:8.0f} MB (goal < 500)")

@@ -10,9 +10,10 @@ releases its chunk to the others (or to the next run, see ``kpis.tasks.resume_re
 A worker that finds no chunk free waits for those in flight (taking over any whose worker
 died), then tries to finish the job: one conditional UPDATE
 (``running`` -> ``done`` while no chunk is undone) in the same transaction as
-``rollup.fold_all()``, so the rollups are refolded exactly once, after every chunk committed.
+``rollup.fold_all()``, so the rollups are refolded once, after every chunk committed.
 Concurrent finishers wait on that job row and then see it done; a finisher killed mid-fold
-rolls back and leaves the job running for the next one.
+rolls back and leaves the job running for the next one, which refolds again (each part of
+the refold, run in parallel threads, commits on its own and is idempotent).
 
 :func:`run` is the command line's (and the benchmark's) entry: it plans, forks ``workers``
 processes on PostgreSQL, then works itself until the job is done (a killed child's chunk and
@@ -148,9 +149,12 @@ def _claim(job_id: int, *, skip_locked: bool) -> tuple[int, int, int, int] | Non
 
 
 def _finish(job_id: int) -> bool:
-    """Mark the job done and refold every rollup, in one transaction, if every chunk is done
-    and nobody did it yet. True for the one caller that did."""
+    """Mark the job done and refold every rollup, while holding the job row, if every chunk
+    is done and nobody did it yet. True for the one caller that did."""
     undone = RebuildChunk.objects.filter(job_id=OuterRef("pk"), done_at__isnull=True)
+    # Outside a caller's transaction, the refold's parts run at once on their own
+    # connections (they read only committed chunks); inside one, they could not see its rows.
+    workers = 1 if connection.in_atomic_block else worker_slots()
     with transaction.atomic():
         finished = (
             RebuildJob.objects.filter(pk=job_id, state=RebuildJob.State.RUNNING)
@@ -159,7 +163,7 @@ def _finish(job_id: int) -> bool:
         )
         if not finished:
             return False
-        rollup.fold_all()
+        rollup.fold_all(workers=workers)
         RebuildJob.objects.filter(pk=job_id).update(finished_at=timezone.now())
     return True
 
