@@ -146,8 +146,13 @@ def test_manager_board_incidents_and_staff_fit_a_phone(new_page, manager, team, 
         _fits(page, path)
     expect(page.locator("#customer")).to_be_visible()
 
+    # The escalations board: one card per escalation, its Accept button within the screen.
     _fits(page, "/tickets/escalations/")
     expect(page.locator("tr[id^=escalation-]")).to_have_count(1)
+    assert page.locator("#escalation-table").bounding_box()["width"] <= PHONE["width"]
+    accept = page.locator("tr[id^=escalation-] button[name=accept]").bounding_box()
+    assert accept["x"] >= 0
+    assert accept["x"] + accept["width"] <= PHONE["width"]
     _menu_folds_and_opens(page)
 
 
