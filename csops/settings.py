@@ -233,10 +233,20 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 }
 
 # --- Email ----------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Embedded mode needs no mail server: each message is a file under var/mail (EMAIL_FILE_PATH).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if EMBEDDED
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@csops.localhost")
+# Tries of one outgoing reply before it shows as failed (retried with JOB_RETRY_BASE_SECONDS
+# back-off, doubled per try); a person can then retry it from the workspace.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
 
 # --- Customer satisfaction surveys and incident detection ----------------------------------
 CSOPS_PUBLIC_URL = env_str("CSOPS_PUBLIC_URL", "http://127.0.0.1:8000")  # origin put in links

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from csops.jobs import Again, handler
+from tickets.mail import jobs as mail_jobs  # noqa: F401 (registers the outbox handler)
 from tickets.models import IncidentUpdate
 from tickets.services import incidents, surveys
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tickets.mail import views as mail
 from tickets.views import create, escalations, incidents, procedures, queue, workspace
 
 app_name = "tickets"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/update/", workspace.ticket_update, name="ticket-update"),
     path("<int:pk>/checklist/", procedures.ticket_checklist_tick, name="ticket-checklist-tick"),
     path("<int:pk>/macro/", procedures.ticket_macro, name="ticket-macro"),
+    path("outbox/<int:pk>/retry/", mail.outbound_retry, name="outbound-retry"),
     # Escalations and incidents (issue 3)
     path("<int:pk>/escalate/", escalations.ticket_escalate, name="ticket-escalate"),
     path("escalations/", escalations.escalation_board, name="escalation-board"),

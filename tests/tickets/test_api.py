@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from policies.models import Category, Tag
 from tests.factories import CustomerFactory, UserFactory, make_ticket
 from tickets import services
-from tickets.models import Customer, Ticket, TicketEvent
+from tickets.models import Customer, OutboundMessage, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -709,6 +709,7 @@ def test_event_log_lists_every_event_in_order(rep, team):
         ticket = make_ticket(team, requester=customer)
         services.reply(ticket.pk, by=rep, body="Try again now.", expected_version=1)
     seq = list(TicketEvent.objects.filter(ticket=ticket).values_list("pk", flat=True))
+    message_id = OutboundMessage.objects.get(event_id=seq[2]).message_id
     # when the rep reads the log
     response = api(rep).get(events_url(ticket))
     # then it is the whole log, oldest first
@@ -736,15 +737,32 @@ def test_event_log_lists_every_event_in_order(rep, team):
                     "subject": "Cannot log in",
                 },
                 "body": "The password reset mail never arrives.",
+                "delivery": None,
             },
             {
                 "seq": seq[1],
                 "type": "status_changed",
                 "data": {"from": "new", "to": "open"},
                 "body": "",
+                "delivery": None,
                 **agent,
             },
-            {"seq": seq[2], "type": "public_reply", "data": {}, "body": "Try again now.", **agent},
+            {
+                "seq": seq[2],
+                "type": "public_reply",
+                "data": {},
+                "body": "Try again now.",
+                # the reply's email to the requester (tickets.mail), queued until a worker runs
+                "delivery": {
+                    "state": "queued",
+                    "recipients": ["carla@example.org"],
+                    "message_id": message_id,
+                    "attempts": 0,
+                    "last_error": "",
+                    "sent_at": None,
+                },
+                **agent,
+            },
         ],
     }
 

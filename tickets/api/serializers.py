@@ -18,7 +18,16 @@ from csops.bounds import column_bounds
 from policies.models import Category, Tag
 from staffing.models import Team
 from tickets import services
-from tickets.models import Channel, Customer, Organization, Priority, Status, Ticket, TicketEvent
+from tickets.models import (
+    Channel,
+    Customer,
+    Organization,
+    OutboundMessage,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 
 # --- Output ---------------------------------------------------------------------------------
 
@@ -104,17 +113,32 @@ class TicketDetailSerializer(TicketSerializer):
         read_only_fields = fields
 
 
+class DeliverySerializer(serializers.ModelSerializer):
+    """The email of a public reply (tickets.mail): queued, sent or failed."""
+
+    recipients = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = OutboundMessage
+        fields = ["state", "recipients", "message_id", "attempts", "last_error", "sent_at"]
+        read_only_fields = fields
+
+
 class TicketEventSerializer(serializers.ModelSerializer):
-    """One entry of the event log; ``seq`` (the primary key) is the log's total order."""
+    """One entry of the event log; ``seq`` (the primary key) is the log's total order.
+    ``delivery`` is the email of an agent's public reply, null for other events."""
 
     seq = serializers.IntegerField(source="pk", read_only=True)
     actor = UserRefSerializer(read_only=True, allow_null=True)
     customer = CustomerRefSerializer(read_only=True, allow_null=True)
     data = serializers.JSONField(read_only=True)
+    delivery = DeliverySerializer(source="outbound", read_only=True, allow_null=True)
 
     class Meta:
         model = TicketEvent
-        fields = ["seq", "at", "type", "actor_role", "actor", "customer", "data", "body"]
+        fields = [
+            "seq", "at", "type", "actor_role", "actor", "customer", "data", "body", "delivery"
+        ]  # fmt: skip
         read_only_fields = fields
 
 

@@ -137,7 +137,9 @@ class TicketViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def events(self, request: Request, pk: str) -> Response:
         ticket = permissions.access_ticket(request.user, _ticket_id(pk))
-        log = TicketEvent.objects.filter(ticket=ticket).select_related("actor", "customer")
+        log = TicketEvent.objects.filter(ticket=ticket).select_related(
+            "actor", "customer", "outbound"
+        )
         page = self.paginate_queryset(log.order_by("pk"))
         return self.get_paginated_response(TicketEventSerializer(page, many=True).data)
 

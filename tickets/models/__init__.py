@@ -1,3 +1,4 @@
+from tickets.mail.models import OutboundMessage, OutboxState
 from tickets.models.customers import Customer, Organization
 from tickets.models.escalations import (
     Escalation,
@@ -36,6 +37,8 @@ __all__ = [
     "IncidentLink",
     "IncidentUpdate",
     "Organization",
+    "OutboundMessage",
+    "OutboxState",
     "PolicyMoment",
     "Priority",
     "RuleFiring",

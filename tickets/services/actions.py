@@ -19,6 +19,7 @@ from csops.clock import now_s
 from csops.errors import InvalidInput, InvalidTransition, StaleTicket
 from policies.ticket_log import RESOLVED
 from tickets import events
+from tickets.mail import services as outbox
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.models.policy_records import PolicyMoment
 from tickets.services import sla
@@ -110,5 +111,6 @@ def record(ticket: Ticket, at: datetime, log: list[TicketEvent]) -> None:
     if not log:
         return
     events.append(log)
+    outbox.queue_replies(ticket, log)  # public replies are mailed to the requester
     sla.refresh(ticket, at)
     signal_changed(ticket.pk)

@@ -1,0 +1,67 @@
+"""The MIME message of an outbox row: threading headers, a text part and an HTML part.
+
+The text part is the reply as the rep wrote it (Markdown reads as plain text); the HTML part
+is that Markdown rendered and sanitized by ``policies.markup.render_markdown``. Agent replies
+are written by people, so they carry no ``Auto-Submitted`` header.
+"""
+
+from __future__ import annotations
+
+from email.utils import make_msgid, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+from policies.markup import render_markdown
+
+MAX_REFERENCES = 20  # keep the header short on long threads; the newest ids matter most
+
+
+def subject_for(ticket_id: int, subject: str) -> str:
+    return f"[#{ticket_id}] {subject}"[:255]
+
+
+def mail_domain() -> str:
+    """The domain of our Message-IDs: the From address's (no DNS lookup, stable per site)."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "csops.localhost"
+
+
+def new_message_id(ticket_id: int, event_id: int) -> str:
+    return make_msgid(idstring=f"t{ticket_id}.e{event_id}", domain=mail_domain())
+
+
+def references_after(previous_references: str, previous_id: str) -> str:
+    ids = [*previous_references.split(), previous_id]
+    return " ".join(ids[-MAX_REFERENCES:])
+
+
+def html_document(body: str) -> str:
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title></title></head>'
+        f"<body>{render_markdown(body)}</body></html>"
+    )
+
+
+def build(
+    *,
+    subject: str,
+    body: str,
+    recipients: list[str],
+    message_id: str,
+    in_reply_to: str = "",
+    references: str = "",
+) -> EmailMultiAlternatives:
+    headers = {"Message-ID": message_id}
+    if in_reply_to:
+        headers["In-Reply-To"] = in_reply_to
+        headers["References"] = references or in_reply_to
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=f"{body}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+        headers=headers,
+    )
+    message.attach_alternative(html_document(body), "text/html")
+    return message

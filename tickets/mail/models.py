@@ -1,0 +1,46 @@
+"""The outbox: one row per outgoing message, written in the same transaction as its reply."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OutboxState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutboundMessage(models.Model):
+    """A public reply's email to the requester. ``message_id`` is fixed when the row is made,
+    so a resend after a crash carries the same Message-ID; ``in_reply_to`` / ``references``
+    thread it under the ticket's earlier messages. ``attempts`` counts failed and successful
+    sending tries since the last manual retry; ``retries`` counts manual retries (each one a
+    new job key)."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="outbox")
+    event = models.OneToOneField(
+        "tickets.TicketEvent", on_delete=models.CASCADE, related_name="outbound"
+    )
+    recipients = models.JSONField(default=list)
+    subject = models.CharField(max_length=255)
+    message_id = models.CharField(max_length=255, unique=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    retries = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Threading: the ticket's latest message when the next one is queued.
+            models.Index(fields=["ticket", "-id"], name="outbox_ticket_latest"),
+            # Admin and health: what is not sent yet.
+            models.Index(fields=["state"], name="outbox_unsent", condition=~models.Q(state="sent")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} to {', '.join(self.recipients)} ({self.state})"

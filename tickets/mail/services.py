@@ -1,0 +1,148 @@
+"""Outbound email of public replies: queue in the reply's transaction, send once, retry.
+
+``queue_replies`` is called by ``tickets.services.actions.record`` for every action's events,
+so every door to a public reply (the workspace, macros, incident updates, the API) mails the
+requester; internal notes and customers' own messages never are. The row is written and its
+job enqueued in the reply's transaction: a reply that committed always has its message.
+
+``send`` locks the row while the mail goes out and marks it sent in the same transaction, so
+a retried or duplicated job finds it sent and does nothing. A worker killed between the SMTP
+hand-off and the commit leaves the row queued; the job's retry sends it again with the same
+Message-ID (at least once, never silently dropped). A failed try records its error and lets
+the job runner retry with back-off (``JOB_RETRY_BASE_SECONDS``, doubled per attempt); after
+``OUTBOX_MAX_ATTEMPTS`` tries the row is failed, shown in the workspace with a Retry button.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from csops import jobs, permissions
+from csops.errors import InvalidTransition, NotFound
+from tickets.mail import compose
+from tickets.mail.models import OutboundMessage, OutboxState
+from tickets.models import Ticket, TicketEvent
+from tickets.models.events import ActorRole, EventType
+
+log = logging.getLogger(__name__)
+
+SEND = "tickets.send_outbound_mail"  # job kind: send one outbox row (tickets/mail/jobs.py)
+
+
+def _is_outgoing(event: TicketEvent) -> bool:
+    return event.type == EventType.PUBLIC_REPLY and event.actor_role != ActorRole.CUSTOMER
+
+
+def _enqueue(message: OutboundMessage) -> None:
+    jobs.enqueue(
+        SEND, key=f"outbox-mail:{message.pk}:{message.retries}", payload={"message": message.pk}
+    )
+
+
+def queue_replies(ticket: Ticket, events: Iterable[TicketEvent]) -> list[OutboundMessage]:
+    """One outbox row (and its send job) per public reply by an agent or the system among an
+    action's saved events. Call inside the action's transaction, with the ticket row locked
+    (the services do), so the thread's order is the replies' order."""
+    replies = [e for e in events if _is_outgoing(e)]
+    email = ticket.requester.email if replies else ""
+    if not email:
+        return []
+    previous = OutboundMessage.objects.filter(ticket=ticket).order_by("-pk").first()
+    queued = []
+    for event in replies:
+        in_reply_to = previous.message_id if previous else ""
+        references = (
+            compose.references_after(previous.references, previous.message_id) if previous else ""
+        )
+        message = OutboundMessage.objects.create(
+            ticket=ticket,
+            event=event,
+            recipients=[email],
+            subject=compose.subject_for(ticket.pk, ticket.subject),
+            message_id=compose.new_message_id(ticket.pk, event.pk),
+            in_reply_to=in_reply_to,
+            references=references,
+            created_at=timezone.now(),
+        )
+        _enqueue(message)
+        queued.append(message)
+        previous = message
+    return queued
+
+
+def send(message_id: int) -> bool:
+    """Send one queued row (the ``SEND`` job). False when there was nothing to send (already
+    sent, failed for good, or gone); raises after a failed try that may be retried."""
+    try:
+        with transaction.atomic():
+            message = (
+                OutboundMessage.objects.select_for_update()
+                .select_related("event")
+                .filter(pk=message_id, state=OutboxState.QUEUED)
+                .first()
+            )
+            if message is None:
+                return False
+            compose.build(
+                subject=message.subject,
+                body=message.event.body,
+                recipients=message.recipients,
+                message_id=message.message_id,
+                in_reply_to=message.in_reply_to,
+                references=message.references,
+            ).send()
+            message.state, message.sent_at = OutboxState.SENT, timezone.now()
+            message.attempts += 1
+            message.save(update_fields=["state", "sent_at", "attempts"])
+        return True
+    except Exception as exc:
+        if _record_failure(message_id, exc):
+            log.warning("outbound message %s failed for good", message_id, exc_info=True)
+            return False
+        raise  # the job runner retries with back-off
+
+
+@transaction.atomic
+def _record_failure(message_id: int, exc: Exception) -> bool:
+    """Count a failed try; True when it was the last one (the row is now failed)."""
+    message = (
+        OutboundMessage.objects.select_for_update()
+        .filter(pk=message_id, state=OutboxState.QUEUED)
+        .first()
+    )
+    if message is None:
+        return True
+    message.attempts += 1
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        message.state = OutboxState.FAILED
+    message.save(update_fields=["attempts", "last_error", "state"])
+    return message.state == OutboxState.FAILED
+
+
+@transaction.atomic
+def retry(message_id: int, *, by: User) -> OutboundMessage:
+    """Queue a failed message again (the workspace's Retry button): anyone who may reply on
+    its ticket may. Its Message-ID and threading stay the same."""
+    ticket_id = (
+        OutboundMessage.objects.filter(pk=message_id).values_list("ticket_id", flat=True).first()
+    )
+    try:
+        if ticket_id is None:
+            raise NotFound("")
+        permissions.access_ticket(by, ticket_id, for_update=True)
+    except NotFound:
+        raise NotFound(f"Message {message_id} does not exist or is not in your teams.") from None
+    message = OutboundMessage.objects.select_for_update().get(pk=message_id)
+    if message.state != OutboxState.FAILED:
+        raise InvalidTransition(f"This message is {message.get_state_display().lower()}.")
+    message.state, message.attempts, message.retries = OutboxState.QUEUED, 0, message.retries + 1
+    message.save(update_fields=["state", "attempts", "retries"])
+    _enqueue(message)
+    return message
