@@ -7,7 +7,8 @@ are written by people, so they carry no ``Auto-Submitted`` header.
 
 from __future__ import annotations
 
-from email.utils import make_msgid, parseaddr
+import secrets
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -28,7 +29,9 @@ def mail_domain() -> str:
 
 
 def new_message_id(ticket_id: int, event_id: int) -> str:
-    return make_msgid(idstring=f"t{ticket_id}.e{event_id}", domain=mail_domain())
+    """Unique (one event, one message) and unguessable, and short enough that its header
+    line is not folded: ``<t123.e4567.9f86d081884c@support.example.com>``."""
+    return f"<t{ticket_id}.e{event_id}.{secrets.token_hex(6)}@{mail_domain()}>"
 
 
 def references_after(previous_references: str, previous_id: str) -> str:
