@@ -67,16 +67,19 @@
         .map((m) => ({ kind: m.kind, label: m.label, index: bucketIndex(buckets, m.day) }))
         .filter((m) => m.index >= 0);
       const isCount = unit === "count";
+      const figcaption = canvas.closest("figure") && canvas.closest("figure").querySelector("figcaption");
+      const caption = figcaption ? figcaption.textContent.trim() : metric;
       const chart = new Chart(canvas, {
         type: isCount ? "bar" : "line",
         data: {
           labels: buckets,
-          datasets: [{ label: metric, data: points.map((p) => p.value), spanGaps: true,
+          datasets: [{ label: caption, data: points.map((p) => p.value), spanGaps: true,
                        backgroundColor: "#2563eb88", borderColor: "#2563eb" }],
         },
         options: {
           animation: false,
           responsive: true,
+          scales: unit === "minutes" ? { y: { ticks: { callback: (value) => fmt(value, unit) } } } : {},
           plugins: {
             legend: { display: false },
             csopsMarkers: { marks },

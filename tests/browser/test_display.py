@@ -28,6 +28,7 @@ RAW = (
     "[invalid name]",
 )
 # A duration is "45 min", "7.8 h" or "3.2 d": never minutes with decimals or beyond an hour.
+DURATION = re.compile(r"< 1 min|\d+ min|\d+(\.\d)? h|\d+(\.\d)? d")
 MIXED = re.compile(r"\b\d+\.\d+ min\b|\b\d{3,} min\b")
 
 
@@ -74,6 +75,13 @@ def test_dashboard_and_board_show_names_labels_and_one_duration_format(
     expect(agents.last).to_have_text("Unassigned")
     expect(page.locator("#table-agent")).to_contain_text("Rita Reyes")
     assert_reads_as_people_do(page.inner_text("main"))
+    # the charts' duration axis reads in the same format
+    ticks = page.evaluate(
+        "() => document.getElementById('chart-first_reply_median').chart"
+        ".scales.y.ticks.map((t) => t.label)"
+    )
+    assert ticks
+    assert [t for t in ticks if not DURATION.fullmatch(t)] == []
 
     # and the drill-down of the first-reply tile
     page.click("#tile-first_reply_median")
