@@ -132,6 +132,8 @@ def test_queue_assignee_filter_lists_names_in_name_order(people, manager_client,
     assert response.status_code == 200
     names = [o for o in options(response, "assignee") if o != "---------"]
     assert names == ["Maria Moreno", "Ralph Ruiz", "Rita Reyes"]
+    updated = re.findall(r'<td data-label="Updated"[^>]*>([^<]*)</td>', response.content.decode())
+    assert [html.unescape(u) for u in updated] == ["< 1 min ago"]
 
 
 # --- KPI dashboard and drill-down ----------------------------------------------------------
