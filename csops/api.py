@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from csops.errors import DomainError
+
+UNSTORABLE = "A value cannot be stored: a number out of range or a NUL character."
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -38,6 +42,14 @@ def exception_handler(exc, context):
         return Response(
             {"error": "invalid", "detail": "Invalid input.", "fields": fields},
             status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
+    if isinstance(exc, DataError):
+        # The database refused a value the request carried that no validator caught (a NUL
+        # character in a looked-up name, a number past its column): the client's input.
+        set_rollback()
+        return Response(
+            {"error": "invalid", "detail": UNSTORABLE, "fields": {}},
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
