@@ -37,6 +37,7 @@ ERROR_DESCRIPTIONS = {
     403: "Not signed in, no staff role, or outside this account's scope.",
     404: "No such object (or not visible to this account), or a page past the last one.",
     409: "A conflict with the current state: a stale version, a duplicate, or a claimed ticket.",
+    415: "The body's media type is not one this operation reads (JSON, form or multipart).",
     422: "Well-formed but refused by a business rule; `detail` says which.",
 }
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -48,8 +49,8 @@ class AutoSchema(SpectacularAutoSchema):
 
     Every operation can answer 401 (an expired token) and 403 (permission or scope); one with
     a path id 404; one with query parameters 400 (a bad filter, a bad page number) and, when
-    paginated, 404 (a page past the end); a write 400 (a malformed body), 409 (a state
-    conflict) and 422 (a business rule).
+    paginated, 404 (a page past the end); one with a body 415 (a media type it does not
+    read); a write 400 (a malformed body), 409 (a state conflict) and 422 (a business rule).
     """
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
@@ -84,6 +85,8 @@ class AutoSchema(SpectacularAutoSchema):
             codes.add(400)
             if self._is_list_view() and self._get_paginator() is not None:
                 codes.add(404)
+        if "requestBody" in operation:
+            codes.add(415)
         if self.method in WRITE_METHODS:
             codes |= {409, 422}
             if self.method != "DELETE":

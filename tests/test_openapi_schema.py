@@ -66,14 +66,19 @@ def test_schema_generates_without_warnings_and_validates(tmp_path):
         ("unfiltered list: page", "/api/v1/acknowledgments/", "get", {"400", "401", "403", "404"}),
         ("object", "/api/v1/training-records/{id}/", "get", {"401", "403", "404"}),
         ("computed read", "/api/v1/kpis/summary/", "get", {"400", "401", "403"}),
-        ("create", "/api/v1/courses/", "post", {"400", "401", "403", "409", "422"}),
+        ("create", "/api/v1/courses/", "post", {"400", "401", "403", "409", "415", "422"}),
         (
             "action",
             "/api/v1/qa-reviews/{id}/resolve/",
             "post",
-            {"400", "401", "403", "404", "409", "422"},
+            {"400", "401", "403", "404", "409", "415", "422"},
         ),
-        ("replace", "/api/v1/calendars/{id}/", "put", {"400", "401", "403", "404", "409", "422"}),
+        (
+            "replace",
+            "/api/v1/calendars/{id}/",
+            "put",
+            {"400", "401", "403", "404", "409", "415", "422"},
+        ),
         ("delete", "/api/v1/goals/{id}/", "delete", {"401", "403", "404", "409", "422"}),
     ],
 )
