@@ -12,6 +12,7 @@ django.setup()
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from csops.jobs import runner  # noqa: E402
 from kpis import rollup  # noqa: E402
 from kpis.models import DailyRollup  # noqa: E402
 from kpis.models.rollups import ALL, BY_TEAM, DIMS, FULL  # noqa: E402
@@ -32,6 +33,7 @@ ticket = services.create_ticket(
 )
 services.claim(ticket.pk, by=rep)
 services.reply(ticket.pk, by=rep, body="refund issued", public=True, expected_version=2)
+runner.run_due()  # the reply's email job: on the embedded default, a file under var/mail
 client = Client()
 assert (
     client.post("/login/", {"username": "smoke-rep", "password": "pw-smoke-123"}).status_code == 302

@@ -36,3 +36,9 @@ def test_embedded_defaults_migrate_and_serve_a_ticket_flow(tmp_path: Path):
     with closing(sqlite3.connect(tmp_path / "csops.sqlite3")) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert (tmp_path / "broker").is_dir()
+    # the public reply was mailed to the requester through the file backend (README: var/mail)
+    mails = [p.read_text() for p in (tmp_path / "mail").iterdir()]
+    assert len(mails) == 1
+    assert "To: sam@example.org" in mails[0]
+    assert "Subject: [#" in mails[0]
+    assert "refund issued" in mails[0]
