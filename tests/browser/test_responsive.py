@@ -190,3 +190,23 @@ def test_workspace_with_a_long_email_does_not_scroll_sideways_on_a_desktop(new_p
     aside = page.locator(".workspace > aside").bounding_box()
     assert aside["x"] >= conversation["x"] + conversation["width"]
     assert aside["x"] + aside["width"] <= DESKTOP["width"]
+
+
+def test_without_scripts_the_menu_stays_open_on_a_phone(browser, live_server, manager, world):
+    context = browser.new_context(
+        base_url=live_server.url,
+        java_script_enabled=False,
+        viewport={"width": 360, "height": 740},
+    )
+    try:
+        page = context.new_page()
+        login(page, manager.username)  # a plain form post: no script needed
+
+        _fits(page, "/tickets/escalations/")
+
+        # No toggle to press: every link and Log out show, and the page is no wider.
+        expect(page.locator("#menu-toggle")).to_be_hidden()
+        expect(page.locator("nav[aria-label=Main] a", has_text="Incidents")).to_be_visible()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    finally:
+        context.close()
