@@ -323,3 +323,16 @@ def test_admin_lists_and_drop_downs_show_name_and_username(
     change = admin.get(f"/admin/policies/policydocument/{version.document_id}/change/")
     assert change.status_code == 200
     assert "Maria Moreno (maria)" in options(change, "owner")
+
+
+def test_refused_dashboard_filters_are_named_by_their_labels(director_client, team):
+    response = director_client.get("/kpis/", {"preset": "custom", "start": "soon", "team": 99999})
+    assert response.status_code == 422
+    items = re.findall(r"<li>([^<]*)</li>", response.content.decode().split("invalid-filter")[1])
+    assert [i.split(":")[0] for i in items] == ["Start", "Team"]
+    drill = director_client.get(
+        "/kpis/drill/", {"metric": "created", "preset": "custom", "start": "soon"}
+    )
+    assert drill.status_code == 422
+    items = re.findall(r"<li>([^<]*)</li>", drill.content.decode().split("invalid-filter")[1])
+    assert [i.split(":")[0] for i in items] == ["Start"]
