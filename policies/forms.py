@@ -10,6 +10,7 @@ from django import forms
 from django.apps import apps
 
 from csops.bounds import bound_field, column_bounds
+from csops.widgets import chips
 from policies.business_time import WEEKDAY_NAMES, validate_timezone
 from policies.calendar_text import (
     DAY_KEYS,
@@ -130,11 +131,21 @@ class SlaPolicyForm(forms.Form):
         initial=Decimal("0.25"),
         help_text="At risk when this fraction of the target is left (0.25 = the last quarter).",
     )
-    teams = forms.ModelMultipleChoiceField(queryset=Team.objects.all(), required=False)
-    channels = forms.MultipleChoiceField(choices=[(c, c) for c in CHANNELS], required=False)
-    priorities = forms.MultipleChoiceField(choices=PRIORITY_CHOICES, required=False)
-    organizations = forms.ModelMultipleChoiceField(queryset=None, required=False)
-    categories = forms.ModelMultipleChoiceField(queryset=Category.objects.all(), required=False)
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.all(), required=False, widget=chips(placeholder="Any team")
+    )
+    channels = forms.MultipleChoiceField(
+        choices=[(c, c) for c in CHANNELS], required=False, widget=chips(placeholder="Any channel")
+    )
+    priorities = forms.MultipleChoiceField(
+        choices=PRIORITY_CHOICES, required=False, widget=chips(placeholder="Any priority")
+    )
+    organizations = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=chips(placeholder="Any organization")
+    )
+    categories = forms.ModelMultipleChoiceField(
+        queryset=Category.objects.all(), required=False, widget=chips(placeholder="Any category")
+    )
     effective_from = forms.DateTimeField(
         required=False,
         help_text=EFFECTIVE_HELP,

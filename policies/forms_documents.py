@@ -9,6 +9,7 @@ from django.utils import timezone
 from csops.bounds import column_bounds
 from csops.people import PersonChoiceField, by_name
 from csops.roles import Role
+from csops.widgets import chips
 from policies.models import Category, Kind, Tag
 from staffing.models import Team
 
@@ -112,7 +113,7 @@ class DocumentFieldsMixin(forms.Form):
         queryset=Category.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     tags = forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+        queryset=Tag.objects.all(), required=False, widget=chips(placeholder="Add a tag")
     )
     approver = _approvers()
     allow_self_approval = forms.BooleanField(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from csops.widgets import chips
 from policies.markup import PLACEHOLDERS
 from policies.models import PolicyDocument, Tag
 from policies.models.macros import MACRO_PRIORITY_CHOICES, MACRO_STATUS_CHOICES
@@ -17,7 +18,7 @@ class MacroForm(forms.Form):
     set_status = forms.ChoiceField(choices=MACRO_STATUS_CHOICES, required=False)
     set_priority = forms.ChoiceField(choices=MACRO_PRIORITY_CHOICES, required=False)
     add_tags = forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.all(), required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+        queryset=Tag.objects.all(), required=False, widget=chips(placeholder="Add a tag")
     )
     policy = forms.ModelChoiceField(queryset=PolicyDocument.objects.all(), required=False)
     active = forms.BooleanField(required=False, initial=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from csops import permissions
 from csops.people import by_name, label_people
+from csops.widgets import chips
 from policies.models import Tag
 from policies.ticket_log import UNRESOLVED
 from staffing.models import Team
@@ -42,8 +43,13 @@ class TicketFilter(django_filters.FilterSet):
     )
     # distinct=False: these match on the ticket row itself, and a DISTINCT over every column
     # (search vector included) cost 1.7 s at a million tickets (bench/README.md).
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, distinct=False)
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, distinct=False)
+    # data-chips: a chips box with type-ahead (static/js/app.js); a plain multi-select without JS.
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, distinct=False, widget=chips(placeholder="Any priority")
+    )
+    channel = django_filters.MultipleChoiceFilter(
+        choices=Channel.choices, distinct=False, widget=chips(placeholder="Any channel")
+    )
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.none())
     assignee = django_filters.ModelChoiceFilter(queryset=User.objects.none())
     tag = django_filters.ModelChoiceFilter(

@@ -7,6 +7,7 @@ from django.db.models import Q
 from csops import permissions
 from csops.bounds import column_bounds
 from csops.people import by_name, display_name
+from csops.widgets import chips
 from policies.models import Category, Tag
 from staffing.models import Team
 from tickets.models import Channel, Priority, Status, Ticket
@@ -62,7 +63,7 @@ class PropertiesForm(forms.Form):
         queryset=Tag.objects.all(),
         required=False,
         to_field_name="name",
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=chips(placeholder="Add a tag"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

@@ -64,3 +64,48 @@ document.addEventListener("change", (event) => {
   if (!select || !line) return;
   line.textContent = select.selectedOptions[0] ? select.selectedOptions[0].text : "";
 });
+
+// Multi-selects with chips and type-ahead: every <select multiple data-chips> becomes a box of
+// removable chips with a list that filters as you type (Tom Select, static/vendor/tom-select/,
+// loaded before this file). Without scripts the native <select multiple> still works, and the
+// form still sends the <select>'s own values. Picking or removing a chip fires one "change" on
+// the <select> (Tom Select's onChange), so a form that applies on change (hx-trigger="change")
+// sends one request; the widget's own text box never reaches the form's listeners.
+function enhanceChips(root) {
+  if (typeof TomSelect === "undefined" || !root.querySelectorAll) return;
+  root.querySelectorAll("select[multiple][data-chips]").forEach((select) => {
+    if (select.tomselect) return;
+    const chips = new TomSelect(select, {
+      plugins: { remove_button: { title: "Remove" } },
+      create: false,
+      clearAfterSelect: true, // the typed words go once their chip is picked
+      maxOptions: null,
+      hidePlaceholder: true,
+      placeholder: select.dataset.placeholder || "Type to choose",
+    });
+    // The <select> is now only the form's store of values (out of sight, out of the tab
+    // order): assistive technology meets the labelled combobox once, not a nameless twin.
+    select.setAttribute("aria-hidden", "true");
+    const stop = (event) => {
+      if (event.target !== select) event.stopPropagation();
+    };
+    chips.wrapper.addEventListener("change", stop);
+    chips.wrapper.addEventListener("input", stop);
+  });
+}
+// A swap that redraws a form with chips (the workspace's properties after each change) gives
+// the keyboard back to the same widget, so a second tag is one more keystroke away.
+let chipsFocus = null;
+document.addEventListener("htmx:beforeSwap", () => {
+  const active = document.activeElement;
+  chipsFocus = active && active.closest(".ts-wrapper") ? active.id : null;
+});
+document.addEventListener("DOMContentLoaded", () => enhanceChips(document));
+document.addEventListener("htmx:load", (event) => {
+  enhanceChips(event.detail.elt.parentNode || event.detail.elt);
+  const again = chipsFocus && document.getElementById(chipsFocus);
+  if (again && again !== document.activeElement) {
+    chipsFocus = null;
+    again.focus();
+  }
+});
