@@ -243,6 +243,8 @@ EMAIL_BACKEND = env_str(
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+# Seconds before an unanswering SMTP server fails the try (a sender holds its outbox row).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@csops.localhost")
 # Tries of one outgoing reply before it shows as failed (retried with JOB_RETRY_BASE_SECONDS
 # back-off, doubled per try); a person can then retry it from the workspace.

@@ -4,18 +4,23 @@ and the bytes a real SMTP server receives (threading headers, text and HTML part
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from csops import jobs
 from csops.jobs import runner
 from csops.models import Job
-from tests.factories import CustomerFactory, make_incident, make_ticket
+from tests.factories import CustomerFactory, UserFactory, make_incident, make_ticket
 from tests.tickets.smtp_peer import smtp_server
 from tickets import services
 from tickets.mail import services as outbox
@@ -277,3 +282,92 @@ def test_replies_reach_a_real_smtp_server_threaded_with_text_and_html(ticket, re
     assert text.strip() == "We reset your *password*."
     assert "<em>password</em>" in html
     assert second_row.state == OutboxState.SENT
+
+
+# --- Admin ------------------------------------------------------------------------------
+
+
+def test_admin_lists_the_outbox_read_only_and_retries_failed_messages(
+    ticket, rep, admin_user, client_for
+):
+    failed = _failed(ticket, rep)
+    services.reply(ticket.pk, by=rep, body="Still queued")
+    queued = OutboundMessage.objects.exclude(pk=failed.pk).get()
+    client = client_for(admin_user)
+    changelist = reverse("admin:tickets_outboundmessage_changelist")
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert escape(failed.message_id) in page.content.decode()
+    # read-only: no add page, the change page has no save button
+    assert client.get(reverse("admin:tickets_outboundmessage_add")).status_code == 403
+    detail = client.get(reverse("admin:tickets_outboundmessage_change", args=[failed.pk]))
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
+    # the retry action queues the failed one again and refuses the queued one
+    response = client.post(
+        changelist,
+        {"action": "retry", "_selected_action": [failed.pk, queued.pk]},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "1 message(s) queued again." in text
+    assert f"#{queued.pk}: This message is queued." in text
+    failed.refresh_from_db()
+    assert (failed.state, failed.retries) == (OutboxState.QUEUED, 1)
+
+
+def test_outbox_gives_up_before_its_job_does(settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 50
+    assert outbox.max_attempts() == Job._meta.get_field("max_attempts").default
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    assert outbox.max_attempts() == 3
+
+
+# --- Two senders at once ----------------------------------------------------------------
+
+
+class _SlowInbox:
+    """A real SMTP peer that takes its time to accept, so two senders overlap."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        await asyncio.sleep(0.5)
+        self.messages.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sending_the_same_row_send_it_once(team, settings):
+    rep = UserFactory(username="rita", role="Rep")
+    team.members.add(rep)
+    ticket = make_ticket(team, requester=CustomerFactory(email="casey@example.org"))
+    services.reply(ticket.pk, by=rep, body="Only once, please")
+    message = OutboundMessage.objects.get(ticket=ticket)
+    inbox = _SlowInbox()
+    port = _closed_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    _smtp(settings, port)
+    results: list[bool] = []
+
+    def worker() -> None:
+        try:
+            results.append(outbox.send(message.pk))
+        finally:
+            connection.close()
+
+    try:
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    finally:
+        controller.stop()
+    assert sorted(results) == [False, True]
+    assert len(inbox.messages) == 1
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (OutboxState.SENT, 1)

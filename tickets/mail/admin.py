@@ -12,7 +12,9 @@ from tickets.mail.models import OutboundMessage
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin):
-    list_display = ("pk", "ticket", "subject", "state", "attempts", "created_at", "sent_at")
+    list_display = (
+        "pk", "ticket", "subject", "state", "attempts", "message_id", "created_at", "sent_at"
+    )  # fmt: skip
     list_filter = ("state",)
     search_fields = ("message_id", "subject", "recipients")
     raw_id_fields = ("ticket", "event")

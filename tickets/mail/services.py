@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from csops import jobs, permissions
 from csops.errors import InvalidTransition, NotFound
+from csops.models import Job
 from tickets.mail import compose
 from tickets.mail.models import OutboundMessage, OutboxState
 from tickets.models import Ticket, TicketEvent
@@ -33,6 +34,12 @@ from tickets.models.events import ActorRole, EventType
 log = logging.getLogger(__name__)
 
 SEND = "tickets.send_outbound_mail"  # job kind: send one outbox row (tickets/mail/jobs.py)
+
+
+def max_attempts() -> int:
+    """``OUTBOX_MAX_ATTEMPTS``, at most a job's own attempts (else the job would give up
+    first and leave the row queued for ever)."""
+    return min(settings.OUTBOX_MAX_ATTEMPTS, Job._meta.get_field("max_attempts").default)
 
 
 def _is_outgoing(event: TicketEvent) -> bool:
@@ -120,7 +127,7 @@ def _record_failure(message_id: int, exc: Exception) -> bool:
         return True
     message.attempts += 1
     message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if message.attempts >= max_attempts():
         message.state = OutboxState.FAILED
     message.save(update_fields=["attempts", "last_error", "state"])
     return message.state == OutboxState.FAILED
