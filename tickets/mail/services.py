@@ -19,13 +19,13 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from csops import jobs, permissions
 from csops.errors import InvalidTransition, NotFound
 from csops.models import Job
+from csops.permissions.roles import AnyUser
 from tickets.mail import compose
 from tickets.mail.models import OutboundMessage, OutboxState
 from tickets.models import Ticket, TicketEvent
@@ -134,7 +134,7 @@ def _record_failure(message_id: int, exc: Exception) -> bool:
 
 
 @transaction.atomic
-def retry(message_id: int, *, by: User) -> OutboundMessage:
+def retry(message_id: int, *, by: AnyUser) -> OutboundMessage:
     """Queue a failed message again (the workspace's Retry button): anyone who may reply on
     its ticket may. Its Message-ID and threading stay the same."""
     ticket_id = (
