@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
+from tests.browser.test_accessibility import _violations
 from tests.factories import CustomerFactory, make_ticket
 from tests.kpis.dashboard_data import build
 from tests.policies.documents_helpers import published
@@ -208,5 +209,23 @@ def test_without_scripts_the_menu_stays_open_on_a_phone(browser, live_server, ma
         expect(page.locator("#menu-toggle")).to_be_hidden()
         expect(page.locator("nav[aria-label=Main] a", has_text="Incidents")).to_be_visible()
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_phone_layout_has_no_serious_axe_violation(browser, live_server, manager, world):
+    """The cards, the folded and the opened menu pass axe-core as the desktop layout does."""
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport=PHONE)
+    try:
+        page = context.new_page()
+        login(page, manager.username)
+        found = {}
+        for path in ("/tickets/", "/tickets/escalations/", f"/tickets/{world['long'].pk}/"):
+            _fits(page, path)
+            found[path] = _violations(page)
+            page.locator("#menu-toggle").click()
+            found[f"{path} with the menu open"] = _violations(page)
+
+        assert {where: problems for where, problems in found.items() if problems} == {}
     finally:
         context.close()
