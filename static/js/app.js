@@ -104,8 +104,8 @@ document.addEventListener("DOMContentLoaded", () => enhanceChips(document));
 document.addEventListener("htmx:load", (event) => {
   enhanceChips(event.detail.elt.parentNode || event.detail.elt);
   const again = chipsFocus && document.getElementById(chipsFocus);
-  if (again && again !== document.activeElement) {
-    chipsFocus = null;
-    again.focus();
-  }
+  if (again && again !== document.activeElement) again.focus();
+});
+document.addEventListener("htmx:afterSettle", () => {
+  chipsFocus = null;
 });
