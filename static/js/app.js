@@ -109,3 +109,17 @@ document.addEventListener("htmx:load", (event) => {
 document.addEventListener("htmx:afterSettle", () => {
   chipsFocus = null;
 });
+
+// Filter panels (details.fold-narrow) start folded on phones, so the list is in view, unless
+// the address carries a filter; on wide screens (or without scripts) they stay open, and
+// widening the window opens them again.
+const narrowScreen = window.matchMedia("(max-width: 760px)");
+function foldFilterPanels() {
+  const keys = [...new URLSearchParams(window.location.search).keys()];
+  const filtered = keys.some((key) => !["view", "page", "sort"].includes(key));
+  document.querySelectorAll("details.fold-narrow").forEach((panel) => {
+    panel.open = !narrowScreen.matches || filtered;
+  });
+}
+document.addEventListener("DOMContentLoaded", foldFilterPanels);
+narrowScreen.addEventListener("change", foldFilterPanels);

@@ -123,6 +123,14 @@ def test_rep_queue_and_workspace_fit_a_phone(new_page, rep, world):
     assert card["height"] > 3 * 20  # several lines: the cells are stacked
     assert page.locator("#queue-table tbody tr").first.locator("td[data-label=Assignee]").count()
 
+    # The filters fold away on a phone (unless the address carries one) and open on a tap.
+    search = page.locator("#id_q")
+    expect(search).to_be_hidden()
+    page.get_by_text("Search and filters").click()
+    expect(search).to_be_visible()
+    _fits(page, "/tickets/?view=teams&priority=high")
+    expect(search).to_be_visible()
+
     _menu_folds_and_opens(page)
 
     # Log out is reachable from the folded menu.
@@ -192,6 +200,11 @@ def test_workspace_with_a_long_email_does_not_scroll_sideways_on_a_desktop(new_p
     assert aside["x"] >= conversation["x"] + conversation["width"]
     assert aside["x"] + aside["width"] <= DESKTOP["width"]
 
+    # The queue's filters stay open, with no fold to press.
+    _fits(page, "/tickets/")
+    expect(page.locator("#id_q")).to_be_visible()
+    expect(page.get_by_text("Search and filters")).to_be_hidden()
+
 
 def test_without_scripts_the_menu_stays_open_on_a_phone(browser, live_server, manager, world):
     context = browser.new_context(
@@ -209,6 +222,8 @@ def test_without_scripts_the_menu_stays_open_on_a_phone(browser, live_server, ma
         expect(page.locator("#menu-toggle")).to_be_hidden()
         expect(page.locator("nav[aria-label=Main] a", has_text="Incidents")).to_be_visible()
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        # and the filters stay open too.
+        expect(page.locator("#board-filters")).to_be_visible()
     finally:
         context.close()
 
