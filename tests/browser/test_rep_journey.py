@@ -52,7 +52,7 @@ def test_rep_claims_notes_replies_and_solves(new_page, rep, rep2, team):
     # The colleague's stale page still shows Claim; clicking it explains who has the ticket.
     colleague.click("#claim")
     expect(colleague.locator("#flash")).to_contain_text(
-        f"Ticket #{ticket.pk} is already claimed by {rep.username}."
+        f"Ticket #{ticket.pk} is already claimed by {rep.get_full_name()}."
     )
     ticket.refresh_from_db()
     assert (ticket.status, ticket.assignee_id) == ("solved", rep.pk)

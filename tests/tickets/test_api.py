@@ -451,7 +451,7 @@ def test_create_with_assignee_outside_the_team_is_422(rep, rep_other_team, new_t
     assert response.status_code == 422
     assert response.json() == {
         "error": "invalid",
-        "detail": "otto does not work this team's queue.",
+        "detail": f"{rep_other_team.get_full_name()} does not work this team's queue.",
         "fields": {"assignee": ["Not a member of the ticket's team."]},
     }
     assert Ticket.objects.count() == 0
@@ -692,7 +692,7 @@ def test_claim_race_loser_gets_409_naming_the_owner(rep, rep2, team):
     assert lost.status_code == 409
     assert lost.json() == {
         "error": "conflict",
-        "detail": f"Ticket #{ticket.pk} is already claimed by rita.",
+        "detail": f"Ticket #{ticket.pk} is already claimed by {rep.get_full_name()}.",
         "fields": {},
     }
     assert snapshot(ticket) == after_win

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from csops.errors import Conflict, InvalidInput, InvalidTransition, NotFound, StaleTicket
@@ -51,7 +53,7 @@ def test_claim_opens_a_new_ticket_before_assigning(team, rep):
 def test_claim_of_claimed_ticket_names_the_owner(team, rep, rep2):
     ticket = make_ticket(team)
     services.claim(ticket.pk, by=rep)
-    with pytest.raises(Conflict, match="already claimed by rita"):
+    with pytest.raises(Conflict, match=re.escape(f"already claimed by {rep.get_full_name()}")):
         services.claim(ticket.pk, by=rep2)
     assert Ticket.objects.get(pk=ticket.pk).assignee == rep
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from html import escape
+
 import pytest
 from django.urls import reverse
 
@@ -217,7 +219,7 @@ def test_claim_button_conflict_shows_owner(rep, rep2, client_for, team):
         reverse("tickets:ticket-claim", args=[ticket.pk]), HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 409
-    assert "already claimed by rita" in response.content.decode()
+    assert f"already claimed by {escape(rep.get_full_name())}" in response.content.decode()
     assert response["HX-Retarget"] == "#flash"
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from csops import permissions
 from csops.errors import Conflict, InvalidInput, InvalidTransition
+from csops.people import display_name
 from policies.models import Category, Tag
 from staffing.models import Team
 from tickets import events
@@ -38,7 +39,7 @@ def _validate_assignee(team_id: int, assignee: User | None) -> None:
         return
     if not permissions.can_work_team(assignee, team_id):
         raise InvalidInput(
-            f"{assignee.get_username()} does not work this team's queue.",
+            f"{display_name(assignee)} does not work this team's queue.",
             fields={"assignee": ["Not a member of the ticket's team."]},
         )
 
@@ -116,7 +117,7 @@ def claim(ticket_id: int, *, by: User) -> Ticket:
         return ticket
     if ticket.assignee_id is not None:
         raise Conflict(
-            f"Ticket #{ticket.pk} is already claimed by {ticket.assignee.get_username()}."
+            f"Ticket #{ticket.pk} is already claimed by {display_name(ticket.assignee)}."
         )
     if ticket.status == Status.CLOSED:
         raise InvalidTransition("A closed ticket cannot be claimed.")
