@@ -19,6 +19,7 @@ import re
 
 import pytest
 import schemathesis
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
@@ -35,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from csops import tokens
+from csops.roles import sync_groups
 
 pytestmark = pytest.mark.postgres
 
@@ -55,6 +57,8 @@ PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 
 @pytest.fixture
 def demo_department(db):
+    # The role groups come from a data migration; a transactional test's flush removes them.
+    sync_groups(django_apps, None)
     call_command("seed_demo", "--tickets", "40", "--until", "2026-11-30T12:00:00Z", verbosity=0)
 
 
