@@ -26,6 +26,8 @@ def test_rep_claims_notes_replies_and_solves(new_page, rep, rep2, team):
 
     page = new_page()
     login(page, rep.username)
+    # A rep's queue opens on their own tickets; the new one is in "All my teams".
+    page.click("text=All my teams")
     # Filter the queue to high priority: htmx swaps the results and the URL keeps the filter.
     page.select_option("#id_priority", "high")
     expect(page).to_have_url(re.compile(r"priority=high"))
