@@ -249,6 +249,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "support@csops.localhost")
 # Tries of one outgoing reply before it shows as failed (retried with JOB_RETRY_BASE_SECONDS
 # back-off, doubled per try); a person can then retry it from the workspace.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
+# Outgoing webhooks (tickets/webhooks): seconds one request may take, tries of a delivery
+# (retried with JOB_RETRY_BASE_SECONDS back-off, doubled per try), and deliveries in a row that
+# fail for good before the subscription is paused and its owner notified.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
+WEBHOOK_PAUSE_AFTER = env_int("WEBHOOK_PAUSE_AFTER", 5)
 
 # --- Customer satisfaction surveys and incident detection ----------------------------------
 CSOPS_PUBLIC_URL = env_str("CSOPS_PUBLIC_URL", "http://127.0.0.1:8000")  # origin put in links

@@ -11,9 +11,16 @@ import kpis.permissions
 import policies.permissions
 import staffing.permissions
 import tickets.permissions
+import tickets.webhooks.permissions
 from csops import permissions
 
-APP_RULES = (staffing.permissions, policies.permissions, tickets.permissions, kpis.permissions)
+APP_RULES = (
+    staffing.permissions,
+    policies.permissions,
+    tickets.permissions,
+    tickets.webhooks.permissions,  # a capability's sub-package holds its own rules
+    kpis.permissions,
+)
 
 
 @pytest.mark.parametrize("module", APP_RULES, ids=lambda m: m.__name__)

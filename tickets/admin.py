@@ -11,6 +11,7 @@ from tickets import (  # noqa: F401
 )
 from tickets.mail import admin as mail_admin  # noqa: F401 (the outbox)
 from tickets.models import Customer, Organization, Ticket, TicketEvent
+from tickets.webhooks import admin as webhook_admin  # noqa: F401 (outgoing webhooks)
 
 
 @admin.register(Organization)

@@ -6,6 +6,7 @@ from csops.jobs import Again, handler
 from tickets.mail import jobs as mail_jobs  # noqa: F401 (registers the outbox handler)
 from tickets.models import IncidentUpdate
 from tickets.services import incidents, surveys
+from tickets.webhooks import jobs as webhook_jobs  # noqa: F401 (registers the delivery handler)
 
 
 @handler(incidents.DELIVER_UPDATE)

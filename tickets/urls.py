@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from tickets.mail import views as mail
 from tickets.views import create, escalations, incidents, procedures, queue, workspace
@@ -51,4 +51,6 @@ urlpatterns = [
         name="incident-update-progress",
     ),
     path("incidents/alerts/<int:pk>/dismiss/", incidents.spike_dismiss, name="spike-dismiss"),
+    # Outgoing webhooks (issue 17)
+    path("webhooks/", include("tickets.webhooks.urls")),
 ]

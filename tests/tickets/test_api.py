@@ -986,6 +986,7 @@ def test_api_root_links_every_collection(rep):
         "escalations": "http://testserver/api/v1/escalations/",
         "incidents": "http://testserver/api/v1/incidents/",
         "escalation-rules": "http://testserver/api/v1/escalation-rules/",
+        "webhooks": "http://testserver/api/v1/webhooks/",
         "teams": "http://testserver/api/v1/teams/",
     }
 

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import APIRootView, SimpleRouter
 
 from tickets.api import escalation_rules, escalations, incidents, sla, views
+from tickets.webhooks import api as webhooks
 
 router = SimpleRouter()
 router.register("tickets", views.TicketViewSet, basename="ticket")
@@ -11,6 +12,7 @@ router.register("incidents", incidents.IncidentViewSet, basename="incident")
 router.register(
     "escalation-rules", escalation_rules.EscalationRuleViewSet, basename="escalation-rule"
 )
+router.register("webhooks", webhooks.WebhookSubscriptionViewSet, basename="webhook")
 
 # The browsable root of /api/v1/ (named "api-root", outside the namespaces it links to).
 root = APIRootView.as_view(
@@ -20,6 +22,7 @@ root = APIRootView.as_view(
         "escalations": "tickets-api:escalation-list",
         "incidents": "tickets-api:incident-list",
         "escalation-rules": "tickets-api:escalation-rule-list",
+        "webhooks": "tickets-api:webhook-list",
         "teams": "staffing-api:team-list",
     }
 )

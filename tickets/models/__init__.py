@@ -22,6 +22,12 @@ from tickets.models.policy_records import PolicyMoment, TicketPolicyRecord
 from tickets.models.sla import SlaAlert, SlaAlertKind, TicketSlaBreach, TicketSlaInstance
 from tickets.models.surveys import SurveyInvitation, SurveyResponse, SurveyScale
 from tickets.models.tickets import Channel, Priority, Status, Ticket
+from tickets.webhooks.models import (
+    DeliveryAttempt,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 
 __all__ = [
     "Channel",
@@ -55,4 +61,8 @@ __all__ = [
     "TicketPolicyRecord",
     "TicketSlaBreach",
     "TicketSlaInstance",
+    "DeliveryAttempt",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
 ]

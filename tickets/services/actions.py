@@ -25,6 +25,7 @@ from tickets.models.policy_records import PolicyMoment
 from tickets.services import sla
 from tickets.services.policy_records import record_policy_versions
 from tickets.signals import ticket_changed
+from tickets.webhooks import services as webhooks
 
 
 def action_time(ticket: Ticket | None = None) -> datetime:
@@ -112,5 +113,6 @@ def record(ticket: Ticket, at: datetime, log: list[TicketEvent]) -> None:
         return
     events.append(log)
     outbox.queue_replies(ticket, log)  # public replies are mailed to the requester
+    webhooks.record_ticket_events(ticket, log)  # one delivery per subscription and event
     sla.refresh(ticket, at)
     signal_changed(ticket.pk)

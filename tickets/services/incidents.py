@@ -54,6 +54,8 @@ from tickets.models.incidents import (
     UpdateKind,
 )
 from tickets.services.actions import action_time, open_if_new, record, save_ticket, transition
+from tickets.webhooks import services as webhooks
+from tickets.webhooks.models import EventType as Hook
 
 BATCH_SIZE = 50  # deliveries per job run (the job runs again while some remain)
 DELIVER_UPDATE = "tickets.deliver_incident_update"  # job kind (tickets/jobs.py)
@@ -105,6 +107,7 @@ def declare(
                     for pk in visible.values_list("pk", flat=True)
                 ]
             )
+    webhooks.record_incident(incident, Hook.INCIDENT_DECLARED, source=f"incident:{incident.pk}")
     return incident
 
 
@@ -144,8 +147,11 @@ def edit(incident_id: int, *, by: User, **changes: str) -> Incident:
         for name, (_, after) in diff.items():
             setattr(incident, name, after)
         incident.save(update_fields=list(diff))
-        IncidentChange.objects.create(
+        change = IncidentChange.objects.create(
             incident=incident, kind=ChangeKind.EDITED, by=by, at=action_time(), data=diff
+        )
+        webhooks.record_incident(
+            incident, Hook.INCIDENT_UPDATED, source=f"incident-change:{change.pk}", fields=diff
         )
     return incident
 
@@ -229,7 +235,11 @@ def post_update(incident_id: int, *, by: User, body: str) -> IncidentUpdate:
     body = _required(body=body)["body"]
     incident.customer_update = body
     incident.save(update_fields=["customer_update"])
-    return _queue_update(incident, by=by, body=body, kind=UpdateKind.UPDATE)
+    update = _queue_update(incident, by=by, body=body, kind=UpdateKind.UPDATE)
+    webhooks.record_incident(
+        incident, Hook.INCIDENT_UPDATED, source=f"incident-update:{update.pk}", update=body
+    )
+    return update
 
 
 @transaction.atomic
@@ -251,6 +261,9 @@ def resolve(
         by,
     )
     incident.save(update_fields=["state", "resolved_at", "resolved_by"])
+    webhooks.record_incident(
+        incident, Hook.INCIDENT_RESOLVED, source=f"incident:{incident.pk}:resolved"
+    )
     return incident
 
 

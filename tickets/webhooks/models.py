@@ -1,0 +1,131 @@
+"""Webhook subscriptions, the events they hear about, one delivery per (subscription, event)
+and every HTTP attempt of a delivery."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class EventType(models.TextChoices):
+    TICKET_CREATED = "ticket.created", "Ticket created"
+    TICKET_UPDATED = "ticket.updated", "Ticket updated"
+    TICKET_SOLVED = "ticket.solved", "Ticket solved"
+    CUSTOMER_REPLIED = "customer.replied", "Customer replied"
+    ESCALATION_RAISED = "escalation.raised", "Escalation raised"
+    INCIDENT_DECLARED = "incident.declared", "Incident declared"
+    INCIDENT_UPDATED = "incident.updated", "Incident updated"
+    INCIDENT_RESOLVED = "incident.resolved", "Incident resolved"
+    TEST = "webhook.test", "Test event"
+
+
+# What a subscription may ask for (the test event goes only where its button was pressed).
+SUBSCRIBABLE = [value for value in EventType.values if value != EventType.TEST]
+
+
+class WebhookSubscription(models.Model):
+    """An endpoint and the event types it wants. ``failure_streak`` counts deliveries in a row
+    that failed for good; at ``WEBHOOK_PAUSE_AFTER`` the subscription is paused (``active``
+    off, ``paused_at`` set) and its owner notified."""
+
+    name = models.CharField(max_length=100)
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list, help_text="Event types sent to this endpoint.")
+    active = models.BooleanField(default=True)
+    secret = models.CharField(max_length=100, help_text="Key of the HMAC-SHA256 signature.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="webhook_subscriptions"
+    )
+    failure_streak = models.PositiveIntegerField(default=0)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.url}"
+
+
+class WebhookEvent(models.Model):
+    """Something that happened, as sent: ``source`` names its origin (a ticket event, an
+    incident change) and is unique, so an event is fanned out once."""
+
+    type = models.CharField(max_length=40, choices=EventType.choices)
+    source = models.CharField(max_length=100, unique=True)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.type} ({self.source})"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled (subscription paused)"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription. ``uuid`` is the X-Csops-Delivery header: the same on
+    every attempt, so a receiver can drop a repeat."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(
+        max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "event"], name="webhook_delivery_once"),
+        ]
+        indexes = [
+            # The subscription page and API: its latest deliveries.
+            models.Index(fields=["subscription", "-id"], name="webhook_delivery_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.uuid} ({self.state})"
+
+
+class DeliveryAttempt(models.Model):
+    """One HTTP try: the response's status code (none when there was no response), how long
+    it took, and the error, if any."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    number = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField()
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} #{self.number}: {self.status_code or self.error[:40]}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
