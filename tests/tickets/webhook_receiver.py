@@ -1,8 +1,10 @@
 """A real HTTP receiver for webhook tests: http.server on a free port, in a thread.
 
-``script`` lists what to do with each request in turn (a status code, or ("sleep", seconds)
-then 200); once it runs out every request gets ``default``. Each request is kept with its
-headers and body. ``verify(secret)`` is what a real receiver does with the signature."""
+``script`` lists what to do with each request in turn (a status code, ("sleep", seconds)
+then 200, or ("stall", seconds): set ``stalled`` and then sleep, so a test can act while
+the sender waits for the answer); once it runs out every request gets ``default``. Each
+request is kept with its headers and body. ``verify(secret)`` is what a real receiver does
+with the signature."""
 
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ class Receiver:
     default: object = 200
     requests: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stalled: threading.Event = field(default_factory=threading.Event)
 
     def next_action(self) -> object:
         with self.lock:
@@ -58,7 +61,9 @@ def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             action = receiver.next_action()
             status = 200
-            if isinstance(action, tuple) and action[0] == "sleep":
+            if isinstance(action, tuple) and action[0] == "stall":
+                receiver.stalled.set()
+            if isinstance(action, tuple):
                 time.sleep(action[1])
             elif isinstance(action, int):
                 status = action
