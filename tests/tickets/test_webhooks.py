@@ -12,6 +12,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from csops.errors import InvalidInput, NotAllowed
@@ -404,3 +405,29 @@ def test_api_manages_subscriptions_and_lists_deliveries(director_client, directo
     # delete
     assert director_client.delete(f"/api/v1/webhooks/{pk}/").status_code == 204
     assert not WebhookSubscription.objects.filter(pk=pk).exists()
+
+
+def test_admin_creates_a_subscription_through_the_service_and_reads_deliveries(admin_user, team):
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/tickets/webhooksubscription/add/",
+        {"name": "Warehouse", "url": "https://wh.example.org/in", "events": ["ticket.created"],
+         "active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content[:500]
+    sub = WebhookSubscription.objects.get()
+    assert (sub.owner, sub.events, len(sub.secret) >= 40) == (admin_user, ["ticket.created"], True)
+    # an ftp URL is a form error, not a saved row
+    response = client.post(
+        f"/admin/tickets/webhooksubscription/{sub.pk}/change/",
+        {"name": "Warehouse", "url": "ftp://wh.example.org/", "events": ["ticket.created"]},
+    )
+    assert response.status_code == 200
+    assert "Enter an http:// or https:// URL." in response.content.decode()
+    sub.refresh_from_db()
+    assert sub.url == "https://wh.example.org/in"
+    make_ticket(team)
+    assert client.get("/admin/tickets/webhookdelivery/").status_code == 200
+    delivery = sub.deliveries.get()
+    assert client.get(f"/admin/tickets/webhookdelivery/{delivery.pk}/change/").status_code == 200
