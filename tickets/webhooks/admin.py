@@ -22,7 +22,7 @@ class SubscriptionAdminForm(forms.ModelForm):
         fields = ("name", "url", "events", "active")
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         try:
             services.check_fields({k: data[k] for k in services.FIELDS if k in data})
         except DomainError as exc:

@@ -59,7 +59,7 @@ def ticket_event(t: Ticket, event: TicketEvent) -> dict:
         "type": event.type,
         "at": event.at.isoformat(),
         "actor_role": event.actor_role,
-        "actor": event.actor.get_username() if event.actor_id else None,
+        "actor": event.actor.get_username() if event.actor is not None else None,
         "customer": event.customer_id,
         "data": event.data,
     }
