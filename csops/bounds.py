@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core import validators
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
@@ -58,10 +58,13 @@ def _bound_form_field(field: forms.Field, column: models.Field) -> forms.Field:
         if bounds is None:
             return field
         low, high = bounds
-        if field.min_value is None or field.min_value < low:
+        # IntegerField's bounds are numbers here (forms take no callables for them).
+        current_min: int | None = field.min_value  # type: ignore[assignment]
+        current_max: int | None = field.max_value  # type: ignore[assignment]
+        if current_min is None or current_min < low:
             field.min_value = low
             field.validators.append(validators.MinValueValidator(low))
-        if field.max_value is None or field.max_value > high:
+        if current_max is None or current_max > high:
             field.max_value = high
             field.validators.append(validators.MaxValueValidator(high))
         field.widget.attrs.update(min=field.min_value, max=field.max_value)
@@ -127,12 +130,14 @@ def bound_dates(field: Any) -> Any:
 
 
 def _column(model: type[models.Model] | None, name: str) -> models.Field | None:
+    """``model``'s column ``name``, or None (no such field, or a relation's reverse side)."""
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    return field if isinstance(field, models.Field) else None
 
 
 def column_bounds(model: type[models.Model] | None = None, **columns: str) -> Callable[[T], T]:
@@ -141,7 +146,9 @@ def column_bounds(model: type[models.Model] | None = None, **columns: str) -> Ca
     every date or datetime field to EARLIEST_DATE..LATEST_DATE."""
 
     def decorate(cls: T) -> T:
-        declared = cls.base_fields if issubclass(cls, forms.BaseForm) else cls._declared_fields
+        declared: dict[str, Any] = getattr(
+            cls, "base_fields" if issubclass(cls, forms.BaseForm) else "_declared_fields"
+        )
         for name, field in list(declared.items()):
             bounded = bound_dates(field)
             column = _column(model, columns.get(name, name))
@@ -155,7 +162,7 @@ def date_in_range(value: date) -> None:
     """A validator for dates and instants people type: within EARLIEST_DATE..LATEST_DATE."""
     day = value.date() if isinstance(value, datetime) else value
     if not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise validators.ValidationError(
+        raise ValidationError(
             f"Enter a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}.",
             code="date_out_of_range",
         )

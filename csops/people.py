@@ -57,5 +57,5 @@ def label_people(form: forms.BaseForm, label=display_name) -> forms.BaseForm:
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)
         if queryset is not None and queryset.model is user_model:
-            field.label_from_instance = label
+            field.label_from_instance = label  # type: ignore[attr-defined]
     return form

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from itertools import chain
 
 from django.contrib.auth.models import User
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from csops import permissions
@@ -66,19 +66,18 @@ def to_acknowledge(user: User) -> list[Acknowledgment]:
     )
 
 
-def with_latest_state(documents: QuerySet[PolicyDocument]) -> list[PolicyDocument]:
+def with_latest_state(documents: QuerySet[PolicyDocument]) -> QuerySet[PolicyDocument]:
     """The documents, each with its newest version's ``latest_state``, ``latest_number`` and
     ``state_label`` (the policy list's State column)."""
     newest = PolicyVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
-    rows = list(
-        documents.annotate(
-            latest_state=Subquery(newest.values("state")[:1]),
-            latest_number=Subquery(newest.values("number")[:1]),
-        )
+    labels = [
+        When(latest_state=value, then=Value(str(label))) for value, label in VersionState.choices
+    ]
+    return documents.annotate(
+        latest_state=Subquery(newest.values("state")[:1]),
+        latest_number=Subquery(newest.values("number")[:1]),
+        state_label=Case(*labels, default=Value(""), output_field=CharField()),
     )
-    for d in rows:
-        d.state_label = VersionState(d.latest_state).label if d.latest_state else ""
-    return rows
 
 
 def my_acknowledgment(user: User, version: PolicyVersion) -> Acknowledgment | None:
