@@ -15,7 +15,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from tickets.models import Escalation
+from tickets.models import Escalation, EscalationState
 from tickets.seeding.features import desk, documents, people, surveys
 
 QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
@@ -43,8 +43,11 @@ def seed_features(
             rng, manager=manager, director=director, reps=reps, today=today
         )
         if not Escalation.objects.exists():
-            live, made["ticket events"] = desk.seed_live(manager, reps)
-            made["escalations"] = desk.seed_history(rng) + live
+            history = desk.seed_history(rng)
+            live, made["ticket events"] = desk.seed_live(
+                manager, reps, accept=not history[EscalationState.ACCEPTED]
+            )
+            made["escalations"] = sum(history.values()) + live
         made["incidents"] = int(desk.seed_incident(manager, until) is not None)
     log("  features: " + ", ".join(f"{v} {k}" for k, v in made.items()))
     return made

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from policies.ticket_log import RESOLVED, UNRESOLVED
+from policies.ticket_log import UNRESOLVED
 from staffing.models import Team
 from tickets.models import (
     Escalation,
@@ -30,6 +30,7 @@ from tickets.models import (
 from tickets.services import escalations, incidents
 
 HISTORY = 8  # resolved escalations recreated from the seeded log
+ACTIVE = 2  # accepted (and open) ones recreated from the log, at most, each
 SCAN = 400  # recent tier-2 tickets looked at to find them (indexed, newest first)
 CATEGORIES = {
     "tier-2-technical": EscalationCategory.TECHNICAL,
@@ -56,11 +57,13 @@ LIVE = (
 )  # fmt: skip
 
 
-def seed_history(rng: random.Random) -> int:
-    """Resolved escalation records for recently solved tickets escalated in the seed."""
+def seed_history(rng: random.Random) -> dict[str, int]:
+    """Escalation records for tickets escalated in the seed: resolved for recently solved
+    ones, accepted (the next tier picked it up) or open for unresolved ones. Returns the
+    count per state."""
     tier2 = {t.pk: t for t in Team.objects.filter(tier__gte=2)}
     candidates = list(
-        Ticket.objects.filter(team__in=list(tier2), status__in=sorted(RESOLVED))
+        Ticket.objects.filter(team__in=list(tier2))
         .exclude(escalations__isnull=False)
         .order_by("-updated_at", "-pk")
         .values_list("pk", "solved_at")[:SCAN]
@@ -75,18 +78,26 @@ def seed_history(rng: random.Random) -> int:
             moves.setdefault(e.ticket_id, (e, []))
         elif e.ticket_id in moves and e.actor_id is not None:
             moves[e.ticket_id][1].append(e)  # the next tier's claim
-    made = []
+    made: list[Escalation] = []
+    counts = dict.fromkeys(EscalationState.values, 0)
     for pk, solved_at in candidates:
-        if pk not in raised or pk not in moves or solved_at is None:
+        if pk not in raised or pk not in moves:
             continue
+        state = EscalationState.RESOLVED if solved_at else EscalationState.ACCEPTED
         event, (move, claims) = raised[pk], moves[pk]
+        if state == EscalationState.ACCEPTED and not claims:
+            state = EscalationState.OPEN
+        if counts[state] >= (HISTORY if state == EscalationState.RESOLVED else ACTIVE):
+            continue
         from_team = _team_before(pk, move)
         to_team = tier2.get(move.data["team"])
         if from_team is None or to_team is None:
             continue
         manager = to_team.managers.order_by("pk").first()
-        accepted = claims[0].at if claims else event.at + timedelta(hours=1)
+        accepted = max(claims[0].at, event.at) if claims else None
+        resolved = state == EscalationState.RESOLVED
         reason = event.data.get("reason") or "Needs the next tier."
+        counts[state] += 1
         made.append(
             Escalation(
                 ticket_id=pk,
@@ -95,20 +106,18 @@ def seed_history(rng: random.Random) -> int:
                 to_tier=to_team.tier,
                 target=EscalationTarget.TIER,
                 raised_by_id=event.actor_id,
-                owner=manager,
-                state=EscalationState.RESOLVED,
+                owner=manager if accepted else None,
+                state=state,
                 category=CATEGORIES.get(to_team.slug, EscalationCategory.OTHER),
                 reason=reason,
-                guidance=rng.choice(GUIDANCE),
+                guidance=rng.choice(GUIDANCE) if resolved else "",
                 created_at=event.at,
-                accepted_at=max(accepted, event.at),
-                resolved_at=max(solved_at, accepted, event.at),
+                accepted_at=accepted,
+                resolved_at=max(solved_at, accepted or event.at) if resolved else None,
             )
         )
-        if len(made) == HISTORY:
-            break
     Escalation.objects.bulk_create(made)
-    return len(made)
+    return counts
 
 
 def _team_before(ticket_id: int, move: TicketEvent) -> int | None:
@@ -122,10 +131,11 @@ def _team_before(ticket_id: int, move: TicketEvent) -> int | None:
     return None if earlier is None else earlier.data.get("team")
 
 
-def seed_live(manager: User, reps: list[User]) -> tuple[int, int]:
-    """Escalate a few unresolved Tier 1 tickets through the services: open, accepted and
-    returned ones (the board and the rep's page both have something to show). Returns the
-    escalations and the ticket events the services logged."""
+def seed_live(manager: User, reps: list[User], *, accept: bool = True) -> tuple[int, int]:
+    """Escalate a few unresolved Tier 1 tickets through the services: open, accepted (unless
+    not ``accept``: the history has some) and returned ones (the board and the rep's page
+    both have something to show). Returns the escalations and the ticket events the
+    services logged."""
     tier1 = Team.objects.get(slug="tier-1-support")
     technical = Team.objects.get(slug="tier-2-technical")  # Tier 1's next tier (catalog)
     tickets = list(
@@ -136,7 +146,8 @@ def seed_live(manager: User, reps: list[User]) -> tuple[int, int]:
     events = TicketEvent.objects.filter(ticket__in=tickets)
     before = events.count()
     made = 0
-    plans = zip(tickets, LIVE, strict=False)  # fewer tickets than plans: the first ones
+    live = [plan for plan in LIVE if accept or plan[3] != "accepted"]
+    plans = zip(tickets, live, strict=False)  # fewer tickets than plans: the first ones
     for i, (ticket, (target, category, reason, outcome)) in enumerate(plans):
         by = ticket.assignee if ticket.assignee in reps else reps[i % len(reps)]
         escalation = escalations.escalate(
