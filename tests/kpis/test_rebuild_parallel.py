@@ -33,7 +33,6 @@ from tests.factories import make_ticket
 from tests.integration.worker import running_worker
 from tickets.models import Ticket
 from tickets.seeding import seed
-from tickets.seeding.sla_demo import ensure_demo_sla
 from tickets.services import tickets as ticket_services
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -65,10 +64,9 @@ def _wait_for(predicate, timeout: float = 60.0) -> bool:
 
 @pytest.fixture
 def history(team, rep, director) -> list[int]:
-    """400 seeded tickets, then the demo SLA policy and business calendar and 12 tickets
-    worked under them (SLA rows, business time in New York hours)."""
+    """400 seeded tickets (``seed`` also creates the demo SLA policy and business calendar)
+    and 12 tickets worked under them (SLA rows, business time in New York hours)."""
     seed(400, seed=5)
-    ensure_demo_sla(director)
     rng = random.Random(5)
     for i in range(12):
         ticket = make_ticket(team, priority=("urgent", "high", "normal")[i % 3])
