@@ -312,10 +312,8 @@ def deliver(delivery_id: int) -> str | None:
         delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
         if outcome.ok:
             _finish(delivery, DeliveryState.DELIVERED)
-            if not is_test:
-                WebhookSubscription.objects.filter(pk=sub.pk).exclude(failure_streak=0).update(
-                    failure_streak=0
-                )
+            if not is_test and sub.failure_streak:
+                WebhookSubscription.objects.filter(pk=sub.pk).update(failure_streak=0)
         elif delivery.attempts >= max_attempts():
             _finish(delivery, DeliveryState.FAILED)
             if not is_test:
