@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_out
+from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -17,3 +18,13 @@ class CsopsConfig(AppConfig):
         from csops import tokens
 
         user_logged_out.connect(tokens.revoke_on_logout, dispatch_uid="csops-revoke-token")
+        # After every migrate (and a test's flush), the role groups get the permissions of
+        # every model, also of models added after the last resync migration: without this
+        # the Admin role could not open the admin pages of new models on a fresh install.
+        post_migrate.connect(_sync_role_groups, sender=self, dispatch_uid="csops-role-groups")
+
+
+def _sync_role_groups(sender, apps, **kwargs) -> None:
+    from csops.roles import sync_groups
+
+    sync_groups(apps, None)
