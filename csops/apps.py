@@ -24,7 +24,10 @@ class CsopsConfig(AppConfig):
         post_migrate.connect(_sync_role_groups, sender=self, dispatch_uid="csops-role-groups")
 
 
-def _sync_role_groups(sender, apps, **kwargs) -> None:
+def _sync_role_groups(sender, apps=None, **kwargs) -> None:
+    """``apps`` is the migrated state after a migrate; a flush sends none (the live apps)."""
+    from django.apps import apps as live_apps
+
     from csops.roles import sync_groups
 
-    sync_groups(apps, None)
+    sync_groups(apps or live_apps, None)
