@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from csops import jobs
 from csops.jobs import runner
+from csops.jobs.wake import wake
 from csops.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,10 @@ def test_unknown_kind_fails_with_a_reason():
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
     assert "no handler" in job.last_error
+
+
+def test_one_transaction_sends_one_wake_up(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for n in range(5):
+            jobs.enqueue("test.record", key=f"fan-{n}", payload={"n": n})
+    assert callbacks == [wake]

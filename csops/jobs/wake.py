@@ -20,4 +20,11 @@ def wake() -> None:
 
 
 def wake_on_commit() -> None:
+    """One wake-up per transaction, however many jobs it enqueues (a fan-out of hundreds
+    would otherwise send hundreds of messages for one worker to drain)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is wake for _, callback, _ in connection.run_on_commit
+    ):
+        return
     transaction.on_commit(wake)
