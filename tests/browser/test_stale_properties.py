@@ -33,6 +33,8 @@ def test_stale_properties_edit_keeps_the_draft_then_saves_it(new_page, rep, rep2
     assert (ticket.status, ticket.priority, ticket.version) == ("open", "high", 2)
 
     # when: the rep takes the colleague's priority into the draft, it saves on the new version
+    # (once htmx has settled the swapped form: a change before that reaches no listener)
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-swapping')")
     props.locator("select[name=priority]").select_option("high")
     expect(page.locator("#props-changed")).to_have_count(0)
     expect(page.locator("#ticket-status")).to_have_text("Pending")
