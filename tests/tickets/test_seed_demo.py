@@ -39,6 +39,7 @@ from tickets.models import (
     TicketSlaInstance,
 )
 from tickets.seeding import seed
+from tickets.webhooks.models import WebhookSubscription
 
 UNTIL = datetime(2025, 6, 2, 15, 30, tzinfo=UTC)
 RESOLVED = {"solved", "closed"}
@@ -370,6 +371,8 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     assert set(Escalation.objects.values_list("state", flat=True)) == set(EscalationState.values)
     incident = Incident.objects.get(state="open")
     assert incident.links.count() >= 3
+    # an example webhook subscription, off until someone points it at their receiver
+    assert WebhookSubscription.objects.filter(active=False).count() == 1
     # survey answers with comments
     answers = SurveyResponse.objects.filter(is_current=True)
     assert answers.count() >= 100

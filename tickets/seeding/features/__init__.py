@@ -16,7 +16,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from tickets.models import Escalation, EscalationState
-from tickets.seeding.features import desk, documents, people, surveys
+from tickets.seeding.features import desk, documents, integrations, people, surveys
 
 QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
@@ -49,5 +49,6 @@ def seed_features(
             )
             made["escalations"] = sum(history.values()) + live
         made["incidents"] = int(desk.seed_incident(manager, until) is not None)
+        made["webhooks"] = integrations.seed_webhook(director)
     log("  features: " + ", ".join(f"{v} {k}" for k, v in made.items()))
     return made
