@@ -7,10 +7,9 @@ import pytest
 
 from csops.models import Job
 from kpis.models import RebuildJob
-from tests.factories import make_ticket
+from tests.factories import make_incident, make_ticket
 from tests.integration.faults import free_port, publishing_to
 from tickets.models import TicketEvent
-from tickets.services import incidents
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,15 +24,7 @@ def test_writes_answer_success_and_keep_their_work(
     broker_down, team, rep, manager, manager_client, director_client
 ):
     ticket = make_ticket(team)
-    incident = incidents.declare(
-        by=manager,
-        team=team,
-        title="Outage",
-        severity="sev2",
-        description="Down",
-        customer_update="We are on it.",
-    )
-    incidents.link_tickets(incident.pk, by=manager, ticket_ids=[ticket.pk])
+    incident = make_incident(manager, team, [ticket.pk])
 
     reply = manager_client.post(
         f"/tickets/{ticket.pk}/reply/",
