@@ -48,6 +48,11 @@ app.conf.beat_schedule = {
     },
     # KPI engine: resume a rebuild whose worker died mid-chunk.
     "resume-kpi-rebuilds": {"task": "kpis.tasks.resume_rebuilds", "schedule": 60.0},
+    # Daily at 04:20: delete finished jobs older than JOB_RETENTION_DAYS.
+    "purge-finished-jobs": {
+        "task": "csops.tasks.purge_finished_jobs",
+        "schedule": crontab(hour=4, minute=20),
+    },
     # Proves to /healthz that beat and a worker are alive.
     "record-worker-heartbeat": {"task": "csops.tasks.record_heartbeat", "schedule": 30.0},
     # SLA monitor: records at-risk and breach crossings, notifies, fires escalation rules.

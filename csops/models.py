@@ -77,6 +77,11 @@ class Job(models.Model):
                 name="job_unfinished_due",
                 condition=models.Q(state__in=["pending", "running"]),
             ),
+            # /healthz's count of given-up jobs, and the purge of old finished ones.
+            models.Index(
+                fields=["finished_at"], name="job_failed", condition=models.Q(state="failed")
+            ),
+            models.Index(fields=["finished_at"], name="job_done", condition=models.Q(state="done")),
         ]
 
     def __str__(self) -> str:

@@ -307,6 +307,7 @@ JOB_POLL_SECONDS = env_int("JOB_POLL_SECONDS", 5)
 JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 300)
 JOB_RETRY_BASE_SECONDS = env_int("JOB_RETRY_BASE_SECONDS", 30)
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 600)
+JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 14)  # finished jobs are then deleted
 # KPI sweeper: recomputes tickets whose refresh message was lost (broker down, worker killed).
 KPI_SWEEP_SECONDS = env_int("KPI_SWEEP_SECONDS", 20)
 

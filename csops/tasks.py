@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import socket
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from csops.jobs import oldest_due_age, runner, wake
+from csops.jobs.queue import purge_finished
 from csops.models import Heartbeat
 
 
@@ -25,3 +28,9 @@ def run_due_jobs() -> int:
     if ran and oldest_due_age() is not None:
         wake()
     return ran
+
+
+@shared_task(name="csops.tasks.purge_finished_jobs", ignore_result=True)
+def purge_finished_jobs() -> int:
+    """Daily: forget finished jobs after ``JOB_RETENTION_DAYS`` (the admin shows the rest)."""
+    return purge_finished(timedelta(days=settings.JOB_RETENTION_DAYS))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from csops import jobs
 from csops.jobs import runner
+from csops.jobs.queue import purge_finished
 from csops.jobs.wake import wake
 from csops.models import Job
 
@@ -118,3 +119,15 @@ def test_one_transaction_sends_one_wake_up(django_capture_on_commit_callbacks):
         for n in range(5):
             jobs.enqueue("test.record", key=f"fan-{n}", payload={"n": n})
     assert callbacks == [wake]
+
+
+def test_finished_jobs_are_purged_after_their_retention():
+    old = timezone.now() - timedelta(days=20)
+    for key, state in (("done", "done"), ("failed", "failed"), ("waiting", "pending")):
+        Job.objects.create(
+            kind="x", key=key, state=state, due_at=old, created_at=old, finished_at=old
+        )
+    recent = jobs.enqueue("test.record", key="recent")
+    Job.objects.filter(pk=recent.pk).update(state="done", finished_at=timezone.now())
+    assert purge_finished(timedelta(days=14)) == 2
+    assert set(Job.objects.values_list("key", flat=True)) == {"waiting", "recent"}

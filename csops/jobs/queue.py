@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -30,6 +30,24 @@ def enqueue(
     if job.due_at <= now:
         wake_on_commit()
     return job
+
+
+def purge_finished(older_than: timedelta, *, batch: int = 10_000) -> int:
+    """Delete done and failed jobs finished before ``now - older_than`` (their effects live in
+    their own rows: a delivered update, a sent mail); returns how many went."""
+    cutoff = timezone.now() - older_than
+    gone = 0
+    for state in (Job.State.DONE, Job.State.FAILED):
+        while True:
+            ids = list(
+                Job.objects.filter(state=state, finished_at__lt=cutoff).values_list(
+                    "pk", flat=True
+                )[:batch]
+            )
+            if not ids:
+                break
+            gone += Job.objects.filter(pk__in=ids).delete()[0]
+    return gone
 
 
 def oldest_due_age(now: datetime | None = None) -> float | None:
