@@ -131,3 +131,19 @@ def test_finished_jobs_are_purged_after_their_retention():
     Job.objects.filter(pk=recent.pk).update(state="done", finished_at=timezone.now())
     assert purge_finished(timedelta(days=14)) == 2
     assert set(Job.objects.values_list("key", flat=True)) == {"waiting", "recent"}
+
+
+def test_the_admin_lists_jobs_read_only_and_runs_failed_ones_again(admin_user):
+    from django.test import Client
+
+    failed = jobs.enqueue("test.fail", key="f-admin")
+    Job.objects.filter(pk=failed.pk).update(state="failed", attempts=8, last_error="boom")
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get("/admin/csops/job/")
+    assert page.status_code == 200
+    assert "f-admin" in page.content.decode()
+    assert client.get(f"/admin/csops/job/{failed.pk}/change/").status_code == 200  # view only
+    client.post("/admin/csops/job/", {"action": "run_again", "_selected_action": [failed.pk]})
+    failed.refresh_from_db()
+    assert (failed.state, failed.attempts) == ("pending", 0)
