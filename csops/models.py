@@ -44,6 +44,11 @@ class Notification(models.Model):
         return f"{self.user_id}: {self.text}"
 
 
+# Tries before a job is failed for good; a domain row retried by a job (an outbox message, a
+# webhook delivery) must give up within this (csops.jobs.attempts_within).
+JOB_MAX_ATTEMPTS = 8
+
+
 class Job(models.Model):
     """One unit of background work; the row is the truth, a broker message only wakes a worker.
 
@@ -64,7 +69,7 @@ class Job(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     due_at = models.DateTimeField()
     attempts = models.PositiveIntegerField(default=0)
-    max_attempts = models.PositiveSmallIntegerField(default=8)
+    max_attempts = models.PositiveSmallIntegerField(default=JOB_MAX_ATTEMPTS)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)

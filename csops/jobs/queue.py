@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from csops.jobs.wake import wake_on_commit
-from csops.models import Job
+from csops.models import JOB_MAX_ATTEMPTS, Job
 
 UNFINISHED = (Job.State.PENDING, Job.State.RUNNING)
 
@@ -48,6 +48,12 @@ def purge_finished(older_than: timedelta, *, batch: int = 10_000) -> int:
                 break
             gone += Job.objects.filter(pk__in=ids).delete()[0]
     return gone
+
+
+def attempts_within(limit: int) -> int:
+    """``limit``, at most a job's own attempts: a domain row that counts its tries must give
+    up no later than the job that retries it, or it would stay pending for ever."""
+    return min(limit, JOB_MAX_ATTEMPTS)
 
 
 def oldest_due_age(now: datetime | None = None) -> float | None:

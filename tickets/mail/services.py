@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from csops import jobs, permissions
 from csops.errors import InvalidTransition, NotFound
-from csops.models import Job
 from csops.permissions.roles import AnyUser
 from tickets.mail import compose
 from tickets.mail.models import OutboundMessage, OutboxState
@@ -37,9 +36,7 @@ SEND = "tickets.send_outbound_mail"  # job kind: send one outbox row (tickets/ma
 
 
 def max_attempts() -> int:
-    """``OUTBOX_MAX_ATTEMPTS``, at most a job's own attempts (else the job would give up
-    first and leave the row queued for ever)."""
-    return min(settings.OUTBOX_MAX_ATTEMPTS, Job._meta.get_field("max_attempts").default)
+    return jobs.attempts_within(settings.OUTBOX_MAX_ATTEMPTS)
 
 
 def _is_outgoing(event: TicketEvent) -> bool:

@@ -33,7 +33,6 @@ from django.utils import timezone
 
 from csops import jobs
 from csops.errors import InvalidInput, NotFound
-from csops.models import Job
 from csops.notify import notify
 from tickets.models import Incident, Ticket, TicketEvent
 from tickets.webhooks import payloads, signing, transport
@@ -58,9 +57,7 @@ class DeliveryFailed(Exception):
 
 
 def max_attempts() -> int:
-    """``WEBHOOK_MAX_ATTEMPTS``, at most a job's own attempts (else the job would give up
-    first and leave the delivery pending for ever)."""
-    return min(settings.WEBHOOK_MAX_ATTEMPTS, Job._meta.get_field("max_attempts").default)
+    return jobs.attempts_within(settings.WEBHOOK_MAX_ATTEMPTS)
 
 
 # Subscriptions
