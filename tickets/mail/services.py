@@ -86,7 +86,7 @@ def send(message_id: int) -> bool:
     try:
         with transaction.atomic():
             message = (
-                OutboundMessage.objects.select_for_update()
+                OutboundMessage.objects.select_for_update(of=("self",))
                 .select_related("event")
                 .filter(pk=message_id, state=OutboxState.QUEUED)
                 .first()

@@ -181,7 +181,8 @@ def send_invitation(invitation_id: int) -> bool:
     Message-ID (at least once, never silently dropped)."""
     with transaction.atomic():
         invitation = (
-            SurveyInvitation.objects.select_for_update()
+            # Only the invitation: the ticket row stays free for edits while the mail goes out.
+            SurveyInvitation.objects.select_for_update(of=("self",))
             .select_related("ticket")
             .filter(pk=invitation_id, sent_at__isnull=True)
             .first()
