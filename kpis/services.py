@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from django.contrib.auth.models import User
@@ -11,10 +10,9 @@ from django.utils import timezone
 
 from csops import permissions
 from csops.errors import Conflict, NotAllowed
+from csops.jobs.wake import publish
 from csops.roles import Role
 from kpis.models import RebuildJob
-
-log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -39,7 +37,4 @@ def _send_rebuild(job_id: int) -> None:
     starts it later; the request that queued it still succeeds."""
     from kpis.tasks import rebuild_kpis
 
-    try:
-        rebuild_kpis.apply_async((job_id,), retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure
-        log.warning("could not queue KPI rebuild %s; beat resumes it", job_id, exc_info=True)
+    publish(rebuild_kpis, job_id, fallback="resume_rebuilds (beat) starts it")

@@ -10,13 +10,22 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 
+def publish(task, *args, fallback: str) -> bool:
+    """Send ``task(*args)`` once, without the publish retries; on any broker failure log
+    ``fallback`` (who does the work instead) and return False. For wake-ups whose work is
+    recorded elsewhere (a job row, the event log, a rebuild row)."""
+    try:
+        task.apply_async(args, retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure
+        log.warning("could not send %s; %s", task.name, fallback, exc_info=True)
+        return False
+    return True
+
+
 def wake() -> None:
     from csops.tasks import run_due_jobs
 
-    try:
-        run_due_jobs.apply_async(retry=False)
-    except Exception:  # noqa: BLE001 - any broker failure: beat runs the job later
-        log.warning("could not wake a worker; due jobs run at the next beat", exc_info=True)
+    publish(run_due_jobs, fallback="due jobs run at the next beat")
 
 
 def wake_on_commit() -> None:
