@@ -311,6 +311,28 @@ JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 14)  # finished jobs are then
 # KPI sweeper: recomputes tickets whose refresh message was lost (broker down, worker killed).
 KPI_SWEEP_SECONDS = env_int("KPI_SWEEP_SECONDS", 20)
 
+# --- Caches ---------------------------------------------------------------------------
+# "presence" holds who has a ticket open and who is writing (tickets.presence): seconds-long
+# entries shared by every web process. Redis when REDIS_URL is set (production); the embedded
+# mode has no Redis, so files under var/presence (shared by the server's threads and processes).
+PRESENCE_TTL_SECONDS = env_int("PRESENCE_TTL_SECONDS", 12)  # a page polls every 4 s
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "presence": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "csops-presence",
+        "TIMEOUT": PRESENCE_TTL_SECONDS,
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "presence"),
+        "TIMEOUT": PRESENCE_TTL_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
+
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -73,12 +73,34 @@ _MESSAGES = frozenset({"created", "public_reply", "internal_note"})
 class Timeline:
     conversation: list[TicketEvent]  # the opening message, replies and notes, oldest first
     history: list[HistoryLine]  # every event, in words
+    last_event_id: int = 0  # the newest event shown: "what changed since" starts after it
 
 
 def timeline(ticket: Ticket) -> Timeline:
     """The workspace's conversation and history, from one read of the ticket's log."""
     events = list(ticket.events.select_related("actor", "customer", "outbound"))
-    return Timeline([e for e in events if e.type in _MESSAGES], describe(events))
+    return Timeline(
+        [e for e in events if e.type in _MESSAGES],
+        describe(events),
+        events[-1].pk if events else 0,
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    line: HistoryLine
+    body: str  # a reply's or note's text, empty for other changes
+
+
+def changes_since(ticket: Ticket, seen_event_id: int, limit: int = 10) -> list[Change]:
+    """What happened on the ticket after the event a person last saw (their page's newest),
+    oldest first: who replied or changed what while they were writing."""
+    events = list(
+        ticket.events.filter(pk__gt=seen_event_id)
+        .select_related("actor", "customer")
+        .order_by("pk")[:limit]
+    )
+    return [Change(line, e.body) for line, e in zip(describe(events), events, strict=True)]
 
 
 def requester_other_tickets(user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:

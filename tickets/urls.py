@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from tickets.mail import views as mail
+from tickets.presence import views as presence
 from tickets.views import create, escalations, incidents, procedures, queue, workspace
 
 app_name = "tickets"
@@ -13,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/update/", workspace.ticket_update, name="ticket-update"),
     path("<int:pk>/checklist/", procedures.ticket_checklist_tick, name="ticket-checklist-tick"),
     path("<int:pk>/macro/", procedures.ticket_macro, name="ticket-macro"),
+    # Collision (issue 15): who else has the ticket open, who is writing
+    path("<int:pk>/presence/", presence.ticket_presence, name="ticket-presence"),
+    path("<int:pk>/presence/leave/", presence.ticket_presence_leave, name="ticket-presence-leave"),
     path("outbox/<int:pk>/retry/", mail.outbound_retry, name="outbound-retry"),
     # Escalations and incidents (issue 3)
     path("<int:pk>/escalate/", escalations.ticket_escalate, name="ticket-escalate"),

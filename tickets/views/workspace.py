@@ -61,6 +61,14 @@ def _differences(draft: PropertiesForm, ticket: Ticket) -> list[tuple[str, str, 
     ]
 
 
+def _seen(request: HttpRequest) -> int:
+    """The newest event the person's page showed (the reply form's hidden ``seen``)."""
+    try:
+        return max(0, int(request.POST.get("seen") or 0))
+    except ValueError:
+        return 0
+
+
 def _person(user) -> str:
     return display_name(user)
 
@@ -73,6 +81,7 @@ def _render(
     props_form: PropertiesForm | None = None,
     props_changed: list[tuple[str, str, str]] | None = None,
     stale: str = "",
+    changes: list[selectors.Change] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     log = selectors.timeline(ticket)
@@ -85,6 +94,8 @@ def _render(
         or ReplyForm(initial={"version": ticket.version, "kind": "public"}),
         "props_form": props_form or _props_form(request.user, ticket),
         "stale": stale,
+        "changes": changes or [],  # what others did since the page was opened (a stale reply)
+        "last_event_id": log.last_event_id,
         "props_changed": props_changed or [],
         "sla": selectors_sla.sla_panel(ticket),  # SLA targets, countdowns and audit trail
         # Procedures in force (policies app) with the checklist ticks, and the reply macros.
@@ -137,9 +148,14 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except StaleTicket as exc:
         # Keep the draft; it now carries the fresh version so it can be sent after a look.
+        # Show what the others did (their reply first, with who) and ask before sending.
         ticket.refresh_from_db()
         draft = ReplyForm({**request.POST.dict(), "version": ticket.version})
-        return _render(request, ticket, reply_form=draft, stale=exc.detail, status=409)
+        seen = _seen(request)
+        changes = selectors.changes_since(ticket, seen) if seen else []
+        return _render(
+            request, ticket, reply_form=draft, stale=exc.detail, changes=changes, status=409
+        )
     return _done(request, ticket)
 
 
