@@ -10,6 +10,7 @@ from tickets import (  # noqa: F401
     admin_surveys,  # CSAT survey admin
 )
 from tickets.mail import admin as mail_admin  # noqa: F401 (the outbox)
+from tickets.mail.inbound import admin as inbound_admin  # noqa: F401 (mailboxes, inbound)
 from tickets.models import Customer, Organization, Ticket, TicketEvent
 from tickets.webhooks import admin as webhook_admin  # noqa: F401 (outgoing webhooks)
 

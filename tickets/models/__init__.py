@@ -1,3 +1,4 @@
+from tickets.mail.inbound.models import InboundMessage, Mailbox
 from tickets.mail.models import OutboundMessage, OutboxState
 from tickets.models.customers import Customer, Organization
 from tickets.models.escalations import (
@@ -38,10 +39,12 @@ __all__ = [
     "EscalationState",
     "EscalationTarget",
     "Incident",
+    "InboundMessage",
     "IncidentChange",
     "IncidentDelivery",
     "IncidentLink",
     "IncidentUpdate",
+    "Mailbox",
     "Organization",
     "OutboundMessage",
     "OutboxState",

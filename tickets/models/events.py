@@ -18,6 +18,9 @@ class EventType(models.TextChoices):
     CATEGORY_CHANGED = "category_changed", "Category changed"
     CHECKLIST_TICKED = "checklist_ticked", "Checklist step ticked"
     MACRO_APPLIED = "macro_applied", "Macro applied"
+    # An auto-reply, out-of-office or bounce received by email: kept on the ticket, never a
+    # customer reply (no metric counts it, it never reopens).
+    AUTO_REPLY = "auto_reply", "Automatic reply"
 
 
 class ActorRole(models.TextChoices):

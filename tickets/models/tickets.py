@@ -56,6 +56,9 @@ class Ticket(models.Model):
     requester = models.ForeignKey(
         "tickets.Customer", on_delete=models.PROTECT, related_name="tickets"
     )
+    # Other addresses that get the ticket's public replies by email (colleagues copied on
+    # the customer's mail, or added by replying to all), lower-case, without the requester.
+    cc = models.JSONField(default=list, blank=True)
     category = models.ForeignKey(
         "policies.Category", on_delete=models.SET_NULL, null=True, blank=True
     )
