@@ -41,6 +41,8 @@ app.conf.beat_schedule = {
     },
     # KPI engine: fold dirty rollup buckets (a refresh also folds; this catches the rest).
     "fold-kpi-rollups": {"task": "kpis.tasks.fold_dirty_buckets", "schedule": 10.0},
+    # Every minute: count new arrivals per half hour (the planning forecast's input).
+    "fold-arrivals": {"task": "kpis.tasks.fold_arrivals", "schedule": 60.0},
     # KPI engine: recompute tickets whose metrics are older than their log (lost messages).
     "sweep-stale-kpis": {
         "task": "kpis.tasks.sweep_stale_metrics",

@@ -19,6 +19,7 @@ _NAV = [
     ("Incidents", "tickets:incident-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Dashboard", "kpis:dashboard", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Goals", "kpis:goals", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Planning", "staffing:planning", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Webhooks", "tickets:webhook-list", {Role.DIRECTOR, Role.ADMIN}),
     ("Admin", "admin:index", {Role.ADMIN}),
     ("API", "api-docs", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),

@@ -5,6 +5,8 @@ from django.http import HttpRequest
 
 from csops.admin_people import PeopleAdminMixin, person
 from kpis.models import (
+    ArrivalFold,
+    ArrivalSlot,
     BacklogDay,
     DailyBacklog,
     DailyHistogram,
@@ -116,3 +118,29 @@ class KpiHeartbeatAdmin(ReadOnlyAdmin):
 
 
 from kpis import admin_goals  # noqa: E402,F401  (goals admin, owned by the dashboard)
+
+
+@admin.register(ArrivalSlot)
+class ArrivalSlotAdmin(admin.ModelAdmin):
+    """Arrivals per half hour (kpis.forecast.fold writes them; read-only here)."""
+
+    list_display = ["day", "slot", "team_id", "channel", "n"]
+    list_filter = ["channel"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ArrivalFold)
+class ArrivalFoldAdmin(admin.ModelAdmin):
+    list_display = ["last_event", "seen_event", "generation", "folded_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

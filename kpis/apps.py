@@ -31,3 +31,9 @@ class KpisConfig(AppConfig):
 
         if review_figures not in reviews._snapshot_providers:
             reviews.register_snapshot_provider(review_figures)
+
+        # The planning pages' demand forecast, computed here (kpis.forecast).
+        from kpis.forecast.provider import planning_demand
+        from staffing.planning import demand
+
+        demand.register_provider(planning_demand)

@@ -95,3 +95,11 @@ def resume_rebuilds() -> None:
         )
     for pk in jobs:
         rebuild_kpis.delay(pk)
+
+
+@shared_task(ignore_result=True)
+def fold_arrivals() -> int:
+    """Count the log's new arrivals per half hour (kpis.forecast.fold; the row is the truth)."""
+    from kpis.forecast import fold
+
+    return fold.fold_arrivals()

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as AuthUserAdmin
 from django.contrib.auth.models import User
+from simple_history.admin import SimpleHistoryAdmin
 
 from csops.admin_people import PeopleAdminMixin, person
 from csops.parsers import JSON_FORM_FIELD
@@ -13,10 +14,12 @@ from staffing.models import (
     OnboardingStep,
     OnboardingTemplate,
     PerformanceReview,
+    PlanningSettings,
     QAAmendment,
     QACriterion,
     QAReview,
     QAScore,
+    Scenario,
     Scorecard,
     ScorecardVersion,
     StaffCertification,
@@ -291,3 +294,20 @@ class PerformanceReviewAdmin(PeopleAdminMixin, admin.ModelAdmin):
     ]
     search_fields = ["rep__username", "reviewer__username"]
     raw_id_fields = ["rep", "reviewer"]
+
+
+# Planning (staffing/planning)
+
+
+@admin.register(PlanningSettings)
+class PlanningSettingsAdmin(admin.ModelAdmin):
+    list_display = ["team", "service_level", "answer_seconds", "shrinkage", "max_occupancy"]
+    list_select_related = ["team"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "team", "created_by", "created_at"]
+    list_filter = ["team"]
+    search_fields = ["name"]
+    list_select_related = ["team", "created_by"]

@@ -11,6 +11,9 @@ class StaffingConfig(AppConfig):
         from staffing import permissions as rules
 
         permissions.register(rules)
+        from staffing.planning import permissions as planning_rules
+
+        permissions.register(planning_rules)
 
         from staffing import step_evidence
 

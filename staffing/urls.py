@@ -1,5 +1,6 @@
 from django.urls import path
 
+from staffing.planning import views as planning
 from staffing.views import api_token, onboarding, people, qa, teams, training
 
 app_name = "staffing"
@@ -45,6 +46,17 @@ urlpatterns = [
     path("onboarding/templates/", onboarding.templates, name="onboarding-templates"),
     path(
         "onboarding/steps/<int:pk>/sign-off/", onboarding.step_sign_off, name="onboarding-sign-off"
+    ),
+    # Planning (staffing/planning): forecast, requirement, what-if, scenarios.
+    path("planning/", planning.planning_home, name="planning"),
+    path("planning/<int:pk>/", planning.team_plan, name="planning-team"),
+    path("planning/<int:pk>/scenarios/", planning.scenario_save, name="planning-scenario-save"),
+    path("planning/<int:pk>/compare/", planning.scenario_compare, name="planning-compare"),
+    path("planning/<int:pk>/forecast.csv", planning.forecast_csv, name="planning-forecast-csv"),
+    path(
+        "planning/<int:pk>/requirement.csv",
+        planning.requirement_csv,
+        name="planning-requirement-csv",
     ),
     path("qa/", qa.reviews, name="qa"),
     path("qa/start/", qa.review_start, name="qa-start"),

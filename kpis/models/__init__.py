@@ -1,3 +1,4 @@
+from kpis.models.arrivals import ArrivalFold, ArrivalSlot
 from kpis.models.backlog import BacklogDay, DailyBacklog, OpenTicketsDay, TicketBacklogSpan
 from kpis.models.goals import Goal, Hours
 from kpis.models.jobs import DirtyBucket, KpiHeartbeat, RebuildChunk, RebuildJob
@@ -5,6 +6,8 @@ from kpis.models.rollups import DailyHistogram, DailyRollup, RollupKind
 from kpis.models.ticket_metrics import TicketMetricsRow, TicketSlaRow
 
 __all__ = [
+    "ArrivalFold",
+    "ArrivalSlot",
     "BacklogDay",
     "DailyBacklog",
     "DailyHistogram",

@@ -1,6 +1,8 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from staffing.api import development, views
+from staffing.planning import api as planning
 
 app_name = "staffing-api"
 
@@ -15,4 +17,13 @@ router.register(
 )
 router.register("onboarding-plans", development.OnboardingPlanViewSet, basename="onboarding-plan")
 router.register("qa-reviews", development.QAReviewViewSet, basename="qa-review")
-urlpatterns = router.urls
+# Planning (staffing/planning/api.py)
+router.register("planning/scenarios", planning.ScenarioViewSet, basename="planning-scenario")
+urlpatterns = [
+    path(
+        "planning/teams/<int:pk>/requirement/",
+        planning.requirement,
+        name="planning-requirement",
+    ),
+    *router.urls,
+]

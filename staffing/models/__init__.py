@@ -21,6 +21,7 @@ from staffing.models.qa import (
 )
 from staffing.models.reviews import PerformanceReview
 from staffing.models.training import Course, Delivery, TrainingRecord
+from staffing.planning.models import PlanningSettings, Scenario
 
 __all__ = [
     "CEEntry",
@@ -32,11 +33,13 @@ __all__ = [
     "OnboardingStep",
     "OnboardingTemplate",
     "PerformanceReview",
+    "PlanningSettings",
     "QAAmendment",
     "QACriterion",
     "QAReview",
     "QAScore",
     "Scorecard",
+    "Scenario",
     "ScorecardVersion",
     "StaffCertification",
     "StaffProfile",

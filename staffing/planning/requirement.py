@@ -1,0 +1,141 @@
+"""The staffing requirement per half hour from a demand forecast (KPI_SPEC §7). No ORM.
+
+- Live channels (phone, chat): on-queue agents ``N*`` by Erlang C (``staffing.erlang``) with
+  the service-level target, answer time, handle time and occupancy cap; the forecast volume
+  goes in rounded to a tenth of a contact (so equal volumes share one computation).
+- Deferred channels (email, web, API, ...): workload. A contact's work may be done anywhere in
+  the reply window (``reply_target_hours``), so an interval's load is the window's arrivals
+  spread evenly: agents = (arrivals of the last W intervals ÷ W) × AHT ÷ 1800 s.
+- Paid agents per interval = ⌈on-queue / (1 − shrinkage)⌉ (``erlang.agents_scheduled``,
+  exact), where on-queue = Σ live N* + ⌈Σ deferred load⌉.
+- A week's agent-hours = Σ paid agents × ½ h; FTE = agent-hours ÷ hours per FTE.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+
+from staffing import erlang
+from staffing.planning.models import LIVE_CHANNELS
+
+SLOTS = 7 * 48
+DEFAULT_AHT = {"phone": 360, "chat": 480, "email": 600, "web": 600, "api": 600}
+
+
+@dataclass(frozen=True)
+class Params:
+    growth_percent: Decimal = Decimal("0")
+    aht: dict[str, int] = field(default_factory=dict)
+    service_level: Decimal = Decimal("0.8")
+    answer_seconds: int = 20
+    shrinkage: Decimal = Decimal("0.3")
+    max_occupancy: Decimal = Decimal("0.85")
+    reply_target_hours: int = 8
+    hours_per_fte: Decimal = Decimal("40")
+
+    def as_json(self) -> dict:
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Params:
+        kwargs = dict(data)
+        for name in ("growth_percent", "service_level", "shrinkage", "max_occupancy"):
+            kwargs[name] = Decimal(str(kwargs[name]))
+        kwargs["hours_per_fte"] = Decimal(str(kwargs["hours_per_fte"]))
+        return cls(**kwargs)
+
+
+@lru_cache(maxsize=200_000)
+def live_agents(
+    tenths: int, aht: int, answer: int, service_level: Decimal, occupancy: Decimal
+) -> int:
+    """Erlang C ``N*`` for ``tenths``/10 contacts in a 30-minute interval."""
+    if tenths <= 0:
+        return 0
+    return erlang.agents_required(
+        contacts=Fraction(tenths, 10),
+        interval_minutes=30,
+        aht_seconds=aht,
+        target_seconds=answer,
+        service_level_target=service_level,
+        max_occupancy=occupancy,
+    ).agents
+
+
+@lru_cache(maxsize=20_000)
+def paid_agents(on_queue: int, shrinkage: Decimal) -> int:
+    return erlang.agents_scheduled(on_queue, shrinkage)
+
+
+@dataclass
+class WeekPlan:
+    start: object  # date
+    contacts: dict[str, float]
+    on_queue: list[int]  # per half hour of the week
+    required: list[int]  # paid agents per half hour (with shrinkage)
+    deferred_hours: dict[str, float]  # exact workload agent-hours per deferred channel
+
+    @property
+    def agent_hours(self) -> float:
+        return sum(self.required) / 2
+
+    def fte(self, hours_per_fte: Decimal) -> float:
+        return self.agent_hours / float(hours_per_fte)
+
+
+def aht_for(channel: str, params: Params, measured: dict) -> int:
+    return int(params.aht.get(channel) or measured.get(channel) or DEFAULT_AHT.get(channel, 600))
+
+
+def plan(demand: dict, params: Params) -> list[WeekPlan]:
+    """One ``WeekPlan`` per forecast week."""
+    from datetime import timedelta
+
+    growth = 1 + float(params.growth_percent) / 100
+    window = min(SLOTS, max(1, params.reply_target_hours * 2))
+    weeks: list[WeekPlan] = []
+    channels = demand["channels"]
+    for h in range(demand["horizon"]):
+        live = [0] * SLOTS
+        deferred = [0.0] * SLOTS
+        contacts: dict[str, float] = {}
+        deferred_hours: dict[str, float] = {}
+        for ch, figures in channels.items():
+            volume = [v * growth for v in figures["forecast"][h]]
+            contacts[ch] = sum(volume)
+            aht = aht_for(ch, params, demand.get("aht_seconds", {}))
+            if ch in LIVE_CHANNELS:
+                for s, v in enumerate(volume):
+                    live[s] += live_agents(
+                        round(v * 10),
+                        aht,
+                        params.answer_seconds,
+                        params.service_level,
+                        params.max_occupancy,
+                    )
+                continue
+            # The window wraps into the same forecast week (the week before looks alike).
+            running = sum(volume[s] for s in range(SLOTS - window + 1, SLOTS)) if window > 1 else 0
+            for s in range(SLOTS):
+                running += volume[s]
+                deferred[s] += running / window * aht / 1800
+                running -= volume[(s - window + 1) % SLOTS]
+            deferred_hours[ch] = float(
+                erlang.workload_agent_hours(
+                    Decimal(str(round(contacts[ch], 3))), aht, params.shrinkage
+                )
+            )
+        on_queue = [live[s] + math.ceil(deferred[s] - 1e-9) for s in range(SLOTS)]
+        required = [paid_agents(n, params.shrinkage) for n in on_queue]
+        start = demand["forecast_start"] + timedelta(weeks=h)
+        weeks.append(WeekPlan(start, contacts, on_queue, required, deferred_hours))
+    return weeks
+
+
+def heat_grid(values: list[int]) -> list[list[int]]:
+    """336 half hours of a week as 48 rows (time of day) × 7 columns (Monday first)."""
+    return [[values[d * 48 + r] for d in range(7)] for r in range(48)]

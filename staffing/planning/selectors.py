@@ -1,0 +1,76 @@
+"""Reads of planning: a team's settings, its forecast (from kpis) and requirement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from staffing.models import Team
+from staffing.planning import demand, requirement
+from staffing.planning.models import PlanningSettings, Scenario
+from staffing.planning.requirement import Params, WeekPlan
+
+HORIZON = 12
+
+
+def settings_for(team: Team) -> PlanningSettings:
+    return PlanningSettings.objects.filter(team=team).first() or PlanningSettings(team=team)
+
+
+def default_params(team: Team, measured: dict | None = None) -> Params:
+    s = settings_for(team)
+    return Params(
+        growth_percent=Decimal("0"),
+        aht=dict(measured or {}),
+        service_level=s.service_level,
+        answer_seconds=s.answer_seconds,
+        shrinkage=s.shrinkage,
+        max_occupancy=s.max_occupancy,
+        reply_target_hours=s.reply_target_hours,
+        hours_per_fte=s.hours_per_fte,
+    )
+
+
+@dataclass
+class TeamPlan:
+    team: Team
+    demand: dict | None
+    params: Params
+    weeks: list[WeekPlan]
+
+    @property
+    def total_agent_hours(self) -> float:
+        return sum(w.agent_hours for w in self.weeks)
+
+    @property
+    def average_fte(self) -> float:
+        return (
+            0.0
+            if not self.weeks
+            else sum(w.fte(self.params.hours_per_fte) for w in self.weeks) / len(self.weeks)
+        )
+
+
+def team_demand(team: Team) -> dict | None:
+    return demand.team_demand(team.pk, weeks=settings_for(team).history_weeks, horizon=HORIZON)
+
+
+def team_plan(team: Team, params: Params | None = None, figures: dict | None = None) -> TeamPlan:
+    figures = figures if figures is not None else team_demand(team)
+    if params is None:
+        params = default_params(team, _measured(figures))
+    weeks = [] if figures is None else requirement.plan(figures, params)
+    return TeamPlan(team, figures, params, weeks)
+
+
+def _measured(figures: dict | None) -> dict:
+    if not figures:
+        return {}
+    return {
+        ch: requirement.aht_for(ch, Params(), figures.get("aht_seconds", {}))
+        for ch in figures["channels"]
+    }
+
+
+def scenarios(team: Team):
+    return Scenario.objects.filter(team=team).select_related("created_by")
