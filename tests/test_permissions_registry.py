@@ -10,12 +10,14 @@ from django.core.exceptions import ImproperlyConfigured
 import kpis.permissions
 import policies.permissions
 import staffing.permissions
+import staffing.planning.permissions
 import tickets.permissions
 import tickets.webhooks.permissions
 from csops import permissions
 
 APP_RULES = (
     staffing.permissions,
+    staffing.planning.permissions,
     policies.permissions,
     tickets.permissions,
     tickets.webhooks.permissions,  # a capability's sub-package holds its own rules
