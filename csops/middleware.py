@@ -10,8 +10,9 @@ from django.utils.cache import add_never_cache_headers
 from csops.permissions import is_staff_member
 
 # DRF answers API calls itself (401/403 with a JSON body); static files need no login;
-# customers answer CSAT surveys through a signed link, without an account.
-_OPEN_PREFIXES = ("/api/", "/static/", "/survey/")
+# customers answer CSAT surveys through a signed link, without an account;
+# customers write through the contact form and follow their requests in the portal.
+_OPEN_PREFIXES = ("/api/", "/static/", "/survey/", "/contact/", "/portal/")
 NO_ROLE = "Your account has no staff role in csops. Ask an admin."
 # Pages an authenticated account without a staff role may still reach.
 _NO_ROLE_PATHS = ("/login/", "/logout/", "/healthz")
@@ -39,7 +40,7 @@ class LoginRequiredMiddleware(_LoginRequired):
 
 # Answers that hold one person's data even without a session: the API (token callers are
 # only known inside DRF's views) and a customer's survey page (reached by a signed link).
-_PRIVATE_PREFIXES = ("/api/", "/survey/")
+_PRIVATE_PREFIXES = ("/api/", "/survey/", "/portal/")
 
 
 class NoStoreMiddleware:

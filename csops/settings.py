@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "django_ratelimit",  # checks that CACHES can count (the public pages' rate limits)
     "template_partials",
     "simple_history",  # audit history of policies, versions, acknowledgments, macros
     "axes",
@@ -332,6 +333,39 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     },
 }
+
+# --- The public pages' rate limits (contact form, customer portal) ----------------------
+# django-ratelimit counts in the "ratelimit" cache: Redis when REDIS_URL is set (shared by every
+# web process); the embedded mode runs one web process (runserver), so memory counts right.
+CACHES["ratelimit"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "csops-ratelimit",
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+)
+RATELIMIT_USE_CACHE = "ratelimit"
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")  # one process: locmem is shared
+# Django's own RedisCache increments atomically; django-ratelimit only lists django-redis's.
+SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
+# The team whose queue gets requests from the contact form and the portal (a team's slug);
+# empty: the front-line team (lowest tier, then oldest).
+PORTAL_TEAM = env_str("PORTAL_TEAM", "")
+# Requests per period ("N/s|m|h|d") from one IP address and for one email address.
+CONTACT_RATE_PER_IP = env_str("CONTACT_RATE_PER_IP", "10/h")
+CONTACT_RATE_PER_EMAIL = env_str("CONTACT_RATE_PER_EMAIL", "5/h")
+PORTAL_LINK_RATE_PER_IP = env_str("PORTAL_LINK_RATE_PER_IP", "10/h")
+PORTAL_LINK_RATE_PER_EMAIL = env_str("PORTAL_LINK_RATE_PER_EMAIL", "3/h")
+PORTAL_REPLY_RATE_PER_EMAIL = env_str("PORTAL_REPLY_RATE_PER_EMAIL", "30/h")
+# A portal link works this long after it was mailed; the session it opens lasts this long.
+PORTAL_LINK_MAX_AGE_SECONDS = env_int("PORTAL_LINK_MAX_AGE_SECONDS", 24 * 3600)
+PORTAL_SESSION_SECONDS = env_int("PORTAL_SESSION_SECONDS", 8 * 3600)
+# "We received your request" mails to one address per hour, at most (two help desks that
+# acknowledge each other's mail stop after this many).
+ACK_MAX_PER_HOUR = env_int("ACK_MAX_PER_HOUR", 5)
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

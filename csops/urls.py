@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 # The root urls wire the apps' urls and pages: the one csops module that imports apps.
 from csops import views
 from policies.views.home import home
+from tickets.portal import views as portal_views
 from tickets.views import surveys as survey_views
 
 urlpatterns = [
@@ -21,6 +22,10 @@ urlpatterns = [
     path("staff/", include("staffing.urls")),
     # Public CSAT survey: the signed token is the key (login-exempt in csops.middleware).
     path("survey/<str:token>/", survey_views.survey, name="survey"),
+    # Customers' doors, no login (login-exempt in csops.middleware): the contact form and the
+    # portal, whose magic link opens a session for one email address.
+    path("contact/", portal_views.contact, name="contact"),
+    path("portal/", include("tickets.portal.urls")),
     path("policies/", include("policies.urls")),
     path("kpis/", include("kpis.urls")),
     path("admin/", admin.site.urls),

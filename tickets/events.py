@@ -64,7 +64,9 @@ def internal_note(ticket: Ticket, at: datetime, by: User, body: str) -> TicketEv
     return event
 
 
-def customer_reply(ticket: Ticket, at: datetime, customer: Customer, body: str) -> TicketEvent:
+def customer_reply(
+    ticket: Ticket, at: datetime, customer: Customer, body: str, channel: str = ""
+) -> TicketEvent:
     return TicketEvent(
         ticket=ticket,
         at=at,
@@ -72,6 +74,7 @@ def customer_reply(ticket: Ticket, at: datetime, customer: Customer, body: str) 
         actor_role=ActorRole.CUSTOMER,
         customer=customer,
         body=body,
+        data={"channel": channel} if channel else {},
     )
 
 

@@ -13,9 +13,10 @@ from tickets.mail.models import OutboundMessage
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(admin.ModelAdmin):
     list_display = (
-        "pk", "ticket", "subject", "state", "attempts", "message_id", "created_at", "sent_at"
+        "pk", "ticket", "kind", "subject", "state", "attempts", "message_id", "created_at",
+        "sent_at",
     )  # fmt: skip
-    list_filter = ("state",)
+    list_filter = ("state", "kind")
     search_fields = ("message_id", "subject", "recipients")
     raw_id_fields = ("ticket", "event")
     date_hierarchy = "created_at"

@@ -2,7 +2,9 @@
 
 The text part is the reply as the rep wrote it (Markdown reads as plain text); the HTML part
 is that Markdown rendered and sanitized by ``policies.markup.render_markdown``. Agent replies
-are written by people, so they carry no ``Auto-Submitted`` header.
+are written by people, so they carry no ``Auto-Submitted`` header; mails the system writes
+itself (acknowledgments) are built with ``auto_generated=True`` and carry
+``Auto-Submitted: auto-generated`` (RFC 3834), so well-behaved auto-responders stay quiet.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ def new_message_id(ticket_id: int, event_id: int) -> str:
     return f"<t{ticket_id}.e{event_id}.{secrets.token_hex(6)}@{mail_domain()}>"
 
 
+def new_auto_message_id(ticket_id: int, kind: str) -> str:
+    """The Message-ID of a mail the system writes for a ticket (no event): ``<t123.ack.…@…>``."""
+    return f"<t{ticket_id}.{kind}.{secrets.token_hex(6)}@{mail_domain()}>"
+
+
 def references_after(previous_references: str, previous_id: str) -> str:
     ids = [*previous_references.split(), previous_id]
     return " ".join(ids[-MAX_REFERENCES:])
@@ -54,8 +61,12 @@ def build(
     message_id: str,
     in_reply_to: str = "",
     references: str = "",
+    auto_generated: bool = False,
 ) -> EmailMultiAlternatives:
     headers = {"Message-ID": message_id}
+    if auto_generated:
+        headers["Auto-Submitted"] = "auto-generated"
+        headers["X-Auto-Response-Suppress"] = "All"  # Exchange/Outlook: no out-of-office back
     if in_reply_to:
         headers["In-Reply-To"] = in_reply_to
         headers["References"] = references or in_reply_to

@@ -11,17 +11,33 @@ class OutboxState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class MessageKind(models.TextChoices):
+    REPLY = "reply", "Public reply"
+    ACKNOWLEDGMENT = "ack", "Acknowledgment"
+
+
 class OutboundMessage(models.Model):
-    """A public reply's email to the requester. ``message_id`` is fixed when the row is made,
-    so a resend after a crash carries the same Message-ID; ``in_reply_to`` / ``references``
-    thread it under the ticket's earlier messages. ``attempts`` counts failed and successful
-    sending tries since the last manual retry; ``retries`` counts manual retries (each one a
-    new job key)."""
+    """A public reply's email to the requester (``kind`` reply, one per event), or a mail the
+    system writes itself (``kind`` ack: "we received your request", no event, its text in
+    ``body``, sent with ``Auto-Submitted: auto-generated``). ``message_id`` is fixed when the
+    row is made, so a resend after a crash carries the same Message-ID; ``in_reply_to`` /
+    ``references`` thread it under the ticket's earlier messages. ``attempts`` counts failed
+    and successful sending tries since the last manual retry; ``retries`` counts manual
+    retries (each one a new job key)."""
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="outbox")
     event = models.OneToOneField(
-        "tickets.TicketEvent", on_delete=models.CASCADE, related_name="outbound"
+        "tickets.TicketEvent",
+        on_delete=models.CASCADE,
+        related_name="outbound",
+        null=True,
+        blank=True,
     )
+    kind = models.CharField(max_length=8, choices=MessageKind.choices, default=MessageKind.REPLY)
+    # The text of a message with no event (an acknowledgment); a reply's text is its event's.
+    body = models.TextField(blank=True)
+    # The lower-cased address an automatic message went to: the per-hour cap counts on it.
+    auto_recipient = models.CharField(max_length=254, blank=True)
     recipients = models.JSONField(default=list)
     subject = models.CharField(max_length=255)
     message_id = models.CharField(max_length=255, unique=True)
@@ -40,6 +56,25 @@ class OutboundMessage(models.Model):
             models.Index(fields=["ticket", "-id"], name="outbox_ticket_latest"),
             # Admin and health: what is not sent yet.
             models.Index(fields=["state"], name="outbox_unsent", condition=~models.Q(state="sent")),
+            # The acknowledgment cap: automatic mails to one address in the last hour.
+            models.Index(
+                fields=["auto_recipient", "created_at"],
+                name="outbox_auto_recipient",
+                condition=~models.Q(auto_recipient=""),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="ack") | models.Q(event__isnull=False),
+                name="outbox_reply_has_event",
+                violation_error_message="A reply's message belongs to its event.",
+            ),
+            # One acknowledgment per ticket, however often its creation is retried.
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=models.Q(kind="ack"),
+                name="outbox_one_ack_per_ticket",
+            ),
         ]
 
     def __str__(self) -> str:

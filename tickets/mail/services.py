@@ -26,7 +26,7 @@ from csops import jobs, permissions
 from csops.errors import InvalidTransition, NotFound
 from csops.permissions.roles import AnyUser
 from tickets.mail import compose
-from tickets.mail.models import OutboundMessage, OutboxState
+from tickets.mail.models import MessageKind, OutboundMessage, OutboxState
 from tickets.models import Ticket, TicketEvent
 from tickets.models.events import ActorRole, EventType
 
@@ -43,7 +43,7 @@ def _is_outgoing(event: TicketEvent) -> bool:
     return event.type == EventType.PUBLIC_REPLY and event.actor_role != ActorRole.CUSTOMER
 
 
-def _enqueue(message: OutboundMessage) -> None:
+def enqueue(message: OutboundMessage) -> None:
     jobs.enqueue(
         SEND, key=f"outbox-mail:{message.pk}:{message.retries}", payload={"message": message.pk}
     )
@@ -74,7 +74,7 @@ def queue_replies(ticket: Ticket, events: Iterable[TicketEvent]) -> list[Outboun
             references=references,
             created_at=timezone.now(),
         )
-        _enqueue(message)
+        enqueue(message)
         queued.append(message)
         previous = message
     return queued
@@ -93,13 +93,15 @@ def send(message_id: int) -> bool:
             )
             if message is None:
                 return False
+            automatic = message.kind != MessageKind.REPLY
             compose.build(
                 subject=message.subject,
-                body=message.event.body,
+                body=message.body if automatic else message.event.body,
                 recipients=message.recipients,
                 message_id=message.message_id,
                 in_reply_to=message.in_reply_to,
                 references=message.references,
+                auto_generated=automatic,
             ).send()
             message.state, message.sent_at = OutboxState.SENT, timezone.now()
             message.attempts += 1
@@ -148,5 +150,5 @@ def retry(message_id: int, *, by: AnyUser) -> OutboundMessage:
         raise InvalidTransition(f"This message is {message.get_state_display().lower()}.")
     message.state, message.attempts, message.retries = OutboxState.QUEUED, 0, message.retries + 1
     message.save(update_fields=["state", "attempts", "retries"])
-    _enqueue(message)
+    enqueue(message)
     return message

@@ -29,6 +29,7 @@ class Channel(models.TextChoices):
     PHONE = "phone", "Phone"
     CHAT = "chat", "Chat"
     API = "api", "API"
+    PORTAL = "portal", "Customer portal"
 
 
 PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}

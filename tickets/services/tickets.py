@@ -189,7 +189,7 @@ def customer_reply(
             category=ticket.category,
         )
     at = action_time(ticket)
-    log = [events.customer_reply(ticket, at, customer, body)]
+    log = [events.customer_reply(ticket, at, customer, body, channel)]
     if ticket.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
         frm = ticket.status
         ticket.status, ticket.solved_at = Status.OPEN, None
