@@ -274,6 +274,58 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_ALLOWED_TYPES = env_list(
     "UPLOAD_ALLOWED_TYPES", ["application/pdf", "image/png", "image/jpeg", "image/webp"]
 )
+# Ticket attachments (tickets/attachments): stored through the "attachments" storage below,
+# checked by content (a type from ATTACHMENT_ALLOWED_TYPES, never HTML or a program), at most
+# ATTACHMENT_MAX_FILE_BYTES each and ATTACHMENT_MAX_MESSAGE_BYTES together on one message.
+ATTACHMENT_MAX_FILE_BYTES = env_int("ATTACHMENT_MAX_FILE_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_MAX_MESSAGE_BYTES = env_int("ATTACHMENT_MAX_MESSAGE_BYTES", 20 * 1024 * 1024)
+ATTACHMENT_ALLOWED_TYPES = env_list(
+    "ATTACHMENT_ALLOWED_TYPES",
+    [
+        "text/plain",
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "image/bmp",
+        "image/tiff",
+        "application/zip",
+        "application/msword",
+        "application/excel",
+        "application/mspowerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "message/rfc822",
+    ],
+)
+# Files live under MEDIA_ROOT (never served as static files: only the download view, which
+# checks who may see the ticket, reads them). ATTACHMENT_S3_BUCKET switches the attachments
+# to an S3-compatible store (django-storages; .env.example lists its variables).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+if env_str("ATTACHMENT_S3_BUCKET"):
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("ATTACHMENT_S3_BUCKET"),
+            "endpoint_url": env_str("ATTACHMENT_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("ATTACHMENT_S3_REGION") or None,
+            "access_key": env_str("ATTACHMENT_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("ATTACHMENT_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("ATTACHMENT_S3_PREFIX", "attachments"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    }
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)  # a token is refused (401) after this
 # A customer may change a survey answer this long after first answering (then it is final).
 CSAT_ANSWER_CHANGE_SECONDS = env_int("CSAT_ANSWER_CHANGE_SECONDS", 7 * 24 * 3600)

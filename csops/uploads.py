@@ -40,6 +40,9 @@ def _size_text(n: int) -> str:
     return f"{math.ceil(n * 10 / _MB) / 10:g} MB"
 
 
+size_text = _size_text  # for other checks' messages (tickets.attachments)
+
+
 def sniff(upload: File) -> str | None:
     """The MIME type the content shows (None if unknown); the file is left at its start."""
     upload.seek(0)

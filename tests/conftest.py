@@ -66,6 +66,19 @@ def _fresh_rate_limits():
         client.delete(*keys)
 
 
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings, tmp_path_factory):
+    # Attachments a test stores go to the run's temp dir, not the checkout's var/media.
+    location = tmp_path_factory.getbasetemp() / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+
+
 # --- Teams and personas -------------------------------------------------------------------
 
 

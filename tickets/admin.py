@@ -9,6 +9,7 @@ from tickets import (  # noqa: F401
     admin_sla,  # SLA instances, breaches, alerts
     admin_surveys,  # CSAT survey admin
 )
+from tickets.attachments import admin as attachments_admin  # noqa: F401 (files)
 from tickets.mail import admin as mail_admin  # noqa: F401 (the outbox)
 from tickets.mail.inbound import admin as inbound_admin  # noqa: F401 (mailboxes, inbound)
 from tickets.models import Customer, Organization, Ticket, TicketEvent

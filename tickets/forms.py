@@ -20,6 +20,25 @@ SEND_STATUS_CHOICES = [
 ]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); the content checks are
+    ``tickets.attachments.services.check_files``'s, reported on this field."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 @column_bounds(Ticket)
 class ReplyForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), strip=True)
@@ -32,6 +51,7 @@ class ReplyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     # Set when a macro filled the box: its priority and tags apply on send (tickets:ticket-macro).
     macro = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    attachments = MultipleFileField(required=False, label="Attach files")
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]

@@ -78,7 +78,11 @@ class Timeline:
 
 def timeline(ticket: Ticket) -> Timeline:
     """The workspace's conversation and history, from one read of the ticket's log."""
-    events = list(ticket.events.select_related("actor", "customer", "outbound"))
+    events = list(
+        ticket.events.select_related("actor", "customer", "outbound").prefetch_related(
+            "attachments"
+        )
+    )
     return Timeline(
         [e for e in events if e.type in _MESSAGES],
         describe(events),

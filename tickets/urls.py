@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from tickets.attachments import views as attachments
 from tickets.mail import views as mail
 from tickets.presence import views as presence
 from tickets.views import create, escalations, incidents, procedures, queue, workspace
@@ -18,6 +19,11 @@ urlpatterns = [
     path("<int:pk>/presence/", presence.ticket_presence, name="ticket-presence"),
     path("<int:pk>/presence/leave/", presence.ticket_presence_leave, name="ticket-presence-leave"),
     path("outbox/<int:pk>/retry/", mail.outbound_retry, name="outbound-retry"),
+    path(
+        "attachments/<int:pk>/download/",
+        attachments.attachment_download,
+        name="attachment-download",
+    ),
     # Escalations and incidents (issue 3)
     path("<int:pk>/escalate/", escalations.ticket_escalate, name="ticket-escalate"),
     path("escalations/", escalations.escalation_board, name="escalation-board"),

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 from rest_framework import serializers
 
 from csops.api_schema import ErrorSerializer  # noqa: F401  (re-exported for the ticket API)
@@ -19,6 +20,7 @@ from policies.models import Category, Tag
 from staffing.models import Team
 from tickets import services
 from tickets.models import (
+    Attachment,
     Channel,
     Customer,
     Organization,
@@ -124,6 +126,21 @@ class DeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file of a message; ``download`` is its API download path (only for people who may
+    see the ticket)."""
+
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "filename", "content_type", "size", "sha256", "inline", "download"]
+        read_only_fields = fields
+
+    def get_download(self, obj: Attachment) -> str:
+        return reverse("tickets-api:attachment-download", kwargs={"pk": obj.pk})
+
+
 class TicketEventSerializer(serializers.ModelSerializer):
     """One entry of the event log; ``seq`` (the primary key) is the log's total order.
     ``delivery`` is the email of an agent's public reply, null for other events."""
@@ -133,11 +150,13 @@ class TicketEventSerializer(serializers.ModelSerializer):
     customer = CustomerRefSerializer(read_only=True, allow_null=True)
     data = serializers.JSONField(read_only=True)
     delivery = DeliverySerializer(source="outbound", read_only=True, allow_null=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = TicketEvent
         fields = [
-            "seq", "at", "type", "actor_role", "actor", "customer", "data", "body", "delivery"
+            "seq", "at", "type", "actor_role", "actor", "customer", "data", "body", "delivery",
+            "attachments",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -230,6 +249,12 @@ class ReplyInput(InputSerializer):
         choices=Status.choices, required=False, help_text="Set this status after the message."
     )
     version = serializers.IntegerField(min_value=1)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="Files (multipart/form-data only), checked by content and size; a public "
+        "reply's email carries them.",
+    )
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.validated_data
@@ -238,6 +263,7 @@ class ReplyInput(InputSerializer):
             "public": data["public"],
             "new_status": data.get("status"),
             "expected_version": data["version"],
+            "attachments": data.get("attachments", []),
         }
 
 

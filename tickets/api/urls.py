@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import APIRootView, SimpleRouter
 
 from tickets.api import escalation_rules, escalations, incidents, sla, views
+from tickets.attachments import api as attachments
 from tickets.webhooks import api as webhooks
 
 router = SimpleRouter()
@@ -37,6 +38,11 @@ urlpatterns = [
                     *router.urls,
                     # SLA instances of one ticket (tickets.api.sla).
                     path("tickets/<str:pk>/sla/", sla.ticket_sla, name="ticket-sla"),
+                    path(
+                        "attachments/<int:pk>/download/",
+                        attachments.attachment_download,
+                        name="attachment-download",
+                    ),
                 ],
                 "tickets-api",
             )

@@ -137,8 +137,10 @@ class TicketViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def events(self, request: Request, pk: str) -> Response:
         ticket = permissions.access_ticket(request.user, _ticket_id(pk))
-        log = TicketEvent.objects.filter(ticket=ticket).select_related(
-            "actor", "customer", "outbound"
+        log = (
+            TicketEvent.objects.filter(ticket=ticket)
+            .select_related("actor", "customer", "outbound")
+            .prefetch_related("attachments")
         )
         page = self.paginate_queryset(log.order_by("pk"))
         return self.get_paginated_response(TicketEventSerializer(page, many=True).data)

@@ -10,6 +10,7 @@ itself (acknowledgments) are built with ``auto_generated=True`` and carry
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -62,6 +63,7 @@ def build(
     in_reply_to: str = "",
     references: str = "",
     auto_generated: bool = False,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> EmailMultiAlternatives:
     headers = {"Message-ID": message_id}
     if auto_generated:
@@ -78,4 +80,6 @@ def build(
         headers=headers,
     )
     message.attach_alternative(html_document(body), "text/html")
+    for filename, content, content_type in attachments:  # the rep's files (tickets.attachments)
+        message.attach(filename, content, content_type)
     return message

@@ -102,6 +102,7 @@ def send(message_id: int) -> bool:
                 in_reply_to=message.in_reply_to,
                 references=message.references,
                 auto_generated=automatic,
+                attachments=files_of(message.event),
             ).send()
             message.state, message.sent_at = OutboxState.SENT, timezone.now()
             message.attempts += 1
@@ -112,6 +113,15 @@ def send(message_id: int) -> bool:
             log.warning("outbound message %s failed for good", message_id, exc_info=True)
             return False
         raise  # the job runner retries with back-off
+
+
+def files_of(event: TicketEvent) -> list[tuple[str, bytes, str]]:
+    """The reply's attachments as (filename, bytes, type), read from their storage."""
+    files = []
+    for attachment in event.attachments.all():
+        with attachment.file.open("rb") as f:
+            files.append((attachment.filename, f.read(), attachment.content_type))
+    return files
 
 
 @transaction.atomic

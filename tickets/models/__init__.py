@@ -1,3 +1,4 @@
+from tickets.attachments.models import Attachment
 from tickets.mail.inbound.models import InboundMessage, Mailbox
 from tickets.mail.models import OutboundMessage, OutboxState
 from tickets.models.customers import Customer, Organization
@@ -31,6 +32,7 @@ from tickets.webhooks.models import (
 )
 
 __all__ = [
+    "Attachment",
     "Channel",
     "Customer",
     "Escalation",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -10,6 +12,7 @@ from csops.errors import InvalidInput, InvalidTransition, NotFound
 from policies.models import Macro
 from policies.selectors_documents import current_versions
 from tickets import events
+from tickets.attachments.services import FileLike
 from tickets.models import Status, Ticket
 from tickets.services.actions import action_time, record
 from tickets.services.tickets import reply, update_ticket
@@ -47,6 +50,7 @@ def reply_with_macro(
     public: bool = True,
     new_status: str | None = None,
     expected_version: int | None = None,
+    attachments: Sequence[FileLike] = (),
 ) -> Ticket:
     """Send the (edited) macro text; then apply the macro's priority and tags and record its
     use. The status comes from the reply form, which the macro pre-selected."""
@@ -60,6 +64,7 @@ def reply_with_macro(
         public=public,
         new_status=new_status,
         expected_version=expected_version,
+        attachments=attachments,
     )
     tags = list(macro.add_tags.all())
     if macro.set_priority or tags:

@@ -3,7 +3,7 @@ row, append the action's events (one ``at``, §9.1 order), and signal the change
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import cast
 
@@ -16,6 +16,7 @@ from csops.people import display_name
 from policies.models import Category, Tag
 from staffing.models import Team
 from tickets import events
+from tickets.attachments.services import FileLike, attach, check_files
 from tickets.models import Channel, Customer, Priority, Status, Ticket, TicketEvent
 from tickets.models.policy_records import PolicyMoment
 from tickets.models.tickets import PRIORITY_RANK
@@ -139,9 +140,11 @@ def reply(
     public: bool = True,
     new_status: str | None = None,
     expected_version: int | None = None,
+    attachments: Sequence[FileLike] = (),
 ) -> Ticket:
     """A public reply or an internal note, optionally with a status change ("send and set
-    pending"). The message is logged before the status change (§9.1)."""
+    pending") and files (checked by ``tickets.attachments``; a public reply's email carries
+    them). The message is logged before the status change (§9.1)."""
     ticket = permissions.access_ticket(by, ticket_id, for_update=True)
     check_version(ticket, expected_version)
     body = body.strip()
@@ -149,13 +152,16 @@ def reply(
         raise InvalidInput("The message is empty.", fields={"body": ["Write a message."]})
     if ticket.status == Status.CLOSED:
         raise InvalidTransition("This ticket is closed; it cannot take new messages.")
+    files = check_files(attachments)
     at = action_time(ticket)
     log = open_if_new(ticket, at, by)
-    log.append((events.agent_reply if public else events.internal_note)(ticket, at, by, body))
+    message = (events.agent_reply if public else events.internal_note)(ticket, at, by, body)
+    log.append(message)
     if new_status:
         log += transition(ticket, at, by, new_status)
     save_ticket(ticket, at, ["status", "solved_at"])
     record(ticket, at, log)
+    attach(message, files, by=by)  # before commit, so the outbox's sender finds them
     index_text(ticket.pk, body)
     return ticket
 

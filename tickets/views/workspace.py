@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from csops import permissions
-from csops.errors import StaleTicket
+from csops.errors import InvalidInput, StaleTicket
 from csops.htmx import domain_errors
 from csops.people import display_name
 from tickets import selectors, selectors_procedures, selectors_sla, services
@@ -131,7 +131,7 @@ def ticket_claim(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = permissions.access_ticket(request.user, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, ticket, reply_form=form, status=422)
     try:
@@ -145,7 +145,14 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
             public=form.cleaned_data["kind"] == "public",
             new_status=form.cleaned_data["status"] or None,
             expected_version=form.cleaned_data["version"],
+            attachments=form.cleaned_data["attachments"],
         )
+    except InvalidInput as exc:
+        if "attachments" not in exc.fields:
+            raise
+        for problem in exc.fields["attachments"]:  # shown under the file input
+            form.add_error("attachments", problem)
+        return _render(request, ticket, reply_form=form, status=422)
     except StaleTicket as exc:
         # Keep the draft; it now carries the fresh version so it can be sent after a look.
         # Show what the others did (their reply first, with who) and ask before sending.
