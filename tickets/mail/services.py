@@ -94,15 +94,16 @@ def send(message_id: int) -> bool:
             if message is None:
                 return False
             automatic = message.kind != MessageKind.REPLY
+            event = message.event
             compose.build(
                 subject=message.subject,
-                body=message.body if automatic else message.event.body,
+                body=message.body if automatic or event is None else event.body,
                 recipients=message.recipients,
                 message_id=message.message_id,
                 in_reply_to=message.in_reply_to,
                 references=message.references,
                 auto_generated=automatic,
-                attachments=files_of(message.event),
+                attachments=files_of(event) if event is not None else [],
             ).send()
             message.state, message.sent_at = OutboxState.SENT, timezone.now()
             message.attempts += 1
