@@ -54,9 +54,7 @@ def test_a_new_address_gets_a_customer_a_web_ticket_and_an_acknowledgment(team, 
     assert OutboundMessage.objects.get(ticket=ticket).kind == "ack"
 
 
-def test_a_known_address_matches_its_customer_case_insensitively_with_the_same_answer(
-    team, client
-):
+def test_a_known_address_matches_its_customer_case_insensitively_with_the_same_answer(team, client):
     casey = CustomerFactory(name="Casey Jones", email="casey@example.org")
     unknown = post_contact(client, email="new@example.org")
     known = post_contact(client, email="CASEY@EXAMPLE.ORG", name="Someone Else")
