@@ -321,8 +321,8 @@ class PostgresLoader:
             copy_events = f"COPY {event_table} ({', '.join(EVENT_COLUMNS)}) FROM STDIN{freeze}"
             copy_tags = f"COPY {tag_table} (ticket_id, tag_id) FROM STDIN{freeze}"
             insert = (
-                f"INSERT INTO {ticket_table} ({cols}, search_vector) SELECT {cols}, "
-                f"to_tsvector('english'::regconfig, search_text) FROM {_STAGE}"
+                f"INSERT INTO {ticket_table} ({cols}, search_vector, cc) SELECT {cols}, "
+                f"to_tsvector('english'::regconfig, search_text), '[]'::jsonb FROM {_STAGE}"
             )
             copy_clocks = {
                 name: f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
