@@ -373,6 +373,10 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     assert incident.links.count() >= 3
     # an example webhook subscription, off until someone points it at their receiver
     assert WebhookSubscription.objects.filter(active=False).count() == 1
+    # a portal-ready customer: a web request a rep answered, one from the portal, both acked
+    pat = Ticket.objects.filter(requester__email="pat.portal@example.com").order_by("pk")
+    assert [(t.channel, t.status) for t in pat] == [("web", "pending"), ("portal", "new")]
+    assert all(t.outbox.filter(kind="ack").exists() for t in pat)
     # survey answers with comments
     answers = SurveyResponse.objects.filter(is_current=True)
     assert answers.count() >= 100

@@ -16,7 +16,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from tickets.models import Escalation, EscalationState
-from tickets.seeding.features import desk, documents, integrations, people, surveys
+from tickets.seeding.features import desk, documents, integrations, people, portal, surveys
 
 QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
@@ -50,5 +50,6 @@ def seed_features(
             made["escalations"] = sum(history.values()) + live
         made["incidents"] = int(desk.seed_incident(manager, until) is not None)
         made["webhooks"] = integrations.seed_webhook(director)
+        made["portal requests"] = portal.seed_portal_customer(reps)
     log("  features: " + ", ".join(f"{v} {k}" for k, v in made.items()))
     return made
