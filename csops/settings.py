@@ -403,6 +403,9 @@ if not REDIS_URL:
     SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")  # one process: locmem is shared
 # Django's own RedisCache increments atomically; django-ratelimit only lists django-redis's.
 SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
+# Behind a proxy every request comes from the proxy's address: name the header (as Django's
+# META key) that carries the client's, e.g. HTTP_X_REAL_IP. Unset: REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 # The team whose queue gets requests from the contact form and the portal (a team's slug);
 # empty: the front-line team (lowest tier, then oldest).
 PORTAL_TEAM = env_str("PORTAL_TEAM", "")

@@ -37,7 +37,7 @@ def body_for(ticket: Ticket, link: str) -> str:
         f"Hello {name},\n\n"
         f'We received your request "{ticket.subject}". Its reference is #{ticket.pk}.\n'
         "A member of our support team will answer you soon.\n\n"
-        f"Follow your request and answer us in the customer portal:\n{link}\n\n"
+        f"Follow your request and answer us in the customer portal:\n<{link}>\n\n"
         "You can also reply to this email; keep the reference in the subject.\n\n"
         "This message was sent automatically."
     )
