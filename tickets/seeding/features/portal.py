@@ -30,7 +30,10 @@ def seed_portal_customer(reps: list[User]) -> int:
         tickets.reply(
             web.pk,
             by=rep,
-            body="Thanks Pat, we corrected the address. The corrected invoice is in your account: does it look right now?",
+            body=(
+                "Thanks Pat, we corrected the address. The corrected invoice is in your "
+                "account: does it look right now?"
+            ),
             new_status=Status.PENDING,
         )
     portal.open_request(
