@@ -15,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 
 from csops.roles import Role
+from tests import dovecot
 from tests.factories import TeamFactory, UserFactory
 from tests.services import redis_reachable
 
@@ -29,6 +30,8 @@ def _missing_services() -> dict[str, str]:
         missing["redis"] = "needs a Redis server (REDIS_URL unset or unreachable)"
     if not shutil.which("chromium") and not os.path.exists("/usr/bin/chromium"):
         missing["browser"] = "needs Chromium at /usr/bin/chromium"
+    if not dovecot.available():
+        missing["imap"] = "needs Debian's dovecot-imapd (a real IMAP server)"
     return missing
 
 
