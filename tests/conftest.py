@@ -45,6 +45,15 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(scope="session")
+def dovecot_server():
+    """A real IMAP server for the session (tests marked ``imap``): ``take_user()`` gives each
+    test an account with an empty Maildir (tests/dovecot.py)."""
+    server = dovecot.Dovecot(spare=60).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness (~0.3 s a hash) would dominate persona set-up.

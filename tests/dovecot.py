@@ -57,6 +57,7 @@ info_log_path = {root}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 mail_location = maildir:{root}/mail/%u
 first_valid_uid = 1
 first_valid_gid = 1
@@ -191,16 +192,16 @@ class Dovecot:
         """APPEND each message to ``folder`` (unseen), as an MTA's delivery would."""
         with self.client(user) as conn:
             if folder != "INBOX":
-                conn.create(folder)
+                conn.create(_quote(folder))  # an existing folder answers NO: fine
             for raw in messages:
-                typ, data = conn.append(folder, "", None, raw)
+                typ, data = conn.append(_quote(folder), "", None, raw)
                 if typ != "OK":
                     raise RuntimeError(f"APPEND failed: {data}")
 
     def flags(self, user: str = "support", folder: str = "INBOX") -> dict[int, set[str]]:
-        """UID → flags of every message in ``folder``."""
+        """UID → flags of every message in ``folder`` (without the session flag ``\\Recent``)."""
         with self.client(user) as conn:
-            conn.select(folder, readonly=True)
+            conn.select(_quote(folder), readonly=True)
             typ, data = conn.uid("FETCH", "1:*", "(FLAGS)")
             found: dict[int, set[str]] = {}
             for item in data:
@@ -209,13 +210,19 @@ class Dovecot:
                 text = item.decode() if isinstance(item, bytes) else item[0].decode()
                 uid = int(text.split("UID ")[1].split()[0].rstrip(")"))
                 flags = text.split("FLAGS (")[1].split(")")[0].split()
-                found[uid] = set(flags)
+                found[uid] = set(flags) - {"\\Recent"}
             return found
 
     def count(self, user: str = "support", folder: str = "INBOX") -> int:
         with self.client(user) as conn:
-            typ, data = conn.select(folder, readonly=True)
+            typ, data = conn.select(_quote(folder), readonly=True)
+            if typ != "OK":
+                raise RuntimeError(f"no folder {folder!r}: {data}")
             return int(data[0])
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _alive(pid: int) -> bool:
