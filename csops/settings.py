@@ -466,6 +466,7 @@ SPECTACULAR_SETTINGS = {
         "SlaMetricEnum": "policies.models.sla.SlaMetric",
         "QAReviewStateEnum": "staffing.models.qa.ReviewState",
         "CertificationStatusEnum": "staffing.models.certifications.CertStatus",
+        "ScheduleBlockKindEnum": "staffing.schedules.models.BlockKind",
     },
 }
 

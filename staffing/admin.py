@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from csops.admin_people import PeopleAdminMixin, person
 from csops.parsers import JSON_FORM_FIELD
 from staffing.models import (
+    Block,
     CEEntry,
     Certification,
     Course,
@@ -22,6 +23,7 @@ from staffing.models import (
     Scenario,
     Scorecard,
     ScorecardVersion,
+    Shift,
     StaffCertification,
     StaffProfile,
     Team,
@@ -311,3 +313,17 @@ class ScenarioAdmin(SimpleHistoryAdmin):
     list_filter = ["team"]
     search_fields = ["name"]
     list_select_related = ["team", "created_by"]
+
+
+@admin.register(Shift)
+class ShiftAdmin(PeopleAdminMixin, SimpleHistoryAdmin):
+    list_display = ["user", "team", "weekday", "start", "end"]
+    list_filter = ["team", "weekday"]
+    list_select_related = ["user", "team"]
+
+
+@admin.register(Block)
+class BlockAdmin(PeopleAdminMixin, SimpleHistoryAdmin):
+    list_display = ["user", "kind", "starts_at", "ends_at", "note"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]

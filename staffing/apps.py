@@ -14,6 +14,9 @@ class StaffingConfig(AppConfig):
         from staffing.planning import permissions as planning_rules
 
         permissions.register(planning_rules)
+        from staffing.schedules import permissions as schedule_rules
+
+        permissions.register(schedule_rules)
 
         from staffing import step_evidence
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from staffing.planning import views as planning
+from staffing.schedules import views as schedules
 from staffing.views import api_token, onboarding, people, qa, teams, training
 
 app_name = "staffing"
@@ -58,6 +59,16 @@ urlpatterns = [
         planning.requirement_csv,
         name="planning-requirement-csv",
     ),
+    # Schedules (staffing/schedules): weekly patterns, time off and training, roster CSV.
+    path("schedules/", schedules.schedules_home, name="schedules"),
+    path("schedules/me/", schedules.my_schedule, name="my-schedule"),
+    path("schedules/teams/<int:pk>/", schedules.team_schedule, name="team-schedule"),
+    path("schedules/teams/<int:pk>/shifts/", schedules.shift_add, name="shift-add"),
+    path("schedules/shifts/<int:pk>/delete/", schedules.shift_delete, name="shift-delete"),
+    path("schedules/teams/<int:pk>/blocks/", schedules.block_add, name="block-add"),
+    path("schedules/blocks/<int:pk>/delete/", schedules.block_delete, name="block-delete"),
+    path("schedules/teams/<int:pk>/import/", schedules.roster_import, name="roster-import"),
+    path("schedules/teams/<int:pk>/roster.csv", schedules.roster_csv, name="roster-csv"),
     path("qa/", qa.reviews, name="qa"),
     path("qa/start/", qa.review_start, name="qa-start"),
     path("qa/scorecards/", qa.scorecards, name="qa-scorecards"),

@@ -11,6 +11,7 @@ import kpis.permissions
 import policies.permissions
 import staffing.permissions
 import staffing.planning.permissions
+import staffing.schedules.permissions
 import tickets.permissions
 import tickets.webhooks.permissions
 from csops import permissions
@@ -18,6 +19,7 @@ from csops import permissions
 APP_RULES = (
     staffing.permissions,
     staffing.planning.permissions,
+    staffing.schedules.permissions,
     policies.permissions,
     tickets.permissions,
     tickets.webhooks.permissions,  # a capability's sub-package holds its own rules

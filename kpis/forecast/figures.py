@@ -118,6 +118,7 @@ def team_forecast(team_id: int, *, weeks: int = 8, horizon: int = 12, today: dat
         "team_id": team_id,
         "history_start": start,
         "forecast_start": this_week,
+        "zone": reporting_zone().key,  # the half hours' clock
         "weeks": weeks,
         "horizon": horizon,
         "decay": DECAY,

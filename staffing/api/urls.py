@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from staffing.api import development, views
 from staffing.planning import api as planning
+from staffing.schedules import api as schedules
 
 app_name = "staffing-api"
 
@@ -19,6 +20,9 @@ router.register("onboarding-plans", development.OnboardingPlanViewSet, basename=
 router.register("qa-reviews", development.QAReviewViewSet, basename="qa-review")
 # Planning (staffing/planning/api.py)
 router.register("planning/scenarios", planning.ScenarioViewSet, basename="planning-scenario")
+# Schedules (staffing/schedules/api.py)
+router.register("schedules/shifts", schedules.ShiftViewSet, basename="schedule-shift")
+router.register("schedules/blocks", schedules.BlockViewSet, basename="schedule-block")
 urlpatterns = [
     path(
         "planning/teams/<int:pk>/requirement/",

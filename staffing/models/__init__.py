@@ -22,8 +22,11 @@ from staffing.models.qa import (
 from staffing.models.reviews import PerformanceReview
 from staffing.models.training import Course, Delivery, TrainingRecord
 from staffing.planning.models import PlanningSettings, Scenario
+from staffing.schedules.models import Block, BlockKind, Shift
 
 __all__ = [
+    "Block",
+    "BlockKind",
     "CEEntry",
     "Certification",
     "Course",
@@ -40,6 +43,7 @@ __all__ = [
     "QAScore",
     "Scorecard",
     "Scenario",
+    "Shift",
     "ScorecardVersion",
     "StaffCertification",
     "StaffProfile",

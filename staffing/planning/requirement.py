@@ -139,3 +139,19 @@ def plan(demand: dict, params: Params) -> list[WeekPlan]:
 def heat_grid(values: list[int]) -> list[list[int]]:
     """336 half hours of a week as 48 rows (time of day) × 7 columns (Monday first)."""
     return [[values[d * 48 + r] for d in range(7)] for r in range(48)]
+
+
+def staffing_state(required: int, scheduled: int) -> str:
+    """ "under" when fewer are scheduled than required; "over" when at least 2 and 25 % more
+    than required are scheduled; "" otherwise."""
+    if scheduled < required:
+        return "under"
+    if scheduled - required >= max(2, math.ceil(required / 4)):
+        return "over"
+    return ""
+
+
+def compare_grid(required: list[int], scheduled: list[int]) -> list[list[tuple[int, int, str]]]:
+    """Required vs scheduled per cell of the heat map: (required, scheduled, state)."""
+    cells = [(r, s, staffing_state(r, s)) for r, s in zip(required, scheduled, strict=True)]
+    return heat_grid(cells)  # type: ignore[arg-type]

@@ -3,6 +3,8 @@ results in place), scenarios saved and compared, CSV exports."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,7 +18,8 @@ from csops.roles import Role
 from staffing.models import Team
 from staffing.planning import selectors, services
 from staffing.planning.forms import ScenarioForm, WhatIfForm
-from staffing.planning.requirement import heat_grid
+from staffing.planning.requirement import compare_grid
+from staffing.schedules import selectors as schedule_selectors
 from staffing.views._common import go
 
 
@@ -51,14 +54,29 @@ def _context(request: HttpRequest, team: Team, form: WhatIfForm, plan, **extra) 
     week_no = form.cleaned_data.get("week", 1) if form.is_valid() else 1
     week = plan.weeks[week_no - 1] if plan.weeks else None
     peak = max(week.required) if week else 0
+    scheduled = (
+        schedule_selectors.scheduled_agents(team, week.start, ZoneInfo(plan.demand["zone"]))
+        if week
+        else []
+    )
+    gaps = {"under": 0, "over": 0}
+    for row in compare_grid(week.required, scheduled) if week else []:
+        for _, _, state in row:
+            if state:
+                gaps[state] += 1
+    scheduled_hours = sum(scheduled) / 2
     return {
+        "cells": compare_grid(week.required, scheduled) if week else [],
+        "scheduled_hours": scheduled_hours,
+        "scheduled_fte": scheduled_hours / float(plan.params.hours_per_fte),
+        "required_fte": week.fte(plan.params.hours_per_fte) if week else 0,
+        "gaps": gaps,
         "team": team,
         "form": form,
         "plan": plan,
         "figures": plan.demand,
         "week_no": week_no,
         "week": week,
-        "grid": heat_grid(week.required) if week else [],
         "times": [f"{r // 2:02d}:{30 * (r % 2):02d}" for r in range(48)],
         "peak": peak or 1,
         "fte_rows": [(w, w.fte(plan.params.hours_per_fte)) for w in plan.weeks],

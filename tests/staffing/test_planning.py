@@ -203,3 +203,25 @@ def test_csv_exports(history, team, director_client):
     rows = b"".join(req.streaming_content).decode().splitlines()
     assert rows[0] == "week_start,day,time,on_queue_agents,paid_agents_required"
     assert len(rows) == 1 + 12 * SLOTS
+
+
+@pytest.mark.django_db
+def test_heat_map_marks_under_and_over_staffed_against_the_schedule(
+    history, team, rep, director_client
+):
+    from datetime import time
+
+    from staffing.schedules.models import Shift
+
+    url = reverse("staffing:planning-team", args=[team.pk])
+    before = director_client.get(url)
+    assert before.context["gaps"]["over"] == 0
+    assert before.context["scheduled_hours"] == 0
+    Shift.objects.create(user=rep, team=team, weekday=6, start=time(10), end=time(12))
+    after = director_client.get(url)
+    # Sunday 10:00-12:00 needs nobody: one agent scheduled is not "over" (< 2 extra) ...
+    assert after.context["scheduled_hours"] == 2
+    assert after.context["gaps"]["under"] == before.context["gaps"]["under"]
+    # ... and the weekday mornings that need people stay under-staffed.
+    assert after.context["gaps"]["under"] > 0
+    assert b'class="under"' in after.content
