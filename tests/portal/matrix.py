@@ -37,6 +37,7 @@ ROWS: dict[str, Row] = {
     "portal:link": Row("get", all_personas(400), kwargs=lambda ctx: {"token": "forged:token"}),
     "portal:sign-out": Row("post", all_personas(302)),
     "portal:request": Row("get", all_personas(302), kwargs=_ticket_kwargs),
+    "portal:attachment": Row("get", all_personas(302), kwargs=lambda ctx: {"pk": 1}),
     "portal:request-new": Row(
         "post",
         all_personas(302),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from policies.models import Category
+from tickets.forms import MultipleFileField
 
 MAX_MESSAGE = 20_000
 
@@ -30,16 +31,17 @@ class RequestFields(forms.Form):
         empty_label="Not sure",
         label="What is it about?",
     )
+    attachments = MultipleFileField(required=False, label="Attach files (optional)")
 
 
 class ContactForm(HoneypotMixin, RequestFields):
     name = forms.CharField(max_length=120, label="Your name")
     email = forms.EmailField(max_length=254, label="Your email address")
-    field_order = ["name", "email", "category", "subject", "message", "website"]
+    field_order = ["name", "email", "category", "subject", "message", "attachments", "website"]
 
 
 class NewRequestForm(RequestFields):
-    field_order = ["category", "subject", "message"]
+    field_order = ["category", "subject", "message", "attachments"]
 
 
 class SignInForm(HoneypotMixin, forms.Form):
@@ -50,3 +52,4 @@ class ReplyForm(forms.Form):
     body = forms.CharField(
         max_length=MAX_MESSAGE, label="Your answer", widget=forms.Textarea(attrs={"rows": 5})
     )
+    attachments = MultipleFileField(required=False, label="Attach files (optional)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from tickets.attachments.models import Attachment
 from tickets.models import SurveyInvitation, Ticket, TicketEvent
 from tickets.models.events import EventType
 
@@ -23,12 +24,36 @@ def request_for(email: str, ticket_id: int) -> Ticket | None:
     return requests_of(email).filter(pk=ticket_id).first()
 
 
+PUBLIC_TYPES = (EventType.CREATED, EventType.PUBLIC_REPLY)
+
+
 def public_conversation(ticket: Ticket) -> list[TicketEvent]:
-    """The opening message and the public replies, oldest first; never internal notes."""
+    """The public replies, oldest first, with their files; never internal notes. (The
+    opening message is the ticket's description; its files are ``opening_files``.)"""
     return list(
         TicketEvent.objects.filter(ticket=ticket, type=EventType.PUBLIC_REPLY)
         .select_related("actor", "customer")
+        .prefetch_related("attachments")
         .order_by("pk")
+    )
+
+
+def opening_files(ticket: Ticket) -> list[Attachment]:
+    return list(
+        Attachment.objects.filter(ticket=ticket, event__type=EventType.CREATED).order_by("pk")
+    )
+
+
+def attachment_for(email: str, pk: int) -> Attachment | None:
+    """A file of one of ``email``'s requests that came with a public message."""
+    return (
+        Attachment.objects.filter(
+            pk=pk,
+            ticket__requester__email__iexact=email,
+            event__type__in=PUBLIC_TYPES,
+        )
+        .select_related("event")
+        .first()
     )
 
 

@@ -8,6 +8,8 @@ No answer here tells whether an address is known: ``submit_contact`` always open
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -15,8 +17,10 @@ from django.db import transaction
 from csops.errors import InvalidInput, NotFound
 from policies.models import Category
 from staffing.models import Team
+from tickets.attachments.services import FileLike, attach, check_files
 from tickets.mail.acknowledgments import acknowledge
-from tickets.models import Channel, Customer, Ticket
+from tickets.models import Channel, Customer, Ticket, TicketEvent
+from tickets.models.events import ActorRole, EventType
 from tickets.portal import links, selectors
 from tickets.services import customers, tickets
 
@@ -41,9 +45,12 @@ def open_request(
     message: str,
     category: Category | None,
     channel: str,
+    attachments: Sequence[FileLike] = (),
 ) -> Ticket:
     """A customer's new request (the contact form: channel web; the portal: channel portal),
-    with its acknowledgment queued in the same transaction."""
+    with its files (checked first: a refused file records nothing) and its acknowledgment
+    queued in the same transaction."""
+    files = check_files(attachments)
     customer = customers.find_or_create_customer(by=None, email=email, name=name)
     ticket = tickets.create_ticket(
         by=None,
@@ -54,8 +61,22 @@ def open_request(
         channel=channel,
         category=category,
     )
+    attach(_latest_customer_message(ticket), files)
     acknowledge(ticket)
     return ticket
+
+
+def _latest_customer_message(ticket: Ticket) -> TicketEvent:
+    """The customer's message just written: the opening one or a public reply."""
+    return (
+        TicketEvent.objects.filter(
+            ticket=ticket,
+            actor_role=ActorRole.CUSTOMER,
+            type__in=(EventType.CREATED, EventType.PUBLIC_REPLY),
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def sign_in_body(link: str) -> str:
@@ -87,12 +108,17 @@ def send_sign_in_link(email: str) -> None:
     message.send()
 
 
-def reply(email: str, ticket_id: int, body: str) -> Ticket:
+@transaction.atomic
+def reply(email: str, ticket_id: int, body: str, attachments: Sequence[FileLike] = ()) -> Ticket:
     """The customer's answer from the portal: a customer public reply (channel portal) through
-    ``tickets.services.tickets.customer_reply``; on a closed request that opens a follow-up."""
+    ``tickets.services.tickets.customer_reply``, with its files; on a closed request that
+    opens a follow-up (returned)."""
     ticket = selectors.request_for(email, ticket_id)
     if ticket is None:
         raise NotFound("This request does not exist.")
-    return tickets.customer_reply(
+    files = check_files(attachments)
+    answered = tickets.customer_reply(
         ticket.pk, customer=ticket.requester, body=body, channel=Channel.PORTAL
     )
+    attach(_latest_customer_message(answered), files)
+    return answered

@@ -11,4 +11,5 @@ urlpatterns = [
     path("requests/new/", views.request_new, name="request-new"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/reply/", views.request_reply, name="request-reply"),
+    path("files/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from csops.errors import DomainError
+from tickets.attachments.views import file_response
 from tickets.models import Channel
 from tickets.portal import links, selectors, services
 from tickets.portal.forms import ContactForm, NewRequestForm, ReplyForm, SignInForm
@@ -74,7 +75,7 @@ def _form_error(form, exc: DomainError) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if _limited(
             request,
@@ -95,6 +96,7 @@ def contact(request: HttpRequest) -> HttpResponse:
                     message=data["message"],
                     category=data["category"],
                     channel=Channel.WEB,
+                    attachments=data["attachments"],
                 )
             except DomainError as exc:
                 _form_error(form, exc)
@@ -178,6 +180,7 @@ def _request_context(ticket, form) -> dict:
     return {
         "ticket": ticket,
         "conversation": selectors.public_conversation(ticket),
+        "opening_files": selectors.opening_files(ticket),
         "form": form,
         "survey_link": surveys.survey_link(invitation) if invitation else None,
     }
@@ -194,10 +197,12 @@ def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such request.")
     if _limited(request, "portal-reply", session=settings.PORTAL_REPLY_RATE_PER_EMAIL):
         return rate_limited(request)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            answered = services.reply(email, ticket.pk, form.cleaned_data["body"])
+            answered = services.reply(
+                email, ticket.pk, form.cleaned_data["body"], form.cleaned_data["attachments"]
+            )
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -213,13 +218,25 @@ def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "portal/request.html", _request_context(ticket, form), status=422)
 
 
+@require_http_methods(["GET"])
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file of the session's own requests, from a public message only (never a note's)."""
+    email = _portal_email(request)
+    if email is None:
+        return redirect("portal:home")
+    attachment = selectors.attachment_for(email, pk)
+    if attachment is None:
+        raise Http404("No such file.")
+    return file_response(attachment)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     email = _portal_email(request)
     if email is None:
         return redirect("portal:home")
-    form = NewRequestForm(request.POST or None)
+    form = NewRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if _limited(request, "portal-new", session=settings.CONTACT_RATE_PER_EMAIL):
             return rate_limited(request)
@@ -233,6 +250,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     message=data["message"],
                     category=data["category"],
                     channel=Channel.PORTAL,
+                    attachments=data["attachments"],
                 )
             except DomainError as exc:
                 _form_error(form, exc)
