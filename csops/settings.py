@@ -179,6 +179,8 @@ STORAGES: dict[str, dict] = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+# Uploaded and received files (the default storage): inbound mail kept for retries.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # Embedded mode serves static files straight from the finders; STATIC_ROOT exists only after
 # collectstatic (production), so whitenoise's warning about it is noise here.
 warnings.filterwarnings("ignore", message="No directory at")
@@ -256,6 +258,10 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
 WEBHOOK_PAUSE_AFTER = env_int("WEBHOOK_PAUSE_AFTER", 5)
+# Inbound email (tickets/mail/inbound): the largest message accepted (a bigger one is recorded as
+# refused) and the shared secret of the raw-MIME webhook (empty: the webhook answers 401).
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 20 * 1024 * 1024)
+INBOUND_WEBHOOK_SECRET = env_str("INBOUND_WEBHOOK_SECRET", "")
 
 # --- Customer satisfaction surveys and incident detection ----------------------------------
 CSOPS_PUBLIC_URL = env_str("CSOPS_PUBLIC_URL", "http://127.0.0.1:8000")  # origin put in links

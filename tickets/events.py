@@ -21,7 +21,12 @@ def _agent_event(ticket: Ticket, at: datetime, by: User | None, type_: str, **da
 
 
 def created(
-    ticket: Ticket, at: datetime, *, by: User | None, customer: Customer | None
+    ticket: Ticket,
+    at: datetime,
+    *,
+    by: User | None,
+    customer: Customer | None,
+    follow_up_of: int | None = None,
 ) -> TicketEvent:
     role = ActorRole.AGENT if by is not None else ActorRole.CUSTOMER
     return TicketEvent(
@@ -39,6 +44,8 @@ def created(
             "assignee": ticket.assignee_id,
             "initiated_by": ticket.initiated_by,
             "subject": ticket.subject,
+            # A customer's message on a closed ticket (KPI_SPEC §9.23): the closed one.
+            **({"follow_up_of": follow_up_of} if follow_up_of else {}),
         },
     )
 

@@ -24,6 +24,7 @@ from tests.factories import CustomerFactory, UserFactory, make_incident, make_ti
 from tests.tickets.smtp_peer import smtp_server
 from tickets import services
 from tickets.mail import services as outbox
+from tickets.mail.inbound.tokens import reply_address, subject_reference
 from tickets.models import OutboundMessage, OutboxState
 from tickets.services import incidents
 
@@ -67,7 +68,7 @@ def test_each_public_reply_gets_one_outbox_row_and_notes_none(ticket, rep):
     rows = list(OutboundMessage.objects.filter(ticket=ticket).order_by("pk"))
     assert [r.event.body for r in rows] == ["We are looking into it.", "Fixed now."]
     assert all(r.recipients == ["casey@example.org"] for r in rows)
-    assert all(r.subject == f"[#{ticket.pk}] Cannot log in" for r in rows)
+    assert all(r.subject == f"{subject_reference(ticket.pk)} Cannot log in" for r in rows)
     assert all(r.state == OutboxState.QUEUED for r in rows)
     # one send job per row, in the reply's transaction
     keys = sorted(Job.objects.filter(kind=outbox.SEND).values_list("key", flat=True))
@@ -264,9 +265,10 @@ def test_replies_reach_a_real_smtp_server_threaded_with_text_and_html(ticket, re
     first_row, second_row = OutboundMessage.objects.filter(ticket=ticket).order_by("pk")
     assert len(inbox) == 2
     first, second = inbox
-    assert first["Subject"] == f"[#{ticket.pk}] Cannot log in"
+    assert first["Subject"] == f"{subject_reference(ticket.pk)} Cannot log in"
     assert first["From"] == settings.DEFAULT_FROM_EMAIL
     assert first["To"] == "casey@example.org"
+    assert first["Reply-To"] == reply_address(settings.DEFAULT_FROM_EMAIL, ticket.pk)
     assert first["Message-ID"] == first_row.message_id
     assert first["In-Reply-To"] is None
     assert first["References"] is None
@@ -274,7 +276,7 @@ def test_replies_reach_a_real_smtp_server_threaded_with_text_and_html(ticket, re
     assert second["Message-ID"] == second_row.message_id
     assert second["In-Reply-To"] == first_row.message_id
     assert second["References"] == first_row.message_id
-    assert second["Subject"] == f"[#{ticket.pk}] Cannot log in"
+    assert second["Subject"] == f"{subject_reference(ticket.pk)} Cannot log in"
     # multipart/alternative: the text as written, the HTML rendered from its Markdown
     assert first.get_content_type() == "multipart/alternative"
     text = first.get_body(preferencelist=("plain",)).get_content()

@@ -116,7 +116,7 @@ def test_customer_reply_reopens_solved_ticket_at_same_instant(team, rep):
     assert ticket.status == "open"
     last_two = list(TicketEvent.objects.filter(ticket=ticket).order_by("-pk")[:2])[::-1]
     assert [(e.type, e.actor_role, e.data) for e in last_two] == [
-        ("public_reply", "customer", {}),
+        ("public_reply", "customer", {"channel": "email"}),
         ("status_changed", "system", {"from": "solved", "to": "open"}),
     ]
     assert last_two[0].at == last_two[1].at

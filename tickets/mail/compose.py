@@ -5,24 +5,43 @@ is that Markdown rendered and sanitized by ``policies.markup.render_markdown``. 
 are written by people, so they carry no ``Auto-Submitted`` header; mails the system writes
 itself (acknowledgments) are built with ``auto_generated=True`` and carry
 ``Auto-Submitted: auto-generated`` (RFC 3834), so well-behaved auto-responders stay quiet.
+
+Mail comes from the ticket team's mailbox (``DEFAULT_FROM_EMAIL`` when the team has none) and
+carries the ticket's signed reference (``tickets.mail.inbound.tokens``) in the subject and in a
+Reply-To plus-address, so an answer finds its ticket even when the client drops In-Reply-To.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 from policies.markup import render_markdown
+from tickets.mail.inbound import tokens
+from tickets.mail.inbound.models import Mailbox
 
 MAX_REFERENCES = 20  # keep the header short on long threads; the newest ids matter most
 
 
 def subject_for(ticket_id: int, subject: str) -> str:
-    return f"[#{ticket_id}] {subject}"[:255]
+    return f"{tokens.subject_reference(ticket_id)} {subject}"[:255]
+
+
+def sender_for(team_id: int, ticket_id: int) -> tuple[str, str]:
+    """(From, Reply-To) of a ticket's mail: the team's first enabled mailbox, and its signed
+    plus-address for the ticket."""
+    mailbox = Mailbox.objects.filter(team_id=team_id, enabled=True).order_by("pk").first()
+    if mailbox is None:
+        address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "support@csops.localhost"
+        return settings.DEFAULT_FROM_EMAIL, tokens.reply_address(address, ticket_id)
+    from_email = (
+        formataddr((mailbox.from_name, mailbox.address)) if mailbox.from_name else (mailbox.address)
+    )
+    return from_email, tokens.reply_address(mailbox.address, ticket_id)
 
 
 def mail_domain() -> str:
@@ -64,7 +83,10 @@ def build(
     references: str = "",
     auto_generated: bool = False,
     attachments: Sequence[tuple[str, bytes, str]] = (),
+    from_email: str = "",
+    reply_to: str = "",
 ) -> EmailMultiAlternatives:
+    """``recipients``: the requester first (To), then the ticket's CC list (Cc)."""
     headers = {"Message-ID": message_id}
     if auto_generated:
         headers["Auto-Submitted"] = "auto-generated"
@@ -75,8 +97,10 @@ def build(
     message = EmailMultiAlternatives(
         subject=subject,
         body=f"{body}\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        to=recipients[:1],
+        cc=recipients[1:],
+        reply_to=[reply_to] if reply_to else None,
         headers=headers,
     )
     message.attach_alternative(html_document(body), "text/html")

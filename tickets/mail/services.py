@@ -26,6 +26,7 @@ from csops import jobs, permissions
 from csops.errors import InvalidTransition, NotFound
 from csops.permissions.roles import AnyUser
 from tickets.mail import compose
+from tickets.mail.inbound.models import InboundMessage, InboundState
 from tickets.mail.models import MessageKind, OutboundMessage, OutboxState
 from tickets.models import Ticket, TicketEvent
 from tickets.models.events import ActorRole, EventType
@@ -57,17 +58,15 @@ def queue_replies(ticket: Ticket, events: Iterable[TicketEvent]) -> list[Outboun
     email = ticket.requester.email if replies else ""
     if not email:
         return []
+    recipients = list(dict.fromkeys([email, *(a for a in ticket.cc if a != email.lower())]))
     previous = OutboundMessage.objects.filter(ticket=ticket).order_by("-pk").first()
+    in_reply_to, references = _thread_after(ticket, previous)
     queued = []
     for event in replies:
-        in_reply_to = previous.message_id if previous else ""
-        references = (
-            compose.references_after(previous.references, previous.message_id) if previous else ""
-        )
         message = OutboundMessage.objects.create(
             ticket=ticket,
             event=event,
-            recipients=[email],
+            recipients=recipients,
             subject=compose.subject_for(ticket.pk, ticket.subject),
             message_id=compose.new_message_id(ticket.pk, event.pk),
             in_reply_to=in_reply_to,
@@ -76,8 +75,26 @@ def queue_replies(ticket: Ticket, events: Iterable[TicketEvent]) -> list[Outboun
         )
         enqueue(message)
         queued.append(message)
-        previous = message
+        in_reply_to = message.message_id
+        references = compose.references_after(message.references, message.message_id)
     return queued
+
+
+def _thread_after(ticket: Ticket, previous: OutboundMessage | None) -> tuple[str, str]:
+    """In-Reply-To and References of the ticket's next message: the customer's latest mail when
+    it came after our latest message, else our latest message."""
+    references = (
+        compose.references_after(previous.references, previous.message_id) if previous else ""
+    )
+    latest_in = (
+        InboundMessage.objects.filter(ticket=ticket, state=InboundState.PROCESSED)
+        .exclude(message_id="")
+        .order_by("-pk")
+        .first()
+    )
+    if latest_in is not None and (previous is None or latest_in.received_at > previous.created_at):
+        return latest_in.message_id, compose.references_after(references, latest_in.message_id)
+    return (previous.message_id if previous else ""), references
 
 
 def send(message_id: int) -> bool:
@@ -87,7 +104,7 @@ def send(message_id: int) -> bool:
         with transaction.atomic():
             message = (
                 OutboundMessage.objects.select_for_update(of=("self",))
-                .select_related("event")
+                .select_related("event", "ticket")
                 .filter(pk=message_id, state=OutboxState.QUEUED)
                 .first()
             )
@@ -95,6 +112,7 @@ def send(message_id: int) -> bool:
                 return False
             automatic = message.kind != MessageKind.REPLY
             event = message.event
+            from_email, reply_to = compose.sender_for(message.ticket.team_id, message.ticket_id)
             compose.build(
                 subject=message.subject,
                 body=message.body if automatic or event is None else event.body,
@@ -104,6 +122,8 @@ def send(message_id: int) -> bool:
                 references=message.references,
                 auto_generated=automatic,
                 attachments=files_of(event) if event is not None else [],
+                from_email=from_email,
+                reply_to=reply_to,
             ).send()
             message.state, message.sent_at = OutboxState.SENT, timezone.now()
             message.attempts += 1

@@ -59,9 +59,11 @@ def create_ticket(
     tags: Iterable[Tag] = (),
     initiated_by: str = "customer",
     assignee: User | None = None,
+    follow_up_of: int | None = None,
 ) -> Ticket:
     """Open a ticket. ``by`` is the agent logging it (phone, walk-in, outbound) or None when a
-    customer channel (email, web form, API integration) creates it."""
+    customer channel (email, web form, API integration) creates it. ``follow_up_of`` links a
+    follow-up to the closed ticket it continues (kept in the ``created`` event)."""
     if by is not None:
         permissions.ensure_can_work_team(by, team.pk)
     subject, description = subject.strip(), description.strip()
@@ -101,7 +103,7 @@ def create_ticket(
     if tags:
         ticket.tags.set(tags)
     record_policy_versions(ticket, PolicyMoment.CREATED, at, tag_ids=[t.pk for t in tags])
-    log = [events.created(ticket, at, by=by, customer=requester)]
+    log = [events.created(ticket, at, by=by, customer=requester, follow_up_of=follow_up_of)]
     if by is not None and assignee is not None:
         log += open_if_new(ticket, at, by)
         Ticket.objects.filter(pk=ticket.pk).update(status=ticket.status)
@@ -193,6 +195,7 @@ def customer_reply(
             channel=channel,
             priority=ticket.priority,
             category=ticket.category,
+            follow_up_of=ticket.pk,
         )
     at = action_time(ticket)
     log = [events.customer_reply(ticket, at, customer, body, channel)]

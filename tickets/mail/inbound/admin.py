@@ -3,9 +3,10 @@ retried through ``services.retry``)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from tickets.mail.inbound.models import InboundMessage, Mailbox
+from tickets.mail.inbound import services
+from tickets.mail.inbound.models import InboundMessage, InboundState, Mailbox
 
 
 @admin.register(Mailbox)
@@ -43,9 +44,27 @@ class InboundMessageAdmin(admin.ModelAdmin):
     search_fields = ("message_id", "from_address", "subject", "sha256")
     raw_id_fields = ("ticket", "event")
     date_hierarchy = "received_at"
+    actions = ["retry"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.action(description="Retry the selected failed messages")
+    def retry(self, request, queryset) -> None:
+        done, refused = 0, []
+        for record in queryset.order_by("pk"):
+            if record.state != InboundState.FAILED:
+                refused.append(f"#{record.pk} is {record.get_state_display().lower()}")
+                continue
+            result = services.retry(record.pk)
+            if result.state == InboundState.FAILED:
+                refused.append(f"#{record.pk} failed again: {result.reason}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} message(s) processed.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Not processed: " + "; ".join(refused), messages.WARNING)

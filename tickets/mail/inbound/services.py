@@ -1,0 +1,330 @@
+"""The one ingest service behind every door (IMAP poller, raw-MIME webhook, ``ingest_email``).
+
+``ingest(raw, ...)`` records the message and commits the ticket change in one transaction, so a
+message is processed exactly once: a second call with the same message (same IMAP key, same
+Message-ID or same bytes) returns the existing record and changes nothing; two concurrent calls
+meet at the record's unique constraints and one of them rolls back.
+
+It never raises on bad mail: a message that cannot be parsed or processed is kept as failed
+(raw bytes in storage, the reason recorded) for an admin to ``retry``; a message over
+``INBOUND_MAX_BYTES`` is refused (recorded, the bytes not kept).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tickets.mail.inbound import noise, threading, tokens
+from tickets.mail.inbound.models import InboundMessage, InboundSource, InboundState, Mailbox
+from tickets.mail.inbound.parse import ParsedMail, UnusableMessage, parse
+from tickets.models import Channel, Customer, Status, Ticket, TicketEvent
+from tickets.models.events import ActorRole, EventType
+from tickets.services import tickets as ticket_services
+from tickets.services.actions import action_time, record
+from tickets.services.customers import find_or_create_customer
+
+log = logging.getLogger(__name__)
+
+MAX_CC = 20
+EMPTY_BODY = "(The message has no text.)"
+
+
+class NoMailbox(Exception):
+    """A new conversation arrived for an address no mailbox (team) receives."""
+
+
+@dataclass
+class Outcome:
+    state: str
+    outcome: str
+    ticket: Ticket | None = None
+    event: TicketEvent | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Keys:
+    """What makes a message the same message: its IMAP key, its bytes, its Message-ID."""
+
+    mailbox: Mailbox | None
+    uidvalidity: int | None
+    uid: str
+    sha256: str
+
+
+def _existing(keys: Keys, message_id: str = "") -> InboundMessage | None:
+    match = Q(sha256=keys.sha256)
+    if keys.uid:
+        match |= Q(mailbox=keys.mailbox, uidvalidity=keys.uidvalidity, uid=keys.uid)
+    if message_id:
+        match |= Q(message_id=message_id)
+    return InboundMessage.objects.filter(match).order_by("pk").first()
+
+
+def ingest(
+    raw: bytes,
+    *,
+    mailbox: Mailbox | None = None,
+    source: str,
+    uid: str = "",
+    uidvalidity: int | None = None,
+) -> InboundMessage:
+    """Record one received message and make its ticket change, once."""
+    if source not in InboundSource.values:
+        raise ValueError(f"Unknown inbound source {source!r}.")
+    uid = str(uid or "")
+    sha256 = hashlib.sha256(raw).hexdigest()
+    keys = Keys(mailbox, uidvalidity, uid, sha256)
+    found = _existing(keys)
+    if found is not None:
+        return found
+    record = InboundMessage(
+        mailbox=mailbox,
+        source=source,
+        uid=uid,
+        uidvalidity=uidvalidity,
+        sha256=sha256,
+        size=len(raw),
+        received_at=timezone.now(),
+    )
+    if len(raw) > settings.INBOUND_MAX_BYTES:
+        record.state, record.outcome = InboundState.REFUSED, "too_large"
+        record.reason = (
+            f"The message is {len(raw):,} bytes; the limit is {settings.INBOUND_MAX_BYTES:,} "
+            "bytes (INBOUND_MAX_BYTES)."
+        )
+        return _save_alone(record, keys)
+    try:
+        mail = parse(raw)
+    except UnusableMessage as exc:
+        return _fail(record, raw, keys, str(exc))
+    except Exception as exc:  # the email package on hostile input
+        log.warning("inbound message %s could not be parsed", sha256, exc_info=True)
+        return _fail(record, raw, keys, f"The message could not be parsed: {exc!r}")
+    record.message_id = mail.message_id
+    record.from_address = mail.from_address[:320]
+    record.subject = mail.subject[:255]
+    found = _existing(keys, message_id=mail.message_id)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            _store_raw(record, raw)
+            _apply(record, mail, _process(mail, mailbox))
+            record.save()
+        return record
+    except IntegrityError:
+        found = _existing(keys, message_id=mail.message_id)
+        if found is not None:  # a concurrent delivery of the same message won
+            return found
+        log.exception("inbound message %s could not be recorded", sha256)
+        return _fail(record, raw, keys, "The message could not be recorded (integrity error).")
+    except NoMailbox as exc:
+        return _fail(record, raw, keys, str(exc))
+    except Exception as exc:
+        log.exception("inbound message %s failed", sha256)
+        return _fail(record, raw, keys, f"Processing failed: {type(exc).__name__}: {exc}")
+
+
+def retry(record_id: int) -> InboundMessage:
+    """Process a failed record again from its stored raw bytes (the admin's action). The same
+    record is updated; a record that is not failed is returned unchanged."""
+    with transaction.atomic():
+        record = InboundMessage.objects.select_for_update().get(pk=record_id)
+        if record.state != InboundState.FAILED:
+            return record
+        record.attempts += 1
+        try:
+            with record.raw.open("rb") as stream:
+                raw = stream.read()
+        except (OSError, ValueError) as exc:
+            record.reason = f"The stored message cannot be read: {exc}"
+            record.save(update_fields=["attempts", "reason"])
+            return record
+        try:
+            mail = parse(raw)
+            with transaction.atomic():
+                _apply(record, mail, _process(mail, record.mailbox))
+                record.message_id = mail.message_id
+                record.from_address = mail.from_address[:320]
+                record.subject = mail.subject[:255]
+                record.save()
+        except Exception as exc:  # noqa: BLE001 - recorded, shown in the admin
+            record.reason = (
+                str(exc)
+                if isinstance(exc, UnusableMessage | NoMailbox)
+                else f"Processing failed: {type(exc).__name__}: {exc}"
+            )
+            record.save(update_fields=["attempts", "reason"])
+    return record
+
+
+def _apply(record: InboundMessage, mail: ParsedMail, outcome: Outcome) -> None:
+    record.state, record.outcome, record.reason = outcome.state, outcome.outcome, outcome.reason
+    record.ticket, record.event = outcome.ticket, outcome.event
+    record.processed_at = timezone.now()
+
+
+def _store_raw(record: InboundMessage, raw: bytes) -> None:
+    record.raw.save(f"{record.sha256}.eml", ContentFile(raw), save=False)
+
+
+def _save_alone(record: InboundMessage, keys: Keys) -> InboundMessage:
+    try:
+        with transaction.atomic():
+            record.save()
+        return record
+    except IntegrityError:
+        found = _existing(keys, message_id=record.message_id)
+        if found is None:
+            raise
+        return found
+
+
+def _fail(record: InboundMessage, raw: bytes, keys: Keys, reason: str) -> InboundMessage:
+    record.state, record.outcome, record.reason = InboundState.FAILED, "", reason[:4000]
+    record.ticket = record.event = None
+    if not record.raw:
+        try:
+            _store_raw(record, raw)
+        except OSError:
+            log.exception("inbound message %s could not be stored", record.sha256)
+    return _save_alone(record, keys)
+
+
+# --- processing: the ticket change ---------------------------------------------------------
+
+
+def _our_addresses() -> set[str]:
+    ours = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
+    ours.add(tokens.base_address(settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].strip(">")))
+    return ours
+
+
+def _mailbox_for(mail: ParsedMail, mailbox: Mailbox | None) -> Mailbox:
+    if mailbox is not None:
+        return mailbox
+    bases = [tokens.base_address(a) for a in mail.recipients]
+    boxes = {m.address.lower(): m for m in Mailbox.objects.filter(enabled=True)}
+    for address in bases:
+        if address in boxes:
+            return boxes[address]
+    raise NoMailbox(
+        "No enabled mailbox receives "
+        + (", ".join(mail.recipients[:5]) or "this message (no recipients)")
+        + ". Add the mailbox in the admin, then retry."
+    )
+
+
+def _participants(mail: ParsedMail, ticket: Ticket) -> list[str]:
+    """Everyone on the message but us and the requester: the ticket's new CC list."""
+    ours = _our_addresses()
+    requester = ticket.requester.email.lower()
+    found = [mail.from_address, *mail.to, *mail.cc]
+    return [
+        a
+        for a in dict.fromkeys(x.lower() for x in found)
+        if a != requester and tokens.base_address(a) not in ours
+    ]
+
+
+def _add_cc(ticket: Ticket, mail: ParsedMail) -> None:
+    cc = list(ticket.cc)
+    for address in _participants(mail, ticket):
+        if address not in cc and len(cc) < MAX_CC:
+            cc.append(address)
+    if cc != ticket.cc:
+        ticket.cc = cc
+        Ticket.objects.filter(pk=ticket.pk).update(cc=cc)
+
+
+def _body(mail: ParsedMail) -> str:
+    return mail.reply_text.strip() or mail.text.strip() or EMPTY_BODY
+
+
+def _process(mail: ParsedMail, mailbox: Mailbox | None) -> Outcome:
+    kind = noise.classify(mail)
+    thread = threading.find(mail, kind=kind)
+    if kind:
+        return _noise(mail, kind, thread.ticket_id)
+    customer = find_or_create_customer(by=None, email=mail.from_address, name=mail.from_name)
+    if thread.ticket_id is not None:
+        return _reply(mail, customer, thread.ticket_id, thread.how)
+    team_mailbox = _mailbox_for(mail, mailbox)
+    ticket = ticket_services.create_ticket(
+        by=None,
+        requester=customer,
+        subject=(mail.subject or "(no subject)")[:200],
+        description=_body(mail),
+        team=team_mailbox.team,
+        channel=Channel.EMAIL,
+    )
+    _add_cc(ticket, mail)
+    return Outcome(
+        InboundState.PROCESSED, "new_ticket", ticket, _first_event(ticket), _forward_note(mail)
+    )
+
+
+def _forward_note(mail: ParsedMail) -> str:
+    return "A forwarded message: its forwarded text is kept." if mail.forwarded else ""
+
+
+def _first_event(ticket: Ticket) -> TicketEvent | None:
+    return ticket.events.filter(type=EventType.CREATED).first()
+
+
+def _reply(mail: ParsedMail, customer: Customer, ticket_id: int, how: str) -> Outcome:
+    ticket = Ticket.objects.select_related("requester").get(pk=ticket_id)
+    result = ticket_services.customer_reply(
+        ticket.pk, customer=customer, body=_body(mail), channel=Channel.EMAIL
+    )
+    how = f"Threaded by {how.replace('_', '-')}."
+    if result.pk != ticket.pk:  # the ticket was closed: a follow-up ticket
+        result = Ticket.objects.select_related("requester").get(pk=result.pk)
+        _add_cc(result, mail)
+        return Outcome(
+            InboundState.PROCESSED,
+            "follow_up",
+            result,
+            _first_event(result),
+            f"{how} Ticket #{ticket.pk} is closed; follow-up ticket #{result.pk} opened.",
+        )
+    _add_cc(result, mail)
+    event = (
+        TicketEvent.objects.filter(
+            ticket=result, type=EventType.PUBLIC_REPLY, actor_role=ActorRole.CUSTOMER
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return Outcome(InboundState.PROCESSED, "reply", result, event, how)
+
+
+def _noise(mail: ParsedMail, kind: str, ticket_id: int | None) -> Outcome:
+    if ticket_id is None:
+        return Outcome(
+            InboundState.IGNORED, kind, reason="No ticket matches this automatic message."
+        )
+    ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+    customer = Customer.objects.filter(email__iexact=mail.from_address).first()
+    at = action_time(ticket)
+    event = TicketEvent(
+        ticket=ticket,
+        at=at,
+        type=EventType.AUTO_REPLY,
+        actor_role=ActorRole.SYSTEM,
+        customer=customer,
+        body=(mail.text.strip() or mail.subject or EMPTY_BODY)[:20000],
+        data={"kind": kind, "from": mail.from_address, "subject": mail.subject},
+    )
+    record(ticket, at, [event])
+    note = "" if ticket.status != Status.CLOSED else "Kept on the closed ticket."
+    return Outcome(InboundState.PROCESSED, kind, ticket, event, note)
