@@ -13,6 +13,7 @@ from tests.mail.conftest import corpus
 from tickets import services as ticket_services
 from tickets.mail.inbound import services, tokens
 from tickets.mail.inbound.models import InboundState
+from tickets.mail.models import MessageKind
 from tickets.models import Customer, OutboundMessage, Status, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def answered(first, rep):
     ticket_services.reply(
         first.ticket_id, by=rep, body="Have you tried water?", new_status="pending"
     )
-    return OutboundMessage.objects.get(ticket=first.ticket_id)
+    return OutboundMessage.objects.get(ticket=first.ticket_id, kind=MessageKind.REPLY)
 
 
 def _customer_replies(ticket_id: int) -> list[TicketEvent]:
@@ -78,8 +79,11 @@ def test_the_next_reply_goes_to_the_requester_and_the_cc_list_threaded_under_the
     assert last["Reply-To"] == tokens.reply_address("support@acme.test", first.ticket_id)
     assert last["In-Reply-To"] == "<carol.1@customer.test>"
     assert answered.in_reply_to == "<first.alice@customer.test>"
+    ack = OutboundMessage.objects.get(kind=MessageKind.ACKNOWLEDGMENT)
+    assert ack.in_reply_to == "<first.alice@customer.test>"
     assert last["References"].split() == [
         "<first.alice@customer.test>",
+        ack.message_id,
         answered.message_id,
         "<carol.1@customer.test>",
     ]
@@ -155,7 +159,7 @@ def test_auto_replies_are_kept_but_never_reopen_or_count(first, answered, name):
         "auto_reply",
     )
     assert event.ticket_id == ticket.pk
-    assert OutboundMessage.objects.count() == 1  # nothing answers an auto-reply
+    assert OutboundMessage.objects.count() == 2  # the acknowledgment and the rep's answer
 
 
 def test_a_bounce_is_kept_on_the_ticket_of_the_mail_it_returns(first, answered):
@@ -177,3 +181,31 @@ def test_an_auto_reply_with_no_ticket_is_ignored(mailbox):
     )
     assert Ticket.objects.count() == 0
     assert not Customer.objects.exists()
+
+
+def test_real_new_mail_is_acknowledged_once_and_noise_never(first, answered):
+    ack = OutboundMessage.objects.get(kind=MessageKind.ACKNOWLEDGMENT)
+    assert ack.ticket_id == first.ticket_id
+    assert ack.in_reply_to == "<first.alice@customer.test>"
+    assert ack.subject.startswith(tokens.subject_reference(first.ticket_id))
+    services.ingest(corpus("own_followup.eml"), source="pipe")  # a reply: no acknowledgment
+    raw = corpus("out_of_office.eml", TICKET=first.ticket_id, OUR_ID=answered.message_id)
+    services.ingest(raw, source="pipe")
+    services.ingest(corpus("autoreply_unknown.eml"), source="pipe")
+    assert OutboundMessage.objects.filter(kind=MessageKind.ACKNOWLEDGMENT).count() == 1
+
+
+def test_a_follow_up_is_acknowledged(first):
+    Ticket.objects.filter(pk=first.ticket_id).update(status=Status.CLOSED)
+    record = services.ingest(corpus("reply_to_closed.eml"), source="pipe")
+    ack = OutboundMessage.objects.get(kind=MessageKind.ACKNOWLEDGMENT, ticket=record.ticket)
+    assert ack.in_reply_to == "<late.alice@customer.test>"
+
+
+def test_a_reply_to_our_acknowledgment_threads(first):
+    ack = OutboundMessage.objects.get(kind=MessageKind.ACKNOWLEDGMENT)
+    raw = corpus("own_followup.eml").replace(
+        b"<first.alice@customer.test>", ack.message_id.encode()
+    )
+    record = services.ingest(raw, source="pipe")
+    assert (record.outcome, record.ticket_id) == ("reply", first.ticket_id)

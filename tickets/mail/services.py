@@ -82,7 +82,7 @@ def queue_replies(ticket: Ticket, events: Iterable[TicketEvent]) -> list[Outboun
 
 def _thread_after(ticket: Ticket, previous: OutboundMessage | None) -> tuple[str, str]:
     """In-Reply-To and References of the ticket's next message: the customer's latest mail when
-    it came after our latest message, else our latest message."""
+    it came after our latest reply, else our latest message (a reply or an acknowledgment)."""
     references = (
         compose.references_after(previous.references, previous.message_id) if previous else ""
     )
@@ -92,8 +92,17 @@ def _thread_after(ticket: Ticket, previous: OutboundMessage | None) -> tuple[str
         .order_by("-pk")
         .first()
     )
-    if latest_in is not None and (previous is None or latest_in.received_at > previous.created_at):
-        return latest_in.message_id, compose.references_after(references, latest_in.message_id)
+    last_reply = (
+        OutboundMessage.objects.filter(ticket=ticket, kind=MessageKind.REPLY)
+        .order_by("-pk")
+        .first()
+    )
+    if latest_in is not None and (
+        last_reply is None or latest_in.received_at > last_reply.created_at
+    ):
+        if latest_in.message_id not in references.split():
+            references = compose.references_after(references, latest_in.message_id)
+        return latest_in.message_id, references
     return (previous.message_id if previous else ""), references
 
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tickets.mail.acknowledgments import acknowledge
 from tickets.mail.inbound import noise, threading, tokens
 from tickets.mail.inbound.models import InboundMessage, InboundSource, InboundState, Mailbox
 from tickets.mail.inbound.parse import ParsedMail, UnusableMessage, parse
@@ -268,6 +269,7 @@ def _process(mail: ParsedMail, mailbox: Mailbox | None) -> Outcome:
         channel=Channel.EMAIL,
     )
     _add_cc(ticket, mail)
+    acknowledge(ticket, in_reply_to=mail.message_id)  # capped per sender and hour
     return Outcome(
         InboundState.PROCESSED, "new_ticket", ticket, _first_event(ticket), _forward_note(mail)
     )
@@ -290,6 +292,7 @@ def _reply(mail: ParsedMail, customer: Customer, ticket_id: int, how: str) -> Ou
     if result.pk != ticket.pk:  # the ticket was closed: a follow-up ticket
         result = Ticket.objects.select_related("requester").get(pk=result.pk)
         _add_cc(result, mail)
+        acknowledge(result, in_reply_to=mail.message_id)
         return Outcome(
             InboundState.PROCESSED,
             "follow_up",
