@@ -14,6 +14,7 @@ from csops.jobs import runner
 from tests.factories import CustomerFactory, make_ticket
 from tests.tickets.smtp_peer import smtp_server
 from tickets.mail.acknowledgments import acknowledge
+from tickets.mail.inbound.tokens import subject_reference
 from tickets.mail.models import MessageKind, OutboundMessage
 from tickets.portal import links
 
@@ -44,7 +45,10 @@ def test_acknowledgment_is_queued_once_per_ticket_with_its_text(team, casey):
     assert message.event is None
     assert message.recipients == ["Casey@Example.org"]
     assert message.auto_recipient == "casey@example.org"
-    assert message.subject == f"[#{ticket.pk}] We received your request: Printer on fire"
+    assert (
+        message.subject
+        == f"{subject_reference(ticket.pk)} We received your request: Printer on fire"
+    )
     assert f"Its reference is #{ticket.pk}." in message.body
     assert "Hello Casey Jones," in message.body
     link = next(line for line in message.body.splitlines() if "/portal/link/" in line)
@@ -88,7 +92,10 @@ def test_acknowledgment_reaches_a_real_smtp_server_auto_generated(team, casey, s
     assert len(inbox) == 1
     mail = inbox[0]
     assert mail["To"] == "Casey@Example.org"
-    assert mail["Subject"] == f"[#{ticket.pk}] We received your request: Printer on fire"
+    assert (
+        mail["Subject"]
+        == f"{subject_reference(ticket.pk)} We received your request: Printer on fire"
+    )
     assert mail["Auto-Submitted"] == "auto-generated"
     assert mail["Message-ID"] == message.message_id
     assert mail["In-Reply-To"] == "<first@customer.example>"
