@@ -12,6 +12,7 @@ _NAV = [
     ("Queue", "tickets:queue", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("New ticket", "tickets:ticket-new", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Policies", "policies:document-list", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Knowledge", "knowledge:article-list", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Macros", "policies:macro-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("SLA", "policies:sla-policy-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Staff", "staffing:home", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),

@@ -11,8 +11,9 @@ from csops.permissions import is_staff_member
 
 # DRF answers API calls itself (401/403 with a JSON body); static files need no login;
 # customers answer CSAT surveys through a signed link, without an account;
-# customers write through the contact form and follow their requests in the portal.
-_OPEN_PREFIXES = ("/api/", "/static/", "/survey/", "/contact/", "/portal/")
+# customers write through the contact form and follow their requests in the portal;
+# the help center is public.
+_OPEN_PREFIXES = ("/api/", "/static/", "/survey/", "/contact/", "/portal/", "/help/")
 NO_ROLE = "Your account has no staff role in csops. Ask an admin."
 # Pages an authenticated account without a staff role may still reach.
 _NO_ROLE_PATHS = ("/login/", "/logout/", "/healthz")

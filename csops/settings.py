@@ -276,6 +276,8 @@ SPIKE_FACTOR = float(env_str("SPIKE_FACTOR", "3"))  # x the usual level of that 
 
 # --- Uploads, API tokens, survey answers (issue 13, section 3) ---------------------------
 # Every upload (training evidence, ...): at most this size, of a type sniffed from its content.
+# Uploaded files (knowledge-base images) live here, never among the static files.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_ALLOWED_TYPES = env_list(
     "UPLOAD_ALLOWED_TYPES", ["application/pdf", "image/png", "image/jpeg", "image/webp"]
@@ -338,6 +340,24 @@ CSAT_ANSWER_CHANGE_SECONDS = env_int("CSAT_ANSWER_CHANGE_SECONDS", 7 * 24 * 3600
 
 # --- Celery ---------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+
+# --- Rate limits of public pages (django-ratelimit) -------------------------------------
+# A cache of its own, shared by every process through Redis when there is one; the embedded
+# mode's single process counts in memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "KEY_PREFIX": "rl"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
+    ),
+}  # fmt: skip
+RATELIMIT_USE_CACHE = "ratelimit"
+# "Was this helpful?" answers per address (the help center is open to anyone).
+HELP_FEEDBACK_RATE = env_str("HELP_FEEDBACK_RATE", "10/m")
+# Searches and contact-form suggestions per address.
+HELP_SEARCH_RATE = env_str("HELP_SEARCH_RATE", "120/m")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):

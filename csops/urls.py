@@ -27,6 +27,9 @@ urlpatterns = [
     path("contact/", portal_views.contact, name="contact"),
     path("portal/", include("tickets.portal.urls")),
     path("policies/", include("policies.urls")),
+    path("knowledge/", include("policies.knowledge.urls")),
+    # The public help center (no login; login-exempt in csops.middleware).
+    path("help/", include("policies.knowledge.urls_public")),
     path("kpis/", include("kpis.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("csops.api_urls")),

@@ -181,3 +181,6 @@ class SlaPolicyVersionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+from policies.knowledge import admin as knowledge_admin  # noqa: E402, F401 - registers its models

@@ -12,6 +12,14 @@ class PoliciesConfig(AppConfig):
 
         permissions.register(rules)
 
+        from policies.knowledge import permissions as knowledge_rules
+        from policies.knowledge import services as knowledge
+        from policies.services import documents
+
+        permissions.register(knowledge_rules)
+        # An article's help-center snapshot follows its document's publication.
+        documents.after_publication(knowledge.sync_article)
+
         from policies.onboarding_evidence import policy_acknowledged
         from policies.services import acknowledgments
         from staffing import step_evidence

@@ -28,13 +28,30 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 
 
-def render_markdown(text: str) -> str:
-    """Markdown → HTML that is safe to show as is."""
+# Knowledge-base articles may show images, but only their own uploads (served under this
+# path by the help center): an ``<img>`` pointing anywhere else loses its ``src``.
+ARTICLE_IMAGE_PREFIX = "/help/images/"
+
+
+def _own_images_only(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src" and not value.startswith(ARTICLE_IMAGE_PREFIX):
+        return None
+    return value
+
+
+def render_markdown(text: str, *, images: bool = False) -> str:
+    """Markdown → HTML that is safe to show as is. ``images``: keep ``<img>`` tags whose
+    source is an article image (``ARTICLE_IMAGE_PREFIX``)."""
     html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    tags, attributes = _ALLOWED_TAGS, _ALLOWED_ATTRIBUTES
+    if images:
+        tags = tags | {"img"}
+        attributes = {**attributes, "img": {"src", "alt", "title"}}
     return nh3.clean(
         html,
-        tags=_ALLOWED_TAGS,
-        attributes=_ALLOWED_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
+        attribute_filter=_own_images_only if images else None,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from tickets.attachments import views as attachments
+from tickets.knowledge import views as knowledge
 from tickets.mail import views as mail
 from tickets.presence import views as presence
 from tickets.views import create, escalations, incidents, procedures, queue, workspace
@@ -18,6 +19,12 @@ urlpatterns = [
     # Collision (issue 15): who else has the ticket open, who is writing
     path("<int:pk>/presence/", presence.ticket_presence, name="ticket-presence"),
     path("<int:pk>/presence/leave/", presence.ticket_presence_leave, name="ticket-presence-leave"),
+    # The knowledge panel: suggested articles, insert into the reply, "this answered it".
+    path("<int:pk>/articles/", knowledge.ticket_articles, name="ticket-articles"),
+    path(
+        "<int:pk>/articles/insert/", knowledge.ticket_article_insert, name="ticket-article-insert"
+    ),
+    path("<int:pk>/articles/link/", knowledge.ticket_article_link, name="ticket-article-link"),
     path("outbox/<int:pk>/retry/", mail.outbound_retry, name="outbound-retry"),
     path(
         "attachments/<int:pk>/download/",

@@ -1,3 +1,15 @@
+from policies.knowledge.models import (  # noqa: I001 - after documents (string FKs to them)
+    Article,
+    ArticleCategory,
+    ArticleFeedback,
+    ArticleImage,
+    ArticleSection,
+    ArticleViewDay,
+    Deflection,
+    HelpSearch,
+    TicketArticleLink,
+    Visibility,
+)
 from policies.models.calendars import BusinessCalendar, CalendarVersion, OrganizationSettings
 from policies.models.documents import (
     Acknowledgment,
@@ -12,6 +24,16 @@ from policies.models.sla import SlaMetric, SlaPolicy, SlaPolicyTarget, SlaPolicy
 from policies.models.taxonomy import Category, Tag
 
 __all__ = [
+    "Article",
+    "ArticleCategory",
+    "ArticleFeedback",
+    "ArticleImage",
+    "ArticleSection",
+    "ArticleViewDay",
+    "Deflection",
+    "HelpSearch",
+    "TicketArticleLink",
+    "Visibility",
     "Acknowledgment",
     "BusinessCalendar",
     "CalendarVersion",

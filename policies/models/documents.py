@@ -13,6 +13,9 @@ class Kind(models.TextChoices):
     PROCEDURE = "procedure", "Procedure"
     PROTOCOL = "protocol", "Protocol"
     GUIDELINE = "guideline", "Guideline"
+    # A knowledge-base article (policies/knowledge/): the same lifecycle, plus its section,
+    # visibility and help-center address in ``knowledge.models.Article``.
+    ARTICLE = "article", "Article"
 
 
 class VersionState(models.TextChoices):

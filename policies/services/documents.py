@@ -37,6 +37,20 @@ from staffing.models import Team
 
 S = VersionState
 
+# Called with a document's id after a version of it is published or retired, in the same
+# transaction (the knowledge base refreshes its help-center snapshot; ``PoliciesConfig``).
+_after_publication: list = []
+
+
+def after_publication(hook) -> None:
+    if hook not in _after_publication:
+        _after_publication.append(hook)
+
+
+def _published_changed(document_id: int) -> None:
+    for hook in _after_publication:
+        hook(document_id)
+
 
 def _clean_steps(steps: Iterable[str]) -> list[str]:
     return [s.strip()[:300] for s in steps if s and s.strip()]
@@ -65,6 +79,7 @@ def _check_approver(approver: User | None) -> None:
         )
 
 
+ARTICLE_KIND = "Write knowledge-base articles from the knowledge base (Knowledge › New article)."
 SELF_APPROVAL_REFUSED = "Only a director or admin may let authors approve their own drafts."
 APPROVER_LOCKED = (
     "This document lets its authors approve their own drafts: only a director or admin may"
@@ -131,14 +146,18 @@ def create_document(
     ack_roles: Sequence[str] = (),
     ack_teams: Iterable[Team] = (),
     ack_within_days: int = 7,
+    as_article: bool = False,
 ) -> PolicyVersion:
-    """A new document with its first draft (version 1). Returns the draft."""
+    """A new document with its first draft (version 1). Returns the draft. Articles are made
+    by ``knowledge.services.create_article`` (``as_article``), which also places them."""
     permissions.ensure_policy_role(permissions.can_edit_policies(by), "write policies")
     title = title.strip()
     if not title:
         raise InvalidInput("The title is empty.", fields={"title": ["Give the policy a title."]})
     if kind not in Kind.values:
         raise InvalidInput("Unknown kind.", fields={"kind": ["Unknown kind."]})
+    if (kind == Kind.ARTICLE) != as_article:
+        raise InvalidInput(ARTICLE_KIND, fields={"kind": [ARTICLE_KIND]})
     _check_self_approval(by, None, allow_self_approval, approver)
     _validate_version(body, effective_date, ack_roles)
     _check_approver(approver)
@@ -182,6 +201,11 @@ def update_document(
     if allow_self_approval is None:
         allow_self_approval = document.allow_self_approval
     _check_self_approval(by, document, allow_self_approval, approver)
+    if (kind == Kind.ARTICLE) != (document.kind == Kind.ARTICLE):
+        raise InvalidInput(
+            "An article stays an article, and a policy a policy.",
+            fields={"kind": ["An article stays an article, and a policy a policy."]},
+        )
     if not title.strip():
         raise InvalidInput("The title is empty.", fields={"title": ["Give the policy a title."]})
     if kind not in Kind.values:
@@ -199,12 +223,13 @@ def update_document(
     )
     document.categories.set(categories)
     document.tags.set(tags)
+    _published_changed(document.pk)  # the title shown in the help center
     return document
 
 
 def _fill(version, by, body, checklist, summary, effective, ack_required, roles, teams, days):
     version.body = body.strip()
-    version.body_html = render_markdown(version.body)
+    version.body_html = render_markdown(version.body, images=version.document.kind == Kind.ARTICLE)
     version.checklist = _clean_steps(checklist)
     version.change_summary = summary.strip()[:300]
     version.effective_date = effective
@@ -354,6 +379,7 @@ def publish(version_id: int, *, by: User, comment: str = "") -> PolicyVersion:
     _save(version, by)
     retire_superseded(today=today, document_id=version.document_id, by=by)
     acknowledgments.request_for(version, at=version.updated_at, by=by)
+    _published_changed(version.document_id)
     return version
 
 
@@ -364,6 +390,7 @@ def retire(version_id: int, *, by: User, comment: str = "") -> PolicyVersion:
     version = _move(version_id, by, [S.PUBLISHED], S.RETIRED, comment)
     _save(version, by, retired_at=version.updated_at)
     acknowledgments.supersede_open(version.document_id, keep_version_id=None, at=now_s(), by=by)
+    _published_changed(version.document_id)
     return version
 
 
@@ -388,4 +415,6 @@ def retire_superseded(
             _record(version, S.PUBLISHED, S.RETIRED, by, at, comment)
             _save(version, by, state=S.RETIRED, retired_at=at, updated_at=at)
             retired += 1
+        if document_id is None and old:
+            _published_changed(doc_id)
     return retired

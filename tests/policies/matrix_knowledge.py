@@ -1,0 +1,100 @@
+"""Permission matrix rows: the knowledge base's staff pages and the public help center.
+
+The help center's article and category rows use an *internal* live article: nobody, signed
+in or not, reaches it there (the public case is in test_helpcenter.py)."""
+
+from __future__ import annotations
+
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from policies.knowledge.models import Article, ArticleImage
+from tests.factories import UserFactory
+from tests.matrix import Row, all_personas, staff
+from tests.policies.knowledge_helpers import live_article, section
+
+REPS_403 = {"rep": 403, "rep_other_team": 403}
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _article(ctx, visibility: str = "public", category: str = "Billing") -> Article:
+    author = UserFactory(username="mona", role="Manager")
+    article = live_article(
+        author, ctx["users"]["director"], visibility=visibility, sec=section("Refunds", category)
+    )
+    ctx["article"] = article
+    return article
+
+
+def article_pk(ctx) -> dict:
+    return {"pk": _article(ctx).pk}
+
+
+def public_slug(ctx) -> dict:
+    caches["ratelimit"].clear()
+    return {"slug": _article(ctx).slug}
+
+
+def internal_slug(ctx) -> dict:
+    return {"slug": _article(ctx, "internal", "Staff only").slug}
+
+
+def internal_category(ctx) -> dict:
+    _article(ctx, "internal", "Staff only")
+    return {"slug": "staff-only"}
+
+
+def image_key(ctx) -> dict:
+    author = UserFactory(username="mona", role="Manager")
+    image = ArticleImage.objects.create(
+        file=_png("m.png"), content_type="image/png", uploaded_by=author,
+        uploaded_at="2026-01-01T00:00Z",
+    )  # fmt: skip
+    return {"key": image.key}
+
+
+def _png(name: str):
+    return SimpleUploadedFile(name, PNG)
+
+
+def settings_snapshot(ctx):
+    a = Article.objects.get(pk=ctx["article"].pk)
+    return (a.visibility, a.section_id)
+
+
+def versions_snapshot(ctx):
+    return ctx["article"].document.versions.count()
+
+
+ROWS: dict[str, Row] = {
+    "knowledge:article-list": Row("get", staff(200)),
+    "knowledge:article-new": Row("get", staff(200, **REPS_403)),
+    "knowledge:article-detail": Row("get", staff(200), kwargs=article_pk),
+    "knowledge:article-settings": Row(
+        "post", staff(302, **REPS_403), kwargs=article_pk, snapshot=settings_snapshot,
+        data=lambda ctx: {"section": ctx["article"].section_id, "visibility": "internal"},
+    ),
+    "knowledge:article-suggest": Row(
+        "post", staff(302), kwargs=article_pk, snapshot=versions_snapshot,
+        data=lambda ctx: {"body": "Better text.", "note": "Clearer"},
+    ),
+    "knowledge:image-upload": Row(
+        "post", staff(200, **REPS_403), snapshot=lambda ctx: ArticleImage.objects.count(),
+        data=lambda ctx: {"file": _png("x.png"), "alt": "x"},
+    ),
+    # Public help center: open to everyone...
+    "help:home": Row("get", all_personas(200)),
+    "help:search": Row("get", all_personas(200), data=lambda ctx: {"q": "refund"}),
+    "help:suggest": Row("get", all_personas(200), data=lambda ctx: {"subject": "refund"}),
+    "help:feedback": Row(
+        "post", all_personas(200), kwargs=public_slug, data=lambda ctx: {"helpful": "yes"}
+    ),
+    "help:image": Row("get", all_personas(200), kwargs=image_key),
+    # ...but an internal article and a category of internal articles are never there.
+    "help:article": Row("get", all_personas(404), kwargs=internal_slug),
+    "help:category": Row("get", all_personas(404), kwargs=internal_category),
+}  # fmt: skip
