@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("kpis.api.goals")),  # /api/v1/goals/
     path("", include("staffing.api.urls")),
     path("", include("policies.api.urls")),
+    path("", include("policies.knowledge.api.urls")),
 ]

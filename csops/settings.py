@@ -340,24 +340,6 @@ CSAT_ANSWER_CHANGE_SECONDS = env_int("CSAT_ANSWER_CHANGE_SECONDS", 7 * 24 * 3600
 
 # --- Celery ---------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
-
-# --- Rate limits of public pages (django-ratelimit) -------------------------------------
-# A cache of its own, shared by every process through Redis when there is one; the embedded
-# mode's single process counts in memory.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "ratelimit": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-         "KEY_PREFIX": "rl"}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl"}
-    ),
-}  # fmt: skip
-RATELIMIT_USE_CACHE = "ratelimit"
-# "Was this helpful?" answers per address (the help center is open to anyone).
-HELP_FEEDBACK_RATE = env_str("HELP_FEEDBACK_RATE", "10/m")
-# Searches and contact-form suggestions per address.
-HELP_SEARCH_RATE = env_str("HELP_SEARCH_RATE", "120/m")
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -447,6 +429,10 @@ PORTAL_SESSION_SECONDS = env_int("PORTAL_SESSION_SECONDS", 8 * 3600)
 # "We received your request" mails to one address per hour, at most (two help desks that
 # acknowledge each other's mail stop after this many).
 ACK_MAX_PER_HOUR = env_int("ACK_MAX_PER_HOUR", 5)
+# The help center: "was this helpful?" answers, and searches and contact-form suggestions,
+# per address (the help center is open to anyone).
+HELP_FEEDBACK_RATE = env_str("HELP_FEEDBACK_RATE", "10/m")
+HELP_SEARCH_RATE = env_str("HELP_SEARCH_RATE", "120/m")
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -25,3 +25,9 @@ class TicketsConfig(AppConfig):
         from tickets.onboarding_evidence import first_ticket_solved
 
         step_evidence.register("first_ticket", first_ticket_solved)
+
+        # Open public incidents show on the public pages (help center, contact form, portal).
+        from csops import public_notices
+        from tickets.public_notices import open_public_incidents
+
+        public_notices.provide(open_public_incidents)

@@ -142,6 +142,11 @@ class IncidentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), label="Customer-facing update"
     )
     alert = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    public = forms.BooleanField(
+        required=False,
+        label="Show on the public help center while open",
+        help_text="Customers see the title, the customer-facing update and the status.",
+    )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -156,10 +161,12 @@ class IncidentEditForm(forms.Form):
     title = forms.CharField(max_length=200)
     severity = forms.ChoiceField(choices=Severity.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    public = forms.BooleanField(required=False, label="Show on the public help center while open")
 
     @classmethod
     def for_incident(cls, incident) -> IncidentEditForm:
-        initial = {f: getattr(incident, f) for f in ("title", "severity", "description")}
+        fields = ("title", "severity", "description", "public")
+        initial = {f: getattr(incident, f) for f in fields}
         return cls(initial=initial)
 
 

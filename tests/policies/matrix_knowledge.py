@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from policies.knowledge.models import Article, ArticleImage
+from policies.knowledge.models import Article, ArticleFeedback, ArticleImage
 from tests.factories import UserFactory
-from tests.matrix import Row, all_personas, staff
+from tests.matrix import Row, all_personas, api_staff, staff
 from tests.policies.knowledge_helpers import live_article, section
 
 REPS_403 = {"rep": 403, "rep_other_team": 403}
@@ -70,6 +70,23 @@ def versions_snapshot(ctx):
     return ctx["article"].document.versions.count()
 
 
+def section_pk(ctx) -> dict:
+    return {"pk": section().pk}
+
+
+def feedback_pk(ctx) -> dict:
+    return {"pk": ArticleFeedback.objects.create(article=_article(ctx), helpful=True,
+                                                 at="2026-01-01T00:00Z").pk}  # fmt: skip
+
+
+def new_article(ctx) -> dict:
+    return {"title": "Gift cards", "section": section().pk, "visibility": "public",
+            "body": "Gift cards never expire."}  # fmt: skip
+
+
+JSON = "application/json"
+
+
 ROWS: dict[str, Row] = {
     "knowledge:article-list": Row("get", staff(200)),
     "knowledge:article-new": Row("get", staff(200, **REPS_403)),
@@ -85,6 +102,19 @@ ROWS: dict[str, Row] = {
     "knowledge:image-upload": Row(
         "post", staff(200, **REPS_403), snapshot=lambda ctx: ArticleImage.objects.count(),
         data=lambda ctx: {"file": _png("x.png"), "alt": "x"},
+    ),
+    # API
+    "knowledge-api:article-list": Row("get", api_staff(200)),
+    "knowledge-api:article-detail": Row("get", api_staff(200), kwargs=article_pk),
+    "knowledge-api:article-suggest": Row(
+        "post", api_staff(201), kwargs=article_pk, snapshot=versions_snapshot, content_type=JSON,
+        data=lambda ctx: {"body": "Better.", "note": "Clearer"},
+    ),
+    "knowledge-api:article-section-list": Row("get", api_staff(200)),
+    "knowledge-api:article-section-detail": Row("get", api_staff(200), kwargs=section_pk),
+    "knowledge-api:article-feedback-list": Row("get", api_staff(200, **REPS_403)),
+    "knowledge-api:article-feedback-detail": Row(
+        "get", api_staff(200, **REPS_403), kwargs=feedback_pk
     ),
     # Public help center: open to everyone...
     "help:home": Row("get", all_personas(200)),

@@ -24,6 +24,9 @@ class Incident(models.Model):
     severity = models.CharField(max_length=4, choices=Severity.choices, default=Severity.SEV2)
     description = models.TextField()
     customer_update = models.TextField(help_text="The current customer-facing text.")
+    # Shown (title, customer update, status) on the public help center while open
+    # (tickets.public_notices, through csops.public_notices).
+    public = models.BooleanField(default=False)
     team = models.ForeignKey("staffing.Team", on_delete=models.PROTECT, related_name="incidents")
     state = models.CharField(max_length=10, choices=IncidentState.choices, default="open")
     declared_by = models.ForeignKey(

@@ -81,13 +81,19 @@ def declare(
     description: str,
     customer_update: str,
     alert_id: int | None = None,
+    public: bool = False,
 ) -> Incident:
     permissions.ensure_can_handle_team(by, team.pk, "declare an incident for this team")
     fields = _required(title=title, description=description, customer_update=customer_update)
     if severity not in Severity.values:
         raise InvalidInput("Unknown severity.", fields={"severity": ["Choose a severity."]})
     incident = Incident.objects.create(
-        team=team, severity=severity, declared_by=by, declared_at=action_time(), **fields
+        team=team,
+        severity=severity,
+        declared_by=by,
+        declared_at=action_time(),
+        public=public,
+        **fields,
     )
     if alert_id is not None:
         # Declared from a spike alert: the alert is handled, its tickets linked if visible.
@@ -137,11 +143,14 @@ def _edited_values(changes: dict[str, str]) -> dict[str, str]:
 
 
 @transaction.atomic
-def edit(incident_id: int, *, by: User, **changes: str) -> Incident:
-    """Change the given declared fields (``EDITABLE_FIELDS``; others stay as they are) of an
-    open incident; the change, if any, is kept as an ``IncidentChange``."""
+def edit(incident_id: int, *, by: User, public: bool | None = None, **changes: str) -> Incident:
+    """Change the given declared fields (``EDITABLE_FIELDS``; others stay as they are) and
+    whether it shows on the help center (``public``; None keeps it) of an open incident; the
+    change, if any, is kept as an ``IncidentChange``."""
     incident = _open_incident(incident_id, by, ": a resolved incident cannot be edited")
-    values = _edited_values(changes)
+    values: dict = _edited_values(changes)
+    if public is not None:
+        values["public"] = bool(public)
     diff = {k: [getattr(incident, k), v] for k, v in values.items() if getattr(incident, k) != v}
     if diff:
         for name, (_, after) in diff.items():

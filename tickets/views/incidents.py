@@ -66,6 +66,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 customer_update=data["customer_update"],
                 alert_id=data["alert"],
+                public=data["public"],
             )
         except DomainError as exc:
             if exc.status != 422:

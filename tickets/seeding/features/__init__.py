@@ -16,7 +16,15 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from tickets.models import Escalation, EscalationState
-from tickets.seeding.features import desk, documents, integrations, people, portal, surveys
+from tickets.seeding.features import (
+    desk,
+    documents,
+    integrations,
+    knowledge,
+    people,
+    portal,
+    surveys,
+)
 
 QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
@@ -51,5 +59,6 @@ def seed_features(
         made["incidents"] = int(desk.seed_incident(manager, until) is not None)
         made["webhooks"] = integrations.seed_webhook(director)
         made["portal requests"] = portal.seed_portal_customer(reps)
+        made["help articles"] = knowledge.seed_help_center(rng, manager=manager, director=director)
     log("  features: " + ", ".join(f"{v} {k}" for k, v in made.items()))
     return made
