@@ -276,8 +276,6 @@ SPIKE_FACTOR = float(env_str("SPIKE_FACTOR", "3"))  # x the usual level of that 
 
 # --- Uploads, API tokens, survey answers (issue 13, section 3) ---------------------------
 # Every upload (training evidence, ...): at most this size, of a type sniffed from its content.
-# Uploaded files (knowledge-base images) live here, never among the static files.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_ALLOWED_TYPES = env_list(
     "UPLOAD_ALLOWED_TYPES", ["application/pdf", "image/png", "image/jpeg", "image/webp"]
