@@ -3,6 +3,8 @@ only their own requests; another customer's request is a 404 on every portal URL
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -132,3 +134,29 @@ def test_a_staff_sign_in_does_not_open_the_portal(team, casey):
     client.force_login(UserFactory(email="casey@example.org"))
     response = client.get(reverse("portal:request", kwargs={"pk": ticket.pk}))
     assert response.status_code == 302
+
+
+def test_a_solved_request_links_its_satisfaction_survey(team, rep):
+    from tests.tickets.survey_helpers import invite
+
+    invitation = invite(team, rep, email="casey@example.org")
+    client = portal_client("casey@example.org")
+    url = reverse("portal:request", kwargs={"pk": invitation.ticket_id})
+
+    page = client.get(url).content.decode()
+
+    link = re.search(r'id="portal-survey">[^<]*<a href="([^"]+)"', page).group(1)
+    assert link.startswith("http://127.0.0.1:8000/survey/")
+    survey = Client().get(link.removeprefix("http://127.0.0.1:8000"))
+    assert survey.status_code == 200
+    assert b"How did we do?" in survey.content
+    # answering from the portal's link records the answer
+    answer = Client().post(link.removeprefix("http://127.0.0.1:8000"), {"rating": 5})
+    assert answer.status_code == 200
+    assert invitation.responses.get().rating == 5
+
+
+def test_an_unsolved_request_shows_no_survey(team, casey):
+    ticket = make_ticket(team, requester=casey)
+    page = portal_client(casey.email).get(reverse("portal:request", kwargs={"pk": ticket.pk}))
+    assert b"portal-survey" not in page.content

@@ -176,7 +176,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _request_context(ticket, form) -> dict:
-    invitation = selectors.survey_for(ticket)
+    invitation = selectors.survey_for(ticket) if ticket.is_resolved else None
     return {
         "ticket": ticket,
         "conversation": selectors.public_conversation(ticket),
