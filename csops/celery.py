@@ -18,6 +18,7 @@ app.autodiscover_tasks()
 # tickets/tasks_incidents.py (spike detection). Deliveries and mails are job rows (csops.jobs).
 app.autodiscover_tasks(related_name="tasks_escalations")
 app.autodiscover_tasks(related_name="tasks_incidents")
+app.autodiscover_tasks(["tickets.routing"])  # tickets/routing/tasks.py
 
 
 @worker_ready.connect
@@ -79,5 +80,13 @@ app.conf.beat_schedule = {
     "assign-required-training": {
         "task": "staffing.tasks.assign_required_training",
         "schedule": crontab(hour=5, minute=40),
+    },
+    # Every 30 s: routing returns untouched tickets of people who left or lost a skill,
+    # overflows long waits, and assigns waiting tickets to whoever is free (issue 15).
+    "route-waiting-tickets": {"task": "tickets.routing.route_waiting", "schedule": 30.0},
+    # Daily at 06:15: tell people and their managers about skills lapsed with a certification.
+    "notify-lapsed-skills": {
+        "task": "staffing.tasks.notify_lapsed_skills",
+        "schedule": crontab(hour=6, minute=15),
     },
 }

@@ -30,6 +30,7 @@ from staffing.models import (
     TrainingRecord,
 )
 from staffing.services import people, qa, teams
+from staffing.skills import admin as skills_admin  # noqa: F401 (skills, availability)
 
 
 @admin.register(Team)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from staffing.services import certifications, training
+from staffing.skills import services as skills
 
 
 @shared_task
@@ -17,3 +18,10 @@ def send_certification_reminders() -> int:
 def assign_required_training() -> int:
     """Required courses for role changes made in the admin, and recurring courses due again."""
     return training.assign_required_for_everyone()
+
+
+@shared_task
+def notify_lapsed_skills() -> int:
+    """Tell people (and their managers) whose skill lapsed with its certification or course;
+    once per lapse (csops.notify keys)."""
+    return skills.notify_lapsed_skills()

@@ -13,6 +13,7 @@ from tickets.attachments import admin as attachments_admin  # noqa: F401 (files)
 from tickets.mail import admin as mail_admin  # noqa: F401 (the outbox)
 from tickets.mail.inbound import admin as inbound_admin  # noqa: F401 (mailboxes, inbound)
 from tickets.models import Customer, Organization, Ticket, TicketEvent
+from tickets.routing import admin as routing_admin  # noqa: F401 (routing settings, rules)
 from tickets.webhooks import admin as webhook_admin  # noqa: F401 (outgoing webhooks)
 
 

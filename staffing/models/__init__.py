@@ -20,6 +20,7 @@ from staffing.models.qa import (
     ScorecardVersion,
 )
 from staffing.models.reviews import PerformanceReview
+from staffing.models.skills import Availability, AvailabilityStatus, PersonSkill, Skill, SkillKind
 from staffing.models.training import Course, Delivery, TrainingRecord
 from staffing.planning.models import PlanningSettings, Scenario
 from staffing.schedules.models import Block, BlockKind, Shift
@@ -27,6 +28,11 @@ from staffing.schedules.models import Block, BlockKind, Shift
 __all__ = [
     "Block",
     "BlockKind",
+    "Availability",
+    "AvailabilityStatus",
+    "PersonSkill",
+    "Skill",
+    "SkillKind",
     "CEEntry",
     "Certification",
     "Course",

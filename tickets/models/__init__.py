@@ -24,6 +24,13 @@ from tickets.models.policy_records import PolicyMoment, TicketPolicyRecord
 from tickets.models.sla import SlaAlert, SlaAlertKind, TicketSlaBreach, TicketSlaInstance
 from tickets.models.surveys import SurveyInvitation, SurveyResponse, SurveyScale
 from tickets.models.tickets import Channel, Priority, Status, Ticket
+from tickets.routing.models import (
+    MemberCapacity,
+    RoutingMode,
+    RoutingSettings,
+    SkillRule,
+    TicketRouting,
+)
 from tickets.webhooks.models import (
     DeliveryAttempt,
     WebhookDelivery,
@@ -42,6 +49,7 @@ __all__ = [
     "EscalationTarget",
     "Incident",
     "InboundMessage",
+    "MemberCapacity",
     "IncidentChange",
     "IncidentDelivery",
     "IncidentLink",
@@ -52,8 +60,11 @@ __all__ = [
     "OutboxState",
     "PolicyMoment",
     "Priority",
+    "RoutingMode",
+    "RoutingSettings",
     "RuleFiring",
     "RuleTrigger",
+    "SkillRule",
     "SpikeAlert",
     "SlaAlert",
     "SlaAlertKind",
@@ -64,6 +75,7 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "TicketPolicyRecord",
+    "TicketRouting",
     "TicketSlaBreach",
     "TicketSlaInstance",
     "DeliveryAttempt",

@@ -20,6 +20,7 @@ from tickets.attachments.services import FileLike, attach, check_files
 from tickets.models import Channel, Customer, Priority, Status, Ticket, TicketEvent
 from tickets.models.policy_records import PolicyMoment
 from tickets.models.tickets import PRIORITY_RANK
+from tickets.routing import services as routing
 from tickets.services import sla
 from tickets.services.actions import (
     action_time,
@@ -60,6 +61,7 @@ def create_ticket(
     initiated_by: str = "customer",
     assignee: User | None = None,
     follow_up_of: int | None = None,
+    language: str = "",
 ) -> Ticket:
     """Open a ticket. ``by`` is the agent logging it (phone, walk-in, outbound) or None when a
     customer channel (email, web form, API integration) creates it. ``follow_up_of`` links a
@@ -107,6 +109,7 @@ def create_ticket(
     if by is not None and assignee is not None:
         log += open_if_new(ticket, at, by)
         Ticket.objects.filter(pk=ticket.pk).update(status=ticket.status)
+    log += routing.on_create(ticket, at, language=language)  # required skills, assignment
     record(ticket, at, log)
     index_text(ticket.pk, f"{subject}\n{description}")
     return ticket
