@@ -18,6 +18,7 @@ _NAV = [
     ("Staff", "staffing:home", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Escalations", "tickets:escalation-board", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Incidents", "tickets:incident-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Routing", "tickets:routing-board", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Dashboard", "kpis:dashboard", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Goals", "kpis:goals", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Planning", "staffing:planning", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),

@@ -477,6 +477,9 @@ SPECTACULAR_SETTINGS = {
         "QAReviewStateEnum": "staffing.models.qa.ReviewState",
         "CertificationStatusEnum": "staffing.models.certifications.CertStatus",
         "ScheduleBlockKindEnum": "staffing.schedules.models.BlockKind",
+        "AvailabilityStatusEnum": "staffing.models.skills.AvailabilityStatus",
+        "SkillKindEnum": "staffing.models.skills.SkillKind",
+        "RoutingModeEnum": "tickets.routing.models.RoutingMode",
     },
 }
 

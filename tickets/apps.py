@@ -9,10 +9,12 @@ class TicketsConfig(AppConfig):
         # The app's scope rules, asked through the one entry point ``csops.permissions``.
         from csops import permissions
         from tickets import permissions as rules
+        from tickets.routing import permissions as routing_rules
         from tickets.webhooks import permissions as webhook_rules
 
         permissions.register(rules)
         permissions.register(webhook_rules)
+        permissions.register(routing_rules)
 
         # A solved ticket invites its requester to the CSAT survey (on commit of the change).
         from tickets.services import surveys

@@ -4,6 +4,7 @@ from tickets.attachments import views as attachments
 from tickets.knowledge import views as knowledge
 from tickets.mail import views as mail
 from tickets.presence import views as presence
+from tickets.routing import views as routing
 from tickets.views import create, escalations, incidents, procedures, queue, workspace
 
 app_name = "tickets"
@@ -70,4 +71,9 @@ urlpatterns = [
     path("incidents/alerts/<int:pk>/dismiss/", incidents.spike_dismiss, name="spike-dismiss"),
     # Outgoing webhooks (issue 17)
     path("webhooks/", include("tickets.webhooks.urls")),
+    # Routing: the managers' page, availability, a ticket's required skills (issue 15)
+    path("routing/", include("tickets.routing.urls")),
+    path(
+        "<int:pk>/required-skills/", routing.ticket_required_skills, name="ticket-required-skills"
+    ),
 ]

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET
 
 from csops import permissions, waiting
 from policies.selectors_documents import to_acknowledge
+from staffing.models import AvailabilityStatus
+from staffing.skills.selectors import availability_of
 
 
 @require_GET
@@ -23,5 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "waiting": waiting.for_user(request.user),
         "to_acknowledge": to_acknowledge(request.user),
         "now": timezone.now(),
+        # Automatic assignment sends tickets only to people who say they are available.
+        "my_availability": availability_of([request.user.pk])[request.user.pk],
+        "availability_choices": AvailabilityStatus.choices,
     }
     return render(request, "home.html", context)

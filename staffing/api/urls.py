@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from staffing.api import development, views
 from staffing.planning import api as planning
 from staffing.schedules import api as schedules
+from staffing.skills import api as skills
 
 app_name = "staffing-api"
 
@@ -18,6 +19,9 @@ router.register(
 )
 router.register("onboarding-plans", development.OnboardingPlanViewSet, basename="onboarding-plan")
 router.register("qa-reviews", development.QAReviewViewSet, basename="qa-review")
+# Skills held by people, for routing (issue 15): staffing/skills/api.py
+router.register("skills", skills.SkillViewSet, basename="skill")
+router.register("person-skills", skills.PersonSkillViewSet, basename="person-skill")
 # Planning (staffing/planning/api.py)
 router.register("planning/scenarios", planning.ScenarioViewSet, basename="planning-scenario")
 # Schedules (staffing/schedules/api.py)

@@ -24,7 +24,7 @@ class HeldSkill:
     lapsed_because: str  # "" when valid, else e.g. "certification GDPR expired on 2026-05-01"
 
 
-def _valid_certifications(user_ids: set[int], cert_ids: set[int], today: date) -> set:
+def _valid_certifications(user_ids: set[int], cert_ids: set, today: date) -> set:
     if not cert_ids:
         return set()
     rows = StaffCertification.objects.filter(
@@ -33,7 +33,7 @@ def _valid_certifications(user_ids: set[int], cert_ids: set[int], today: date) -
     return set(rows.values_list("user_id", "certification_id"))
 
 
-def _completed_courses(user_ids: set[int], course_ids: set[int], today: date) -> set:
+def _completed_courses(user_ids: set[int], course_ids: set, today: date) -> set:
     if not course_ids:
         return set()
     rows = TrainingRecord.objects.filter(

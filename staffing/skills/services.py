@@ -130,7 +130,7 @@ def _lapse_marker(held: PersonSkill) -> str:
         )
         return f"cert{last or 0}"
     last = (
-        held.user.training_records.filter(course_id=skill.requires_course_id)
+        held.user.training_records.filter(course_id=skill.requires_course_id or 0)
         .order_by("-pk")
         .values_list("pk", flat=True)
         .first()

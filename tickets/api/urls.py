@@ -3,6 +3,7 @@ from rest_framework.routers import APIRootView, SimpleRouter
 
 from tickets.api import escalation_rules, escalations, incidents, sla, views
 from tickets.attachments import api as attachments
+from tickets.routing import api as routing
 from tickets.webhooks import api as webhooks
 
 router = SimpleRouter()
@@ -14,6 +15,8 @@ router.register(
     "escalation-rules", escalation_rules.EscalationRuleViewSet, basename="escalation-rule"
 )
 router.register("webhooks", webhooks.WebhookSubscriptionViewSet, basename="webhook")
+router.register("routing-settings", routing.RoutingSettingsViewSet, basename="routing-settings")
+router.register("ticket-routing", routing.TicketRoutingViewSet, basename="ticket-routing")
 
 # The browsable root of /api/v1/ (named "api-root", outside the namespaces it links to).
 root = APIRootView.as_view(
@@ -24,6 +27,7 @@ root = APIRootView.as_view(
         "incidents": "tickets-api:incident-list",
         "escalation-rules": "tickets-api:escalation-rule-list",
         "webhooks": "tickets-api:webhook-list",
+        "routing-settings": "tickets-api:routing-settings-list",
         "teams": "staffing-api:team-list",
     }
 )
@@ -43,6 +47,8 @@ urlpatterns = [
                         attachments.attachment_download,
                         name="attachment-download",
                     ),
+                    # One's own availability for automatic assignment (tickets.routing.api).
+                    path("availability/", routing.AvailabilityView.as_view(), name="availability"),
                 ],
                 "tickets-api",
             )

@@ -457,7 +457,7 @@ def set_availability(user: User, status: str) -> dict:
 
 def update_settings(team: Team, *, by: User, **fields) -> RoutingSettings:
     """Managers of the team (and directors) change its routing."""
-    permissions.ensure_can_manage_team(by, team.pk)
+    permissions.ensure_can_manage_routing(by, team.pk)
     errors: dict[str, list[str]] = {}
     mode = fields.get("mode")
     if mode is not None and mode not in RoutingMode.values:

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django import forms
+
+from staffing.models import AvailabilityStatus, Skill, Team
+from tickets.routing.models import RoutingMode
+
+
+class RoutingSettingsForm(forms.Form):
+    mode = forms.ChoiceField(choices=RoutingMode.choices)
+    capacity = forms.IntegerField(
+        min_value=1,
+        max_value=200,
+        help_text="Per person, in open tickets weighted by priority (low/normal 1, high 2, "
+        "urgent 3).",
+    )
+    overflow_team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("tier", "name"), required=False, empty_label="None"
+    )
+    overflow_after_minutes = forms.IntegerField(
+        min_value=1, required=False, help_text="Move a ticket nobody takes after this long."
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("overflow_team") and not data.get("overflow_after_minutes"):
+            self.add_error("overflow_after_minutes", "Say after how many minutes to overflow.")
+        return data
+
+
+class AvailabilityForm(forms.Form):
+    status = forms.ChoiceField(choices=AvailabilityStatus.choices)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class RequiredSkillsForm(forms.Form):
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.filter(active=True).order_by("kind", "name"), required=False
+    )
+    language = forms.CharField(max_length=20, required=False)

@@ -1,0 +1,26 @@
+"""The workspace's "Required skills" card (tickets/_required_skills.html), with its own
+context so the workspace view does not change: two small queries (the ticket's routing row
+with its skills, the active skills to choose from)."""
+
+from __future__ import annotations
+
+from django import template
+
+from staffing.models import Skill
+from tickets.routing.models import TicketRouting
+
+register = template.Library()
+
+
+@register.inclusion_tag("tickets/_required_skills.html", takes_context=True)
+def required_skills(context, ticket) -> dict:
+    row = TicketRouting.objects.filter(ticket=ticket).prefetch_related("required_skills").first()
+    chosen = list(row.required_skills.all()) if row else []
+    return {
+        "ticket": ticket,
+        "row": row,
+        "chosen": chosen,
+        "chosen_ids": {s.pk for s in chosen},
+        "choices": list(Skill.objects.filter(active=True).order_by("kind", "name")),
+        "csrf_token": context.get("csrf_token"),
+    }
