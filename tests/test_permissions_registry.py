@@ -13,6 +13,7 @@ import staffing.permissions
 import staffing.planning.permissions
 import staffing.schedules.permissions
 import tickets.permissions
+import tickets.routing.permissions
 import tickets.webhooks.permissions
 from csops import permissions
 
@@ -22,6 +23,7 @@ APP_RULES = (
     staffing.schedules.permissions,
     policies.permissions,
     tickets.permissions,
+    tickets.routing.permissions,
     tickets.webhooks.permissions,  # a capability's sub-package holds its own rules
     kpis.permissions,
 )

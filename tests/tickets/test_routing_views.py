@@ -29,7 +29,8 @@ def test_routing_page_shows_load_skills_and_why_tickets_wait(team, manager, clie
     assert page.status_code == 200
     assert "Skills, then least loaded" in html
     assert "1 of 2 available" in html
-    assert f"{a.get_full_name()}</td>" in html and "2/4" in html
+    assert f"{a.get_full_name()}</td>" in html
+    assert "2/4" in html
     assert f'data-waiting="{waiting.pk}"' in html
     assert "no one with skill French is available on shift" in html
     assert 'href="/tickets/routing/"' in html  # the nav link
@@ -78,7 +79,8 @@ def test_rep_sets_away_from_home_and_stops_receiving_tickets(team, rep, rep2, cl
     h.routed(team, "round_robin")
     client = client_for(rep)
     home = client.get("/").content.decode()
-    assert 'id="my-availability"' in home and ">available<" in home
+    assert 'id="my-availability"' in home
+    assert ">available<" in home
 
     response = client.post(
         "/tickets/routing/availability/", {"status": "away", "next": "/"}, follow=True
@@ -94,7 +96,8 @@ def test_workspace_shows_and_edits_required_skills(team, rep, client_for):
     ticket = make_ticket(team, language="de")
     client = client_for(rep)
     html = client.get(f"/tickets/{ticket.pk}/").content.decode()
-    assert 'id="required-skills"' in html and '<span class="badge">German</span>' in html
+    assert 'id="required-skills"' in html
+    assert '<span class="badge">German</span>' in html
 
     french = h.skill("French")
     client.post(f"/tickets/{ticket.pk}/required-skills/", {"skills": [french.pk], "language": "fr"})
@@ -135,7 +138,8 @@ def test_api_availability_settings_and_skills(team, rep, manager, client_for):
         content_type="application/json",
     )
     assert granted.status_code == 201
-    assert granted.json()["valid"] is True and granted.json()["level"] == 4
+    assert granted.json()["valid"] is True
+    assert granted.json()["level"] == 4
     mine = rep_api.get("/api/v1/person-skills/").json()["results"]
     assert [s["skill_name"] for s in mine] == ["German"]
     refused = rep_api.post(
