@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('policies', '0003_documents'),
         ('staffing', '0007_skills_availability'),
-        ('tickets', '0015_attachments'),
+        ('tickets', '0016_incident_public'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
