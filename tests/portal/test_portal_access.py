@@ -160,3 +160,16 @@ def test_an_unsolved_request_shows_no_survey(team, casey):
     ticket = make_ticket(team, requester=casey)
     page = portal_client(casey.email).get(reverse("portal:request", kwargs={"pk": ticket.pk}))
     assert b"portal-survey" not in page.content
+
+
+def test_portal_answers_are_rate_limited_per_address_with_a_429_page(team, casey, settings):
+    settings.PORTAL_REPLY_RATE_PER_EMAIL = "2/h"
+    ticket = make_ticket(team, requester=casey)
+    client = portal_client(casey.email)
+    url = reverse("portal:request-reply", kwargs={"pk": ticket.pk})
+
+    answers = [client.post(url, {"body": f"Answer {n}"}) for n in range(3)]
+
+    assert [a.status_code for a in answers] == [302, 302, 429]
+    assert b"Too many requests" in answers[2].content
+    assert ticket.events.filter(type=EventType.PUBLIC_REPLY).count() == 2

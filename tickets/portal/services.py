@@ -68,7 +68,7 @@ def open_request(
 
 def _latest_customer_message(ticket: Ticket) -> TicketEvent:
     """The customer's message just written: the opening one or a public reply."""
-    return (
+    event = (
         TicketEvent.objects.filter(
             ticket=ticket,
             actor_role=ActorRole.CUSTOMER,
@@ -77,6 +77,9 @@ def _latest_customer_message(ticket: Ticket) -> TicketEvent:
         .order_by("-pk")
         .first()
     )
+    if event is None:  # the services above always write one; never reached
+        raise NotFound("The message was not recorded.")
+    return event
 
 
 def sign_in_body(link: str) -> str:
