@@ -480,6 +480,9 @@ SPECTACULAR_SETTINGS = {
         "AvailabilityStatusEnum": "staffing.models.skills.AvailabilityStatus",
         "SkillKindEnum": "staffing.models.skills.SkillKind",
         "RoutingModeEnum": "tickets.routing.models.RoutingMode",
+        "TicketLinkKindEnum": "tickets.links.models.LinkKind",
+        "BulkActionKindEnum": "tickets.bulk.models.BulkKind",
+        "BulkActionStateEnum": "tickets.bulk.models.BulkAction.State",
     },
 }
 

@@ -35,6 +35,11 @@ Decisions (where the spec is silent):
 - Counts are running values at ``as_of`` whether resolved or not; only their attribution
   waits for a solve (aggregates use resolved tickets only, §9.11).
 - A log without ``created`` up to ``as_of`` raises ValueError: there is no ticket yet.
+- A ticket merged into another (a ``merged_into`` event, tickets/links/README.md) leaves the
+  reply and resolution metrics, as Zendesk's merged tickets do: it is not resolved, its
+  first_reply, resolution durations, touch flags, fcr and SLA outcomes are null/empty, so no
+  aggregate counts it there. It still counts as created, and in the backlog until the merge
+  (the merge closes it, which is not a solve).
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ from policies.replay import (
     replay,
 )
 from policies.sla import SlaInstance, SlaPolicy, evaluate_replay
-from policies.ticket_log import AGENT, CUSTOMER, ESCALATED, PUBLIC_REPLY, LogEvent
+from policies.ticket_log import AGENT, CUSTOMER, ESCALATED, MERGED_INTO, PUBLIC_REPLY, LogEvent
 
 UNASSIGNED = "unassigned"
 NO_PRIORITY = "none"
@@ -145,6 +150,7 @@ class TicketMetrics:
     errors: tuple[DataError, ...]
     final: TicketState | None = None  # status, priority, assignee, team at ``as_of``
     backlog: tuple[BacklogSpan, ...] = ()  # unresolved spans (kpis.backlog, §9.15)
+    merged: bool = False  # merged into another ticket: out of reply and resolution metrics
 
 
 def compute(
@@ -175,9 +181,10 @@ def compute(
             priority=NO_PRIORITY if state.priority is None else state.priority,
         )
 
-    reply = _first_reply(rep)
+    merged = any(s.event.type == MERGED_INTO and s.applied for s in rep.steps)
+    reply = None if merged else _first_reply(rep)
     requester_wait, agent_work, agent_wait, on_hold = _times_in(rep, schedule)
-    solves, last_solve = rep.solves, rep.last_solve
+    solves, last_solve = (() if merged else rep.solves), (None if merged else rep.last_solve)
     first_solve = solves[0] if solves else None
     steps = rep.steps
     agent_replies = followups = escalations = 0
@@ -231,11 +238,14 @@ def compute(
         resolution_attribution=None if last_solve is None else attribution(last_solve.at),
         sla=tuple(
             SlaOutcome(i, None if (at := _outcome_at(i)) is None else attribution(at))
-            for i in ([] if sla_policy is None else evaluate_replay(rep, sla_policy, schedule))
+            for i in (
+                [] if sla_policy is None or merged else evaluate_replay(rep, sla_policy, schedule)
+            )
         ),
         errors=rep.errors,
         final=rep.final,
         backlog=tuple(backlog_spans(rep)),
+        merged=merged,
     )
 
 

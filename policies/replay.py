@@ -16,7 +16,8 @@ Rules applied (KPI_SPEC §2, §9.1, §9.2, §9.4, §9.9):
 - events with ``at <= as_of`` are included, later ones ignored;
 - a ``status_changed`` whose from- and to-category are equal (by the replayed state) is
   ignored; a change out of ``closed`` is ignored and recorded as a data error;
-- solve = change to ``solved``, or to ``closed`` from an unresolved status;
+- solve = change to ``solved``, or to ``closed`` from an unresolved status; ``merged_into``
+  closes the ticket without a solve (a merged-away ticket is not a resolution);
   reopen = change from ``solved`` to an unresolved status.
 
 Decisions (where the spec is silent):
@@ -44,6 +45,7 @@ from policies.ticket_log import (
     ASSIGNED,
     CREATED,
     CUSTOMER,
+    MERGED_INTO,
     PRIORITIES,
     PRIORITY_CHANGED,
     PUBLIC_REPLY,
@@ -56,7 +58,9 @@ from policies.ticket_log import (
 
 SOLVED = "solved"
 CLOSED = "closed"
-_STATE_TYPES = frozenset({CREATED, STATUS_CHANGED, PRIORITY_CHANGED, ASSIGNED})  # see _apply
+_STATE_TYPES = frozenset(
+    {CREATED, STATUS_CHANGED, PRIORITY_CHANGED, ASSIGNED, MERGED_INTO}
+)  # see _apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +265,10 @@ def _apply(ev: LogEvent, at: datetime, state: TicketState, errors: list[DataErro
         reopen = old == SOLVED and to in UNRESOLVED
         after = TicketState(to, state.priority, state.assignee, state.team)
         return Step(ev, at, state, after, solve=solve, reopen=reopen)
+    if ev.type == MERGED_INTO:  # closes the ticket; neither a solve nor a reopen
+        if state.status == CLOSED:
+            return ignored("merge_of_closed", "merged_into on a closed ticket ignored")
+        return Step(ev, at, state, TicketState(CLOSED, state.priority, state.assignee, state.team))
     if ev.type == PRIORITY_CHANGED:
         to = ev.data.get("to")
         if to is not None and to not in PRIORITIES:

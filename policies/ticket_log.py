@@ -15,6 +15,8 @@ Event types and their ``data`` keys (KPI_SPEC.md §2):
 ``assigned``       assignee (user id or None), team (optional: team id)
 ``escalated``      tier, reason
 ``priority_changed`` from, to (priority names or None)
+``merged_into``    into (the surviving ticket's id): the ticket closes without a solve
+                   and leaves the reply and resolution metrics (tickets/links/README.md)
 =================  ==========================================================
 
 Other types (tags, category, checklist ticks, ...) may appear in the log; the engines
@@ -35,6 +37,7 @@ INTERNAL_NOTE = "internal_note"
 ASSIGNED = "assigned"
 ESCALATED = "escalated"
 PRIORITY_CHANGED = "priority_changed"
+MERGED_INTO = "merged_into"
 
 AGENT = "agent"
 CUSTOMER = "customer"

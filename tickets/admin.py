@@ -10,6 +10,8 @@ from tickets import (  # noqa: F401
     admin_surveys,  # CSAT survey admin
 )
 from tickets.attachments import admin as attachments_admin  # noqa: F401 (files)
+from tickets.bulk import admin as bulk_admin  # noqa: F401 (bulk actions)
+from tickets.links import admin as links_admin  # noqa: F401 (ticket links)
 from tickets.mail import admin as mail_admin  # noqa: F401 (the outbox)
 from tickets.mail.inbound import admin as inbound_admin  # noqa: F401 (mailboxes, inbound)
 from tickets.models import Customer, Organization, Ticket, TicketEvent
@@ -60,7 +62,7 @@ class TicketAdmin(PeopleAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     list_filter = ["status", "priority", "channel", "team"]
-    search_fields = ["subject", "requester__email", "=pk"]
+    search_fields = ["subject", "requester__email", "=pk", "=merged_into__pk"]
     list_select_related = ["team", "assignee", "requester"]
     date_hierarchy = "created_at"
     inlines = [TicketEventInline]

@@ -139,6 +139,23 @@ def macro_applied(
     return _agent_event(ticket, at, by, EventType.MACRO_APPLIED, macro=macro_id, title=title)
 
 
+def merged_into(ticket: Ticket, at: datetime, by: User, into_id: int) -> TicketEvent:
+    return _agent_event(ticket, at, by, EventType.MERGED_INTO, into=into_id)
+
+
+def merged_from(ticket: Ticket, at: datetime, by: User, ids: Iterable[int]) -> TicketEvent:
+    return _agent_event(ticket, at, by, EventType.MERGED_FROM, tickets=sorted(ids))
+
+
+def linked(ticket: Ticket, at: datetime, by: User, *, other: int, label: str) -> TicketEvent:
+    """``label`` reads from this ticket's side: "Parent of", "Child of", "Duplicate of"..."""
+    return _agent_event(ticket, at, by, EventType.LINKED, other=other, label=label)
+
+
+def unlinked(ticket: Ticket, at: datetime, by: User, *, other: int, label: str) -> TicketEvent:
+    return _agent_event(ticket, at, by, EventType.UNLINKED, other=other, label=label)
+
+
 def append(events: list[TicketEvent]) -> list[TicketEvent]:
     """Insert one action's events; insertion order is their ``seq`` order."""
     return TicketEvent.objects.bulk_create(events)

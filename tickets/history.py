@@ -63,6 +63,13 @@ def describe(events: list[TicketEvent]) -> list[HistoryLine]:
             )
         elif e.type == EventType.INTERNAL_NOTE:
             what = "Internal note"
+        elif e.type == EventType.MERGED_INTO:
+            what = f"Merged into #{d.get('into')}"
+        elif e.type == EventType.MERGED_FROM:
+            what = "Merged in " + ", ".join(f"#{pk}" for pk in d.get("tickets", []))
+        elif e.type in (EventType.LINKED, EventType.UNLINKED):
+            verb = "Linked" if e.type == EventType.LINKED else "Unlinked"
+            what = f"{verb}: {str(d.get('label', '')).lower()} #{d.get('other')}"
         else:
             what = e.get_type_display()
         lines.append(HistoryLine(at=e.at, who=_actor(e), what=what, type=e.type))

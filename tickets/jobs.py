@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from csops.jobs import Again, handler
+from tickets.bulk import services as bulk
 from tickets.mail import jobs as mail_jobs  # noqa: F401 (registers the outbox handler)
 from tickets.models import IncidentUpdate
 from tickets.services import incidents, surveys
@@ -20,3 +21,9 @@ def deliver_incident_update(payload: dict) -> Again | None:
 @handler(surveys.SEND_SURVEY)
 def send_survey(payload: dict) -> None:
     surveys.send_invitation(payload["invitation"])
+
+
+@handler(bulk.RUN)
+def run_bulk_action(payload: dict) -> Again | None:
+    """One batch of a bulk action; the job runs again at once while tickets remain."""
+    return Again() if bulk.run_batch(payload["bulk"]) else None

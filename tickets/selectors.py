@@ -83,8 +83,18 @@ def timeline(ticket: Ticket) -> Timeline:
             "attachments"
         )
     )
+    # Messages of tickets merged into this one show in its conversation (issue 15).
+    merged = list(
+        TicketEvent.objects.filter(ticket__merged_into=ticket, type__in=sorted(_MESSAGES))
+        .select_related("actor", "customer", "outbound")
+        .prefetch_related("attachments")
+        .order_by("at", "pk")
+    )
+    conversation = [e for e in events if e.type in _MESSAGES]
+    if merged:
+        conversation = sorted(conversation + merged, key=lambda e: (e.at, e.pk))
     return Timeline(
-        [e for e in events if e.type in _MESSAGES],
+        conversation,
         describe(events),
         events[-1].pk if events else 0,
     )

@@ -1,7 +1,9 @@
 from django.urls import include, path
 
 from tickets.attachments import views as attachments
+from tickets.bulk import views as bulk
 from tickets.knowledge import views as knowledge
+from tickets.links import views as links
 from tickets.mail import views as mail
 from tickets.presence import views as presence
 from tickets.routing import views as routing
@@ -26,6 +28,13 @@ urlpatterns = [
         "<int:pk>/articles/insert/", knowledge.ticket_article_insert, name="ticket-article-insert"
     ),
     path("<int:pk>/articles/link/", knowledge.ticket_article_link, name="ticket-article-link"),
+    # Bulk work from the queue (issue 15)
+    path("bulk/", bulk.bulk_start, name="bulk-start"),
+    path("bulk/<int:pk>/", bulk.bulk_detail, name="bulk-detail"),
+    # Merge and link (issue 15)
+    path("<int:pk>/links/", links.ticket_link, name="ticket-link"),
+    path("<int:pk>/links/<int:link_pk>/delete/", links.ticket_unlink, name="ticket-unlink"),
+    path("<int:pk>/merge/", links.ticket_merge, name="ticket-merge"),
     path("outbox/<int:pk>/retry/", mail.outbound_retry, name="outbound-retry"),
     path(
         "attachments/<int:pk>/download/",

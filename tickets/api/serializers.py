@@ -226,6 +226,9 @@ class TicketUpdateInput(InputSerializer):
         queryset=Category.objects.all(), required=False, allow_null=True
     )
     tags = _tags_field()
+    confirm_open_children = serializers.BooleanField(
+        required=False, default=False, help_text="Solve a parent even though children are open."
+    )
 
     def service_kwargs(self) -> dict[str, Any]:
         """``services.update_ticket`` arguments: absent means "leave as is"."""
@@ -238,6 +241,7 @@ class TicketUpdateInput(InputSerializer):
             "assignee": data.get("assignee", services.UNSET),
             "category": data.get("category", services.UNSET),
             "tags": data.get("tags"),
+            "confirm_open_children": data.get("confirm_open_children", False),
         }
 
 
@@ -255,6 +259,9 @@ class ReplyInput(InputSerializer):
         help_text="Files (multipart/form-data only), checked by content and size; a public "
         "reply's email carries them.",
     )
+    confirm_open_children = serializers.BooleanField(
+        required=False, default=False, help_text="Solve a parent even though children are open."
+    )
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.validated_data
@@ -264,6 +271,7 @@ class ReplyInput(InputSerializer):
             "new_status": data.get("status"),
             "expected_version": data["version"],
             "attachments": data.get("attachments", []),
+            "confirm_open_children": data.get("confirm_open_children", False),
         }
 
 

@@ -3,6 +3,8 @@ from rest_framework.routers import APIRootView, SimpleRouter
 
 from tickets.api import escalation_rules, escalations, incidents, sla, views
 from tickets.attachments import api as attachments
+from tickets.bulk import api as bulk
+from tickets.links import api as links
 from tickets.routing import api as routing
 from tickets.webhooks import api as webhooks
 
@@ -49,6 +51,17 @@ urlpatterns = [
                     ),
                     # One's own availability for automatic assignment (tickets.routing.api).
                     path("availability/", routing.AvailabilityView.as_view(), name="availability"),
+                    # Bulk actions (tickets.bulk.api, issue 15).
+                    path("bulk-actions/", bulk.bulk_create, name="bulk-create"),
+                    path("bulk-actions/<str:pk>/", bulk.bulk_detail, name="bulk-detail"),
+                    # Merge and links (tickets.links.api, issue 15).
+                    path("tickets/<str:pk>/merge/", links.ticket_merge, name="ticket-merge"),
+                    path("tickets/<str:pk>/links/", links.ticket_links, name="ticket-links"),
+                    path(
+                        "tickets/<str:pk>/links/<str:link_pk>/",
+                        links.ticket_link_delete,
+                        name="ticket-link-delete",
+                    ),
                 ],
                 "tickets-api",
             )

@@ -1,4 +1,6 @@
 from tickets.attachments.models import Attachment
+from tickets.bulk.models import BulkAction, BulkKind, BulkResult
+from tickets.links.models import LinkKind, TicketLink
 from tickets.mail.inbound.models import InboundMessage, Mailbox
 from tickets.mail.models import OutboundMessage, OutboxState
 from tickets.models.customers import Customer, Organization
@@ -40,6 +42,9 @@ from tickets.webhooks.models import (
 
 __all__ = [
     "Attachment",
+    "BulkAction",
+    "BulkKind",
+    "BulkResult",
     "Channel",
     "Customer",
     "Escalation",
@@ -50,6 +55,8 @@ __all__ = [
     "Incident",
     "InboundMessage",
     "MemberCapacity",
+    "LinkKind",
+    "TicketLink",
     "IncidentChange",
     "IncidentDelivery",
     "IncidentLink",

@@ -21,6 +21,13 @@ class EventType(models.TextChoices):
     # An auto-reply, out-of-office or bounce received by email: kept on the ticket, never a
     # customer reply (no metric counts it, it never reopens).
     AUTO_REPLY = "auto_reply", "Automatic reply"
+    # Merge and link (issue 15; tickets/links): a merged ticket closes with merged_into (not
+    # a solve, KPI: tickets/links/README.md); the survivor logs merged_from; both sides of a
+    # link log linked / unlinked.
+    MERGED_INTO = "merged_into", "Merged into another ticket"
+    MERGED_FROM = "merged_from", "Tickets merged in"
+    LINKED = "linked", "Linked"
+    UNLINKED = "unlinked", "Unlinked"
 
 
 class ActorRole(models.TextChoices):

@@ -93,6 +93,16 @@ class Ticket(models.Model):
         related_name="+",
     )
     next_sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
+    # Set when this ticket was merged into another (tickets/links): it is closed, and its
+    # conversation shows in the survivor, where later customer mail goes (resolve_merged).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-updated_at"]

@@ -51,6 +51,7 @@ def reply_with_macro(
     new_status: str | None = None,
     expected_version: int | None = None,
     attachments: Sequence[FileLike] = (),
+    confirm_open_children: bool = False,
 ) -> Ticket:
     """Send the (edited) macro text; then apply the macro's priority and tags and record its
     use. The status comes from the reply form, which the macro pre-selected."""
@@ -65,6 +66,7 @@ def reply_with_macro(
         new_status=new_status,
         expected_version=expected_version,
         attachments=attachments,
+        confirm_open_children=confirm_open_children,
     )
     tags = list(macro.add_tags.all())
     if macro.set_priority or tags:

@@ -17,6 +17,7 @@ from policies.models import Category, Tag
 from staffing.models import Team
 from tickets import events
 from tickets.attachments.services import FileLike, attach, check_files
+from tickets.links.rules import ensure_children_done, resolve_merged
 from tickets.models import Channel, Customer, Priority, Status, Ticket, TicketEvent
 from tickets.models.policy_records import PolicyMoment
 from tickets.models.tickets import PRIORITY_RANK
@@ -146,12 +147,15 @@ def reply(
     new_status: str | None = None,
     expected_version: int | None = None,
     attachments: Sequence[FileLike] = (),
+    confirm_open_children: bool = False,
 ) -> Ticket:
     """A public reply or an internal note, optionally with a status change ("send and set
     pending") and files (checked by ``tickets.attachments``; a public reply's email carries
-    them). The message is logged before the status change (§9.1)."""
+    them). The message is logged before the status change (§9.1). Solving a parent whose
+    children are open needs ``confirm_open_children``."""
     ticket = permissions.access_ticket(by, ticket_id, for_update=True)
     check_version(ticket, expected_version)
+    ensure_children_done(ticket, new_status, confirmed=confirm_open_children)
     body = body.strip()
     if not body:
         raise InvalidInput("The message is empty.", fields={"body": ["Write a message."]})
@@ -183,8 +187,11 @@ def customer_reply(
     ticket_id: int, *, customer: Customer, body: str, channel: str = Channel.EMAIL
 ) -> Ticket:
     """A message from the customer through a channel. On a closed ticket it opens an
-    independent follow-up ticket (§9.23); on pending, on-hold or solved it reopens (§2)."""
+    independent follow-up ticket (§9.23); on pending, on-hold or solved it reopens (§2). On a
+    ticket merged into another it goes to the survivor (issue 15)."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+    if ticket.merged_into_id is not None:
+        ticket = Ticket.objects.select_for_update().get(pk=resolve_merged(ticket).pk)
     body = body.strip()
     if not body:
         raise InvalidInput("The message is empty.", fields={"body": ["Write a message."]})
@@ -225,10 +232,13 @@ def update_ticket(
     assignee: User | None | object = UNSET,
     category: Category | None | object = UNSET,
     tags: Iterable[Tag] | None = None,
+    confirm_open_children: bool = False,
 ) -> Ticket:
-    """Edit properties in place. Only what differs is changed and logged, as one action."""
+    """Edit properties in place. Only what differs is changed and logged, as one action.
+    Solving a parent whose children are open needs ``confirm_open_children``."""
     ticket = permissions.access_ticket(by, ticket_id, for_update=True)
     check_version(ticket, expected_version)
+    ensure_children_done(ticket, status, confirmed=confirm_open_children)
     if ticket.status == Status.CLOSED:
         raise InvalidTransition("A closed ticket is final and cannot be edited.")
     at = action_time(ticket)

@@ -15,6 +15,8 @@ from csops.htmx import domain_errors
 from csops.people import display_name
 from tickets import selectors, selectors_procedures, selectors_sla, services
 from tickets.forms import PropertiesForm, ReplyForm
+from tickets.links.forms import LinkForm, MergeForm
+from tickets.links.selectors import links_of
 from tickets.models import Ticket
 from tickets.services import procedures
 
@@ -61,6 +63,11 @@ def _differences(draft: PropertiesForm, ticket: Ticket) -> list[tuple[str, str, 
     ]
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    """The person ticked "solve even though child tickets are open"."""
+    return request.POST.get("confirm_open_children") == "1"
+
+
 def _seen(request: HttpRequest) -> int:
     """The newest event the person's page showed (the reply form's hidden ``seen``)."""
     try:
@@ -85,7 +92,14 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     log = selectors.timeline(ticket)
+    links = links_of(ticket)
     context = {
+        "links": links,
+        "open_children": [
+            r.other for r in links if r.label == "Parent of" and not r.other.is_resolved
+        ],
+        "link_form": LinkForm(),
+        "merge_form": MergeForm(initial={"version": ticket.version}),
         "ticket": ticket,
         "conversation": log.conversation,
         "history": log.history,
@@ -146,6 +160,7 @@ def ticket_reply(request: HttpRequest, pk: int) -> HttpResponse:
             new_status=form.cleaned_data["status"] or None,
             expected_version=form.cleaned_data["version"],
             attachments=form.cleaned_data["attachments"],
+            confirm_open_children=_confirmed(request),
         )
     except InvalidInput as exc:
         if "attachments" not in exc.fields:
@@ -185,6 +200,7 @@ def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
             assignee=data["assignee"],
             category=data["category"],
             tags=data["tags"],
+            confirm_open_children=_confirmed(request),
         )
     except StaleTicket as exc:
         # Keep the draft, as the reply box does: the user's values, now on the fresh version,

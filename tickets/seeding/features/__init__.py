@@ -24,6 +24,7 @@ from tickets.seeding.features import (
     people,
     portal,
     surveys,
+    teamwork,
 )
 
 QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
@@ -60,5 +61,6 @@ def seed_features(
         made["webhooks"] = integrations.seed_webhook(director)
         made["portal requests"] = portal.seed_portal_customer(reps)
         made["help articles"] = knowledge.seed_help_center(rng, manager=manager, director=director)
+        made["links and merges"] = teamwork.seed_links(manager)
     log("  features: " + ", ".join(f"{v} {k}" for k, v in made.items()))
     return made

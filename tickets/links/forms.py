@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django import forms
+
+from tickets.links.models import LinkKind
+
+
+class LinkForm(forms.Form):
+    kind = forms.ChoiceField(choices=LinkKind.choices, label="This ticket is")
+    other = forms.IntegerField(min_value=1, max_value=2**31 - 1, label="Ticket number")
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        min_value=1, max_value=2**31 - 1, label="Merge this ticket into ticket number"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)

@@ -1,0 +1,33 @@
+"""Reads for the links panel: every link of a ticket, as it reads from that ticket's side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from tickets.links.models import REVERSE_LABEL, LinkKind, TicketLink
+from tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    link_id: int
+    label: str  # "Parent of", "Child of", "Duplicate of", "Duplicated by", "Related to"
+    other: Ticket
+
+
+def links_of(ticket: Ticket) -> list[LinkRow]:
+    """One query, both directions. The other ticket is loaded whatever the person's scope
+    (a link may cross teams); the panel shows its number, subject and status only."""
+    rows = TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related(
+        "source", "target"
+    )
+    out = []
+    for link in rows.order_by("kind", "pk"):
+        kind = LinkKind(link.kind)
+        if link.source_id == ticket.pk:
+            out.append(LinkRow(link.pk, kind.label, link.target))
+        else:
+            out.append(LinkRow(link.pk, REVERSE_LABEL[kind], link.source))
+    return out
