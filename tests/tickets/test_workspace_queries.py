@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from csops.roles import Role
 from tests.factories import UserFactory, make_ticket
 from tickets import services
 from tickets.links import services as links
@@ -24,7 +25,7 @@ def _queries(client, ticket) -> list[str]:
 
 def _converse(ticket, team, n: int) -> None:
     for i in range(n):
-        agent = UserFactory(username=f"agent{ticket.pk}-{i}", role="rep")
+        agent = UserFactory(username=f"agent{ticket.pk}-{i}", role=Role.REP)
         team.members.add(agent)
         services.reply(ticket.pk, by=agent, body=f"Reply {i}", public=True)
         services.reply(ticket.pk, by=agent, body=f"Note {i}", public=False)
