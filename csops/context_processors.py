@@ -11,6 +11,7 @@ from csops.roles import Role
 _NAV = [
     ("Queue", "tickets:queue", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("New ticket", "tickets:ticket-new", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Customers", "customers:customer-list", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Policies", "policies:document-list", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Knowledge", "knowledge:article-list", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Macros", "policies:macro-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),

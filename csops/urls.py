@@ -19,6 +19,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tickets/", include("tickets.urls")),
+    path("customers/", include("tickets.customers.urls")),
     path("staff/", include("staffing.urls")),
     # Public CSAT survey: the signed token is the key (login-exempt in csops.middleware).
     path("survey/<str:token>/", survey_views.survey, name="survey"),

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from csops.admin_people import PeopleAdminMixin, person
 
@@ -11,6 +12,7 @@ from tickets import (  # noqa: F401
 )
 from tickets.attachments import admin as attachments_admin  # noqa: F401 (files)
 from tickets.bulk import admin as bulk_admin  # noqa: F401 (bulk actions)
+from tickets.customers import admin as customers_admin  # noqa: F401 (notes, merges)
 from tickets.links import admin as links_admin  # noqa: F401 (ticket links)
 from tickets.mail import admin as mail_admin  # noqa: F401 (the outbox)
 from tickets.mail.inbound import admin as inbound_admin  # noqa: F401 (mailboxes, inbound)
@@ -20,13 +22,13 @@ from tickets.webhooks import admin as webhook_admin  # noqa: F401 (outgoing webh
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "domain"]
     search_fields = ["name", "domain"]
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(SimpleHistoryAdmin):  # "History": contact edits and merges
     list_display = ["name", "email", "organization", "created_at"]
     list_filter = ["organization"]
     search_fields = ["name", "email"]

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from tests.factories import CustomerFactory
 from tests.matrix import Row, api_staff
 from tests.tickets.matrix import ticket_kwargs, ticket_snapshot
+from tests.tickets.matrix_customers import customer_kwargs
 
 ROWS: dict[str, Row] = {
     "tickets-api:ticket-list": Row("get", api_staff(200)),
@@ -22,7 +22,7 @@ ROWS: dict[str, Row] = {
     ),
     "tickets-api:customer-list": Row("get", api_staff(200)),
     "tickets-api:customer-detail": Row(
-        "get", api_staff(200), kwargs=lambda ctx: {"pk": CustomerFactory().pk}
+        "get", api_staff(200, rep_other_team=404), kwargs=customer_kwargs
     ),
     "staffing-api:team-list": Row("get", api_staff(200)),
     "staffing-api:team-detail": Row(

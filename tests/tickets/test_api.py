@@ -738,6 +738,7 @@ def test_event_log_lists_every_event_in_order(rep, team):
                 },
                 "body": "The password reset mail never arrives.",
                 "delivery": None,
+                "attachments": [],
             },
             {
                 "seq": seq[1],
@@ -745,6 +746,7 @@ def test_event_log_lists_every_event_in_order(rep, team):
                 "data": {"from": "new", "to": "open"},
                 "body": "",
                 "delivery": None,
+                "attachments": [],
                 **agent,
             },
             {
@@ -761,6 +763,7 @@ def test_event_log_lists_every_event_in_order(rep, team):
                     "last_error": "",
                     "sent_at": None,
                 },
+                "attachments": [],
                 **agent,
             },
         ],
@@ -876,17 +879,17 @@ def customers(db):
         ("case-insensitive", "STONE", ["bob"]),
     ],
 )
-def test_customer_list_searches_name_and_email(_case, search, expected, rep_other_team, customers):
-    # any staff member reads any customer: customers are not team-scoped
-    response = api(rep_other_team).get(CUSTOMERS, {"search": search})
+def test_customer_list_searches_name_and_email(_case, search, expected, manager, customers):
+    # managers read every customer; reps those of their teams' tickets (test_customers.py)
+    response = api(manager).get(CUSTOMERS, {"search": search})
     assert response.status_code == 200
     assert ids(response) == [customers[name].pk for name in expected]
 
 
-def test_customer_retrieve_and_malformed_id(rep, customers):
+def test_customer_retrieve_and_malformed_id(manager, customers):
     carla = customers["carla"]
-    found = api(rep).get(reverse("tickets-api:customer-detail", args=[carla.pk]))
-    missing = api(rep).get(f"{CUSTOMERS}abc/")
+    found = api(manager).get(reverse("tickets-api:customer-detail", args=[carla.pk]))
+    missing = api(manager).get(f"{CUSTOMERS}abc/")
     assert found.status_code == 200
     assert found.json() == {
         "id": carla.pk,
@@ -897,7 +900,11 @@ def test_customer_retrieve_and_malformed_id(rep, customers):
         "created_at": carla.created_at.isoformat().replace("+00:00", "Z"),
     }
     assert missing.status_code == 404
-    assert missing.json() == {"error": "not_found", "detail": "Not found.", "fields": {}}
+    assert missing.json() == {
+        "error": "not_found",
+        "detail": "Customer #abc does not exist or has no ticket in your teams.",
+        "fields": {},
+    }
 
 
 def test_customer_create(rep):

@@ -4,13 +4,14 @@ from rest_framework.routers import APIRootView, SimpleRouter
 from tickets.api import escalation_rules, escalations, incidents, sla, views
 from tickets.attachments import api as attachments
 from tickets.bulk import api as bulk
+from tickets.customers import api as customers
 from tickets.links import api as links
 from tickets.routing import api as routing
 from tickets.webhooks import api as webhooks
 
 router = SimpleRouter()
 router.register("tickets", views.TicketViewSet, basename="ticket")
-router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("customers", customers.CustomerViewSet, basename="customer")
 router.register("escalations", escalations.EscalationViewSet, basename="escalation")
 router.register("incidents", incidents.IncidentViewSet, basename="incident")
 router.register(

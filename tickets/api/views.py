@@ -3,9 +3,8 @@ queue's ``TicketFilter``; writes validate with an input serializer and call one 
 
 Access: every endpoint needs a staff role (``csops.api_permissions.IsStaffMember``, the DRF
 default). Tickets are scoped to the user's teams; a ticket outside them is a 404, exactly as
-in the workspace. Customers are not team-scoped: any staff member may read any customer (a
-rep logging a call must find the caller whatever queue their last ticket was in); creating
-one needs ``tickets.add_customer``.
+in the workspace. Customers are served by ``tickets.customers.api`` (reps see the customers
+of tickets they may see; managers and directors all).
 """
 
 from __future__ import annotations
@@ -18,22 +17,17 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from csops import permissions
-from csops.api_permissions import IsStaffMember
 from csops.api_schema import error_responses, path_pk
 from tickets import services
 from tickets.api.serializers import (
-    CustomerCreateInput,
-    CustomerSerializer,
     ReplyInput,
     TicketCreateInput,
     TicketDetailSerializer,
@@ -42,7 +36,7 @@ from tickets.api.serializers import (
     TicketUpdateInput,
 )
 from tickets.filters import TicketFilter
-from tickets.models import Customer, Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent
 
 
 class Pagination(PageNumberPagination):
@@ -157,29 +151,3 @@ class TicketViewSet(viewsets.GenericViewSet):
         serializer = _validated(ReplyInput, request)
         ticket = services.reply(ticket.pk, by=request.user, **serializer.service_kwargs())
         return Response(TicketDetailSerializer(ticket).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Customers, searchable by name or email (?search=)",
-        responses={200: CustomerSerializer(many=True), **error_responses(403)},
-    ),
-    retrieve=extend_schema(responses={200: CustomerSerializer, **error_responses(403, 404)}),
-)
-class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    # DjangoModelPermissions: reads need a staff role only; POST needs tickets.add_customer.
-    permission_classes = [IsStaffMember, DjangoModelPermissions]
-    queryset = Customer.objects.select_related("organization").order_by("name", "pk")
-    serializer_class = CustomerSerializer
-    pagination_class = Pagination
-    filter_backends = [SearchFilter]
-    search_fields = ["name", "email"]
-
-    @extend_schema(
-        request=CustomerCreateInput,
-        responses={201: CustomerSerializer, **error_responses(400, 403, 422)},
-    )
-    def create(self, request: Request) -> Response:
-        data = _validated(CustomerCreateInput, request).validated_data
-        customer = services.find_or_create_customer(by=request.user, **data)
-        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)

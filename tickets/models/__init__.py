@@ -1,5 +1,6 @@
 from tickets.attachments.models import Attachment
 from tickets.bulk.models import BulkAction, BulkKind, BulkResult
+from tickets.customers.models import CustomerMerge, CustomerNote
 from tickets.links.models import LinkKind, TicketLink
 from tickets.mail.inbound.models import InboundMessage, Mailbox
 from tickets.mail.models import OutboundMessage, OutboxState
@@ -47,6 +48,8 @@ __all__ = [
     "BulkResult",
     "Channel",
     "Customer",
+    "CustomerMerge",
+    "CustomerNote",
     "Escalation",
     "EscalationCategory",
     "EscalationRule",

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 
 class Organization(models.Model):
     name = models.CharField(max_length=120, unique=True)
     domain = models.CharField(max_length=120, blank=True)
+    history = HistoricalRecords()  # edits on the organization page and in the admin
 
     class Meta:
         ordering = ["name"]
@@ -25,6 +27,8 @@ class Customer(models.Model):
         Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="customers"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Contact edits and merges (the merged record's deletion says which survivor).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from csops import permissions
 from csops.roles import Role
 from tickets import selectors, selectors_search
+from tickets.customers import selectors as customer_selectors
 from tickets.filters import VIEW_CHOICES, TicketFilter
 
 
@@ -70,7 +71,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             t.highlight = marks.get(t.pk)
     params = request.GET.copy()
     params.pop("page", None)
+    # The search box also finds people: customers and organizations (first page only).
+    query = data.get("q", "") if valid and _page_number(request) == 1 else ""
     context = {
+        "people": customer_selectors.search(request.user, query[:200]),
         "filter": filterset,
         "page": page,
         "columns": sort_columns(params, filterset.form.data.get("sort") or "-updated_at"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tickets.models import Escalation, EscalationState
 from tickets.seeding.features import (
+    customers,
     desk,
     documents,
     integrations,
@@ -62,5 +63,6 @@ def seed_features(
         made["portal requests"] = portal.seed_portal_customer(reps)
         made["help articles"] = knowledge.seed_help_center(rng, manager=manager, director=director)
         made["links and merges"] = teamwork.seed_links(manager)
+        made["customer notes"] = customers.seed_customer_notes(rng, reps=reps)
     log("  features: " + ", ".join(f"{v} {k}" for k, v in made.items()))
     return made
