@@ -23,6 +23,7 @@ from tickets.seeding.features import (
     integrations,
     knowledge,
     people,
+    planning,
     portal,
     surveys,
     teamwork,
@@ -60,6 +61,7 @@ def seed_features(
             made["escalations"] = sum(history.values()) + live
         made["incidents"] = int(desk.seed_incident(manager, until) is not None)
         made["webhooks"] = integrations.seed_webhook(director)
+        made["planning"] = planning.seed_planning(director=director, today=today)
         made["portal requests"] = portal.seed_portal_customer(reps)
         made["help articles"] = knowledge.seed_help_center(rng, manager=manager, director=director)
         made["links and merges"] = teamwork.seed_links(manager)
