@@ -56,13 +56,15 @@ def fit(weeks: list[Week], decay: float = 0.85, rounds: int = 8) -> Fit:
     shares = [0.0] * SLOTS
     totals: list[float | None] = [None] * n
     for _ in range(rounds):
+        factor = [w / sc if sc > 0 else 0.0 for w, sc in zip(weight, scale, strict=True)]
+        use = [w if sc > 0 else 0.0 for w, sc in zip(weight, scale, strict=True)]
         means = []
-        for s in range(SLOTS):
+        for column in zip(*weeks, strict=True):
             num = den = 0.0
-            for i, week in enumerate(weeks):
-                if week[s] is not None and scale[i] > 0:
-                    num += weight[i] * week[s] / scale[i]
-                    den += weight[i]
+            for f, u, y in zip(factor, use, column, strict=True):
+                if y is not None:
+                    num += f * y
+                    den += u
             means.append(num / den if den else 0.0)
         volume = sum(means)
         if volume <= 0:

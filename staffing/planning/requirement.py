@@ -87,8 +87,19 @@ class WeekPlan:
         return self.agent_hours / float(hours_per_fte)
 
 
+MAX_MEASURED_AHT = 3600  # agent work time above an hour per contact is not handle time
+
+
 def aht_for(channel: str, params: Params, measured: dict) -> int:
-    return int(params.aht.get(channel) or measured.get(channel) or DEFAULT_AHT.get(channel, 600))
+    """The what-if's AHT, else the measured agent work time per contact when plausible (at
+    most an hour: above that it is time the ticket sat open, not time worked), else the
+    channel's default."""
+    if params.aht.get(channel):
+        return int(params.aht[channel])
+    seen = measured.get(channel)
+    if seen and seen <= MAX_MEASURED_AHT:
+        return int(seen)
+    return DEFAULT_AHT.get(channel, 600)
 
 
 def plan(demand: dict, params: Params) -> list[WeekPlan]:
@@ -99,6 +110,11 @@ def plan(demand: dict, params: Params) -> list[WeekPlan]:
     window = min(SLOTS, max(1, params.reply_target_hours * 2))
     weeks: list[WeekPlan] = []
     channels = demand["channels"]
+    measured = demand.get("aht_seconds", {})
+    aht = {ch: aht_for(ch, params, measured) for ch in channels}
+    # Per-request memos in front of the process-wide caches: int keys, cheap lookups.
+    live_memo: dict[tuple[str, int], int] = {}
+    paid_memo: dict[int, int] = {}
     for h in range(demand["horizon"]):
         live = [0] * SLOTS
         deferred = [0.0] * SLOTS
@@ -107,30 +123,42 @@ def plan(demand: dict, params: Params) -> list[WeekPlan]:
         for ch, figures in channels.items():
             volume = [v * growth for v in figures["forecast"][h]]
             contacts[ch] = sum(volume)
-            aht = aht_for(ch, params, demand.get("aht_seconds", {}))
             if ch in LIVE_CHANNELS:
                 for s, v in enumerate(volume):
-                    live[s] += live_agents(
-                        round(v * 10),
-                        aht,
-                        params.answer_seconds,
-                        params.service_level,
-                        params.max_occupancy,
-                    )
+                    tenths = round(v * 10)
+                    if tenths <= 0:
+                        continue
+                    key = (ch, tenths)
+                    n = live_memo.get(key)
+                    if n is None:
+                        n = live_memo[key] = live_agents(
+                            tenths,
+                            aht[ch],
+                            params.answer_seconds,
+                            params.service_level,
+                            params.max_occupancy,
+                        )
+                    live[s] += n
                 continue
             # The window wraps into the same forecast week (the week before looks alike).
-            running = sum(volume[s] for s in range(SLOTS - window + 1, SLOTS)) if window > 1 else 0
+            per_agent = aht[ch] / 1800 / window
+            running = sum(volume[SLOTS - window + 1 :]) if window > 1 else 0.0
             for s in range(SLOTS):
                 running += volume[s]
-                deferred[s] += running / window * aht / 1800
-                running -= volume[(s - window + 1) % SLOTS]
+                deferred[s] += running * per_agent
+                running -= volume[s - window + 1]  # negative index wraps, as intended
             deferred_hours[ch] = float(
                 erlang.workload_agent_hours(
-                    Decimal(str(round(contacts[ch], 3))), aht, params.shrinkage
+                    Decimal(str(round(contacts[ch], 3))), aht[ch], params.shrinkage
                 )
             )
         on_queue = [live[s] + math.ceil(deferred[s] - 1e-9) for s in range(SLOTS)]
-        required = [paid_agents(n, params.shrinkage) for n in on_queue]
+        required = []
+        for n in on_queue:
+            paid = paid_memo.get(n)
+            if paid is None:
+                paid = paid_memo[n] = paid_agents(n, params.shrinkage)
+            required.append(paid)
         start = demand["forecast_start"] + timedelta(weeks=h)
         weeks.append(WeekPlan(start, contacts, on_queue, required, deferred_hours))
     return weeks

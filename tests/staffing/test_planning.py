@@ -225,3 +225,11 @@ def test_heat_map_marks_under_and_over_staffed_against_the_schedule(
     # ... and the weekday mornings that need people stay under-staffed.
     assert after.context["gaps"]["under"] > 0
     assert b'class="under"' in after.content
+
+
+def test_measured_aht_is_used_only_when_it_can_be_handle_time():
+    from staffing.planning.requirement import aht_for
+
+    assert aht_for("phone", Params(), {"phone": 300}) == 300
+    assert aht_for("phone", Params(), {"phone": 17990}) == 360  # hours open: the default
+    assert aht_for("phone", Params(aht={"phone": 420}), {"phone": 300}) == 420
