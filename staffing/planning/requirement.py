@@ -66,6 +66,31 @@ def live_agents(
     ).agents
 
 
+def monotone_fill(keys: list[int], f) -> dict[int, int]:
+    """``f`` over sorted ``keys`` for a non-decreasing ``f``: equal values at both ends of a
+    range fill the range without asking ``f`` about the keys inside."""
+    out: dict[int, int] = {}
+    if not keys:
+        return out
+
+    def value(i: int) -> int:
+        if keys[i] not in out:
+            out[keys[i]] = f(keys[i])
+        return out[keys[i]]
+
+    stack = [(0, len(keys) - 1)]
+    while stack:
+        lo, hi = stack.pop()
+        a, b = value(lo), value(hi)
+        if a == b:
+            for i in range(lo + 1, hi):
+                out[keys[i]] = a
+        elif hi - lo > 1:
+            mid = (lo + hi) // 2
+            stack += [(lo, mid), (mid, hi)]
+    return out
+
+
 @lru_cache(maxsize=20_000)
 def paid_agents(on_queue: int, shrinkage: Decimal) -> int:
     return erlang.agents_scheduled(on_queue, shrinkage)
@@ -115,6 +140,25 @@ def plan(demand: dict, params: Params) -> list[WeekPlan]:
     # Per-request memos in front of the process-wide caches: int keys, cheap lookups.
     live_memo: dict[tuple[str, int], int] = {}
     paid_memo: dict[int, int] = {}
+    # Live channels: N* for every distinct volume (in tenths) of the horizon at once. N* never
+    # falls as volume grows (SL(N) falls with traffic; ⌈A/o_max⌉ rises), so where two
+    # volumes need the same N*, every volume between them does too: bisecting the sorted
+    # volumes asks Erlang C about a few of them instead of each one.
+    for ch in channels:
+        if ch not in LIVE_CHANNELS:
+            continue
+        distinct = sorted(
+            {round(v * growth * 10) for week in channels[ch]["forecast"] for v in week} - {0}
+        )
+        live_memo.update(
+            ((ch, k), n)
+            for k, n in monotone_fill(
+                distinct,
+                lambda k, ch=ch: live_agents(
+                    k, aht[ch], params.answer_seconds, params.service_level, params.max_occupancy
+                ),
+            ).items()
+        )
     for h in range(demand["horizon"]):
         live = [0] * SLOTS
         deferred = [0.0] * SLOTS

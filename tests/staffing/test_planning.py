@@ -233,3 +233,21 @@ def test_measured_aht_is_used_only_when_it_can_be_handle_time():
     assert aht_for("phone", Params(), {"phone": 300}) == 300
     assert aht_for("phone", Params(), {"phone": 17990}) == 360  # hours open: the default
     assert aht_for("phone", Params(aht={"phone": 420}), {"phone": 300}) == 420
+
+
+def test_bisected_erlang_equals_asking_every_volume():
+    """The plan asks Erlang C about a few volumes and fills the rest (N* never falls as volume
+    grows): the result equals asking about every half hour's volume."""
+    import random
+
+    from staffing.planning.requirement import live_agents
+
+    rng = random.Random(3)
+    volumes = {s: rng.uniform(0, 60) for s in range(0, SLOTS, 2)}
+    params = Params(aht={"phone": 240}, answer_seconds=15, max_occupancy=Decimal("0.9"))
+    week = plan(_demand("phone", volumes), params)[0]
+    expected = [
+        live_agents(round(volumes.get(s, 0) * 10), 240, 15, Decimal("0.8"), Decimal("0.9"))
+        for s in range(SLOTS)
+    ]
+    assert week.on_queue == expected
