@@ -128,6 +128,14 @@ WORDS = [
     "bluetooth",
     "wifi",
 ]
+# Made-up words (consonant-vowel syllables) for the rest of each text: a large vocabulary, as
+# real articles have, so that each topic word is found in a few percent of the articles.
+FILLER = [
+    a + b + c
+    for a in ("ba", "ko", "mi", "tu", "re", "sa", "lo", "ne", "fi", "du")
+    for b in ("ran", "mel", "tos", "pik", "dur", "sen", "vol", "gar", "lim", "hux")
+    for c in ("a", "o", "is", "um", "et", "an", "ik", "ot", "es", "ur")
+]
 QUERIES = [
     "refund", "parcel tracking", "password reset", "change delivery address", "card declined",
     "warranty repair", "gift voucher", "vat invoice", "bluetooth setup", "chargeback dispute",
@@ -165,9 +173,14 @@ def load_articles(n: int, rng: random.Random) -> int:
             size = min(1000, n - start)
             texts = []
             for i in range(start, start + size):
-                title = " ".join(rng.sample(WORDS, 4)).capitalize()
-                body = "\n\n".join(" ".join(rng.choices(WORDS, k=40)) + "." for _ in range(6))
-                texts.append((i, title, body))
+                topic = rng.sample(WORDS, 3)
+                title = " ".join(topic).capitalize()
+                paragraphs = []
+                for _ in range(6):
+                    words = rng.choices(FILLER, k=36) + rng.choices(topic, k=4)
+                    rng.shuffle(words)
+                    paragraphs.append(" ".join(words) + ".")
+                texts.append((i, title, "\n\n".join(paragraphs)))
             docs = PolicyDocument.objects.bulk_create(
                 PolicyDocument(title=t, kind="article", owner=author, created_at=now,
                                updated_at=now)
@@ -189,8 +202,8 @@ def load_articles(n: int, rng: random.Random) -> int:
             search_vector=SearchVector("title", weight="A", config="english")
             + SearchVector("body_text", weight="B", config="english")
         )
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE policies_article")
+    with connection.cursor() as cur:  # as autovacuum would: the GIN pending list merged
+        cur.execute("VACUUM ANALYZE policies_article")
     return n - have
 
 

@@ -31,6 +31,10 @@ _STOP = frozenset(
     ).split()
 )
 MAX_TERMS = 12
+# Ranking reads each matching row's tsvector, so its cost grows with the matches: a word
+# found in most articles would rank them all. At most this many matches (found through the
+# GIN index, cheap) are ranked; with fewer matches every one is ranked.
+RANK_CANDIDATES = 400
 
 
 def live(qs: QuerySet | None = None) -> QuerySet:
@@ -89,17 +93,29 @@ def search(qs: QuerySet, text: str, *, limit: int = 20) -> list[Article]:
         return []
     if settings.IS_POSTGRES:
         query = SearchQuery(text, config="english", search_type="websearch")
-        return list(
-            qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "pk")
-            .defer("search_vector", "body_html")[:limit]
-        )
+        return _ranked(qs, query, limit)
     words = text.split()[:MAX_TERMS]
     match = Q()
     for word in words:
         match &= Q(title__icontains=word) | Q(body_text__icontains=word)
     return list(qs.filter(match).order_by("title", "pk")[:limit])
+
+
+def _ranked(qs: QuerySet, query: SearchQuery, limit: int) -> list[Article]:
+    # Two statements: the matches' ids from the GIN index, then those rows by primary key.
+    # (As one statement, ``IN (subquery … LIMIT)`` made PostgreSQL scan the whole table.)
+    candidates = list(
+        qs.filter(search_vector=query).order_by().values_list("pk", flat=True)[:RANK_CANDIDATES]
+    )
+    if not candidates:
+        return []
+    return list(
+        Article.objects.filter(pk__in=candidates)
+        .select_related("section__category")
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "pk")
+        .defer("search_vector")[:limit]
+    )
 
 
 def key_terms(text: str) -> list[str]:
@@ -123,12 +139,7 @@ def suggest(qs: QuerySet, text: str, *, limit: int = 5) -> list[Article]:
         # "refund" find "refunds" and "refunded".
         query = SearchQuery(" | ".join(f"{t}:*" for t in terms), config="english",
                             search_type="raw")  # fmt: skip
-        return list(
-            qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "pk")
-            .defer("search_vector", "body_html", "body_text")[:limit]
-        )
+        return _ranked(qs, query, limit)
     match = Q()
     for term in terms:
         match |= Q(title__icontains=term)

@@ -12,6 +12,14 @@ ROWS: dict[str, Row] = {
     "tickets-api:ticket-claim": Row(
         "post", api_staff(200, rep_other_team=404), kwargs=ticket_kwargs, snapshot=ticket_snapshot
     ),
+    "tickets-api:ticket-customer-messages": Row(
+        "post",
+        api_staff(201, rep_other_team=404),
+        kwargs=ticket_kwargs,
+        data=lambda ctx: {"body": "Any news?"},
+        content_type="application/json",
+        snapshot=ticket_snapshot,
+    ),
     "tickets-api:ticket-events": Row(
         "post",
         api_staff(201, rep_other_team=404),

@@ -275,6 +275,10 @@ class ReplyInput(InputSerializer):
         }
 
 
+class CustomerMessageInput(InputSerializer):
+    body = serializers.CharField(help_text="The customer's message, as plain text.")
+
+
 class CustomerCreateInput(InputSerializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=120, required=False, allow_blank=True)

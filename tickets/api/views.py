@@ -28,6 +28,7 @@ from csops import permissions
 from csops.api_schema import error_responses, path_pk
 from tickets import services
 from tickets.api.serializers import (
+    CustomerMessageInput,
     ReplyInput,
     TicketCreateInput,
     TicketDetailSerializer,
@@ -36,7 +37,7 @@ from tickets.api.serializers import (
     TicketUpdateInput,
 )
 from tickets.filters import TicketFilter
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Channel, Ticket, TicketEvent
 
 
 class Pagination(PageNumberPagination):
@@ -150,4 +151,24 @@ class TicketViewSet(viewsets.GenericViewSet):
         ticket = permissions.access_ticket(request.user, _ticket_id(pk))
         serializer = _validated(ReplyInput, request)
         ticket = services.reply(ticket.pk, by=request.user, **serializer.service_kwargs())
+        return Response(TicketDetailSerializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Add a message from the ticket's customer (an integration relaying it)",
+        description=(
+            "Logged as the requester's public reply with channel api, exactly as a mailed "
+            "reply: a pending or solved ticket reopens; on a closed ticket a follow-up "
+            "ticket is opened and returned."
+        ),
+        request=CustomerMessageInput,
+        parameters=[TICKET_ID],
+        responses={201: TicketDetailSerializer, **error_responses(400, 403, 404, 422)},
+    )
+    @action(detail=True, methods=["post"], url_path="customer-messages")
+    def customer_messages(self, request: Request, pk: str) -> Response:
+        ticket = permissions.access_ticket(request.user, _ticket_id(pk))
+        body = _validated(CustomerMessageInput, request).validated_data["body"]
+        ticket = services.customer_reply(
+            ticket.pk, customer=ticket.requester, body=body, channel=Channel.API
+        )
         return Response(TicketDetailSerializer(ticket).data, status=status.HTTP_201_CREATED)

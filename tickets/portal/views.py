@@ -8,6 +8,7 @@ in the cache); a refused post answers the 429 page.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,7 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from csops import public_notices
 from csops.errors import DomainError
+from policies.knowledge import services as knowledge
 from tickets.attachments.views import file_response
 from tickets.models import Channel
 from tickets.portal import links, selectors, services
@@ -30,7 +33,12 @@ def _page(
     request: HttpRequest, template: str, context: dict | None = None, status: int = 200
 ) -> HttpResponse:
     """Render a public page; the header shows who the portal session is for."""
-    context = {"portal_email": links.session_email(request), **(context or {})}
+    context = {
+        "portal_email": links.session_email(request),
+        # An open public incident's notice (csops.public_notices) on every customer page.
+        "notices": public_notices.current(),
+        **(context or {}),
+    }
     return render(request, template, context, status=status)
 
 
@@ -101,9 +109,14 @@ def contact(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 _form_error(form, exc)
             else:
+                # The articles this visit read were not enough: not a deflected contact.
+                knowledge.mark_visit_submitted(request.POST.get("visit", ""))
                 return _page(request, "portal/contact_sent.html")
-        return _page(request, "portal/contact.html", {"form": form}, status=422)
-    return _page(request, "portal/contact.html", {"form": form})
+        visit = request.POST.get("visit", "")[:40]
+        context = {"form": form, "deflection_visit": visit}
+        return _page(request, "portal/contact.html", context, status=422)
+    context = {"form": form, "deflection_visit": secrets.token_urlsafe(12)}
+    return _page(request, "portal/contact.html", context)
 
 
 # --- Portal ----------------------------------------------------------------------------------
