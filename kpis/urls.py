@@ -7,6 +7,7 @@ urlpatterns = [
     path("", dashboard.dashboard_page, name="dashboard"),
     path("drill/", dashboard.drilldown, name="drill"),
     path("table/<str:by>/", dashboard.table_fragment, name="table"),
+    path("knowledge/", dashboard.knowledge_fragment, name="knowledge"),
     path("freshness/", dashboard.freshness, name="freshness"),
     path("rebuild/", dashboard.rebuild, name="rebuild"),
     path("rebuild/progress/", dashboard.rebuild_progress, name="rebuild-progress"),

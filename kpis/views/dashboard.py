@@ -16,6 +16,7 @@ from csops.people import display_name
 from kpis import dashboard, services
 from kpis.definitions import METRICS
 from kpis.selectors import Summary
+from kpis.selectors.knowledge import knowledge_figures
 from kpis.selectors.series import breakdown, timeseries
 from kpis.views.common import drill_bucket, filter_form, querystring, refuse_filter
 from staffing.models import Team
@@ -179,3 +180,16 @@ def rebuild_progress(request: HttpRequest) -> HttpResponse:
         "can_rebuild": permissions.can_set_goals(request.user),
     }
     return render(request, "kpis/_rebuild.html", context)
+
+
+@require_http_methods(["GET"])
+@domain_errors
+def knowledge_fragment(request: HttpRequest) -> HttpResponse:
+    """The knowledge tiles (views, helpful ratio, links, searches without result,
+    deflections) for the dashboard's date range, loaded after the page's first paint."""
+    form = filter_form(request)
+    if not form.is_valid():
+        return render(request, "kpis/_knowledge.html", {"form": form}, status=422)
+    f = form.to_filter()
+    context = {"k": knowledge_figures(f.start, f.end), "f": f}
+    return render(request, "kpis/_knowledge.html", context)

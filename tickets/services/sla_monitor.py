@@ -35,6 +35,7 @@ from policies.models import SlaMetric
 from tickets.models import SlaAlert, SlaAlertKind, Ticket, TicketSlaBreach, TicketSlaInstance
 from tickets.services import sla
 from tickets.services.escalations import apply_rules
+from tickets.webhooks import services as webhooks
 
 MONITOR_BATCH = 500  # crossings per kind per run; the rest wait a minute
 
@@ -138,6 +139,9 @@ def _record(row: TicketSlaInstance, kind: str, now: datetime) -> bool:
         if not _insert_returning(SlaAlert, alert, ["ticket_id", "metric", "index", "kind"]):
             return False  # another worker or an earlier try recorded it
         _notify(row, kind, at)
+        webhooks.record_sla_alert(
+            row.ticket_id, metric=row.metric, index=row.index, kind=kind, at=at
+        )
         trigger = "sla_breach" if kind == SlaAlertKind.BREACH else "sla_at_risk"
         fired = apply_rules(row.ticket_id, trigger, metric=row.metric, index=row.index, at=at)
         if fired:  # a rule changed the ticket (priority, team): its clocks follow

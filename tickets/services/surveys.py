@@ -45,6 +45,7 @@ from tickets.services.survey_attribution import (
     log_events,
 )
 from tickets.signals import ticket_changed
+from tickets.webhooks import services as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -328,6 +329,7 @@ def record_response(
         priority=where.priority,
     )
     ticket_id = invitation.ticket_id
+    webhooks.record_survey_answer(response)
     # The analytics layer refreshes the ticket (its CSAT bucket) on this signal.
     transaction.on_commit(partial(ticket_changed.send, sender=Ticket, ticket_id=ticket_id))
     if not positive and not negative_before:  # once per solve, not on each change

@@ -18,6 +18,9 @@ class EventType(models.TextChoices):
     INCIDENT_DECLARED = "incident.declared", "Incident declared"
     INCIDENT_UPDATED = "incident.updated", "Incident updated"
     INCIDENT_RESOLVED = "incident.resolved", "Incident resolved"
+    SLA_AT_RISK = "sla.at_risk", "SLA target at risk"
+    SLA_BREACHED = "sla.breached", "SLA target breached"
+    SURVEY_ANSWERED = "survey.answered", "Satisfaction survey answered"
     TEST = "webhook.test", "Test event"
 
 

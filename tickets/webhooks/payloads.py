@@ -83,3 +83,27 @@ def incident(i: Incident, **change: object) -> dict:
         },
         "change": change,
     }
+
+
+def sla_alert(t: Ticket, *, metric: str, index: int, kind: str, at) -> dict:
+    """An SLA target of a ticket crossed its at-risk or due time (the SLA monitor)."""
+    return {"ticket": ticket(t), "sla": {"metric": metric, "index": index, "kind": kind,
+                                         "at": at.isoformat()}}  # fmt: skip
+
+
+def survey_answer(t: Ticket, response) -> dict:
+    """A customer answered (or changed their answer to) the satisfaction survey."""
+    return {
+        "ticket": ticket(t),
+        "survey": {
+            "response": response.pk,
+            "scale": response.scale,
+            "rating": response.rating,
+            "positive": response.positive,
+            "nps": response.nps,
+            "comment": response.comment,
+            "submitted_at": response.submitted_at.isoformat(),
+            "agent": response.agent_id,
+            "team": response.team_id,
+        },
+    }

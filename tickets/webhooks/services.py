@@ -206,6 +206,26 @@ def record_incident(incident: Incident, type_: str, *, source: str, **change: ob
     return len(_fan_out(type_, source, payloads.incident(incident, **change), subs))
 
 
+def record_sla_alert(ticket_id: int, *, metric: str, index: int, kind: str, at) -> int:
+    """Fan out an SLA alert the monitor recorded (in its transaction; once per alert row)."""
+    type_ = EventType.SLA_BREACHED if kind == "breach" else EventType.SLA_AT_RISK
+    subs = _listening()
+    if not any(type_ in s.events for s in subs):
+        return 0
+    t = Ticket.objects.get(pk=ticket_id)
+    payload = payloads.sla_alert(t, metric=metric, index=index, kind=kind, at=at)
+    return len(_fan_out(type_, f"sla:{ticket_id}:{metric}:{index}:{kind}", payload, subs))
+
+
+def record_survey_answer(response) -> int:
+    """Fan out a survey answer (``surveys.record_response`` calls it in its transaction)."""
+    subs = _listening()
+    if not any(EventType.SURVEY_ANSWERED in s.events for s in subs):
+        return 0
+    payload = payloads.survey_answer(Ticket.objects.get(pk=response.ticket_id), response)
+    return len(_fan_out(EventType.SURVEY_ANSWERED, f"survey-response:{response.pk}", payload, subs))
+
+
 @transaction.atomic
 def send_test(pk: int, *, by: User) -> WebhookDelivery:
     """A ``webhook.test`` delivery to this subscription only (also while it is paused, so an
