@@ -34,7 +34,7 @@ MAX_TERMS = 12
 # Ranking reads each matching row's tsvector, so its cost grows with the matches: a word
 # found in most articles would rank them all. At most this many matches (found through the
 # GIN index, cheap) are ranked; with fewer matches every one is ranked.
-RANK_CANDIDATES = 400
+RANK_CANDIDATES = 100
 
 
 def live(qs: QuerySet | None = None) -> QuerySet:
