@@ -179,8 +179,6 @@ STORAGES: dict[str, dict] = {
     },
 }
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
-# Uploaded and received files (the default storage): inbound mail kept for retries.
-MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # Embedded mode serves static files straight from the finders; STATIC_ROOT exists only after
 # collectstatic (production), so whitenoise's warning about it is noise here.
 warnings.filterwarnings("ignore", message="No directory at")

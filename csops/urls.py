@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 # The root urls wire the apps' urls and pages: the one csops module that imports apps.
 from csops import views
 from policies.views.home import home
+from tickets.mail.inbound import views as inbound_mail_views
 from tickets.portal import views as portal_views
 from tickets.views import surveys as survey_views
 
@@ -26,6 +27,8 @@ urlpatterns = [
     # Customers' doors, no login (login-exempt in csops.middleware): the contact form and the
     # portal, whose magic link opens a session for one email address.
     path("contact/", portal_views.contact, name="contact"),
+    # Raw-MIME inbound mail (providers' webhooks), authenticated by a shared secret.
+    path("mail/inbound/", inbound_mail_views.inbound_webhook, name="mail-inbound"),
     path("portal/", include("tickets.portal.urls")),
     path("policies/", include("policies.urls")),
     path("knowledge/", include("policies.knowledge.urls")),

@@ -201,3 +201,32 @@ def test_admins_see_failed_messages_and_retry_them(team, admin_user, client_for)
     assert "1 message(s) processed." in done.content.decode()
     record.refresh_from_db()
     assert record.state == InboundState.PROCESSED
+
+
+def test_attachments_and_inline_images_are_kept_on_the_message(mailbox):
+    record = services.ingest(corpus("nested_attachments.eml"), source="pipe")
+    assert record.state == InboundState.PROCESSED
+    files = {
+        (a.filename, a.content_type, a.inline, a.content_id) for a in record.event.attachments.all()
+    }
+    names = {f[0] for f in files}
+    assert ("screen shot.png", "image/png", True, "shot@nina") in files
+    assert ("Rechnung März ü.pdf", "application/pdf", False, "") in files
+    assert len(files) == 3
+    assert not any("/" in n for n in names)  # "../../etc/passwd; rm -rf.txt" made safe
+    assert record.reason == ""
+
+
+def test_a_refused_file_is_named_and_the_message_kept(mailbox):
+    raw = (
+        corpus("nested_attachments.eml")
+        .replace(b"Content-Type: application/octet-stream", b"Content-Type: text/html")
+        .replace(
+            b"bm90IHJlYWxseSBhIHBhc3N3ZCBmaWxl",  # base64 of the fake passwd text
+            b"PGh0bWw+PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0PjwvaHRtbD4=",  # <html><script>...
+        )
+    )
+    record = services.ingest(raw, source="pipe")
+    assert record.state == InboundState.PROCESSED
+    assert record.event.attachments.count() == 2
+    assert record.reason.startswith("Files not kept:")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import re
-import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,7 +72,7 @@ def connect(account: Account) -> Session:
         raise ImapError(f"TLS certificate of {where} was refused: {exc.verify_message}.") from exc
     except ssl.SSLError as exc:
         raise ImapError(f"TLS with {where} failed: {exc.reason or exc}.") from exc
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         raise ImapError(f"No answer from {where} within {account.timeout:g} s.") from exc
     except OSError as exc:
         raise ImapError(f"Cannot connect to {where}: {exc.strerror or exc}.") from exc
@@ -120,7 +119,9 @@ class Session:
         try:
             typ, data = fn(*args)
         except imaplib.IMAP4.abort as exc:
-            raise ImapError(f"{self.account.label()} closed the connection ({what}): {exc}") from exc
+            raise ImapError(
+                f"{self.account.label()} closed the connection ({what}): {exc}"
+            ) from exc
         except imaplib.IMAP4.error as exc:
             raise ImapError(f"{what} failed on {self.account.label()}: {exc}") from exc
         except OSError as exc:
@@ -195,9 +196,7 @@ class Session:
             self._call("UID MOVE", self.conn.uid, "MOVE", _set(uids), _quote(move_to))
             return
         self._call("UID COPY", self.conn.uid, "COPY", _set(uids), _quote(move_to))
-        self._call(
-            "UID STORE", self.conn.uid, "STORE", _set(uids), "+FLAGS.SILENT", r"(\Deleted)"
-        )
+        self._call("UID STORE", self.conn.uid, "STORE", _set(uids), "+FLAGS.SILENT", r"(\Deleted)")
         if b"UIDPLUS" in _capabilities(self.conn):
             self._call("UID EXPUNGE", self.conn.uid, "EXPUNGE", _set(uids))
         else:

@@ -22,6 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from csops.errors import InvalidInput
+from tickets.attachments.services import CheckedFile, IncomingFile, attach, check_files
 from tickets.mail.acknowledgments import acknowledge
 from tickets.mail.inbound import noise, threading, tokens
 from tickets.mail.inbound.models import InboundMessage, InboundSource, InboundState, Mailbox
@@ -252,6 +254,42 @@ def _body(mail: ParsedMail) -> str:
 
 
 def _process(mail: ParsedMail, mailbox: Mailbox | None) -> Outcome:
+    """The ticket change of one message: noise kept on its ticket, or a person's mail as a
+    reply or a new ticket, with its attachments and inline images."""
+    outcome = _process_message(mail, mailbox)
+    if outcome.event is not None and outcome.outcome in ("new_ticket", "reply", "follow_up"):
+        refused = _keep_files(outcome.event, mail)
+        if refused:
+            outcome.reason = " ".join(filter(None, [outcome.reason, "Files not kept:", *refused]))
+    return outcome
+
+
+def _keep_files(event: TicketEvent, mail: ParsedMail) -> list[str]:
+    """Store the mail's attachments and inline images on the event, each checked by the
+    attachments service; a file it refuses (a program, HTML, too big) is named in the reason,
+    the message is kept."""
+    kept: list[CheckedFile] = []
+    refused: list[str] = []
+    total = 0
+    for part in mail.attachments:
+        if not part.content:
+            continue
+        incoming = IncomingFile(part.filename, part.content, part.content_id, part.inline)
+        try:
+            [checked] = check_files([incoming])
+        except InvalidInput as exc:
+            refused += exc.fields.get("attachments") or [str(exc)]
+            continue
+        if total + checked.size > settings.ATTACHMENT_MAX_MESSAGE_BYTES:
+            refused.append(f"{checked.filename}: the message's files exceed the limit.")
+            continue
+        total += checked.size
+        kept.append(checked)
+    attach(event, kept)
+    return refused
+
+
+def _process_message(mail: ParsedMail, mailbox: Mailbox | None) -> Outcome:
     kind = noise.classify(mail)
     thread = threading.find(mail, kind=kind)
     if kind:
