@@ -22,6 +22,7 @@ from tickets.seeding.features import (
     documents,
     integrations,
     knowledge,
+    mail,
     people,
     planning,
     portal,
@@ -66,5 +67,6 @@ def seed_features(
         made["help articles"] = knowledge.seed_help_center(rng, manager=manager, director=director)
         made["links and merges"] = teamwork.seed_links(manager)
         made["customer notes"] = customers.seed_customer_notes(rng, reps=reps)
+        made["inbound mails"] = mail.seed_mail_thread(reps)
     log("  features: " + ", ".join(f"{v} {k}" for k, v in made.items()))
     return made
