@@ -11,7 +11,8 @@ from tickets.models import Ticket
 ROWS: dict[str, Row] = {
     "mail-inbound": Row(
         "post",
-        all_personas(401),
+        # A signed-in account without a role is refused before any view (the console's rule).
+        all_personas(401, no_role=403),
         data=lambda ctx: "From: a@example.org\r\nTo: support@acme.test\r\n\r\nHello\r\n",
         content_type="message/rfc822",
         snapshot=lambda ctx: (InboundMessage.objects.count(), Ticket.objects.count()),
