@@ -250,9 +250,9 @@ def test_rerun_adds_tickets_and_reuses_staff_and_customers():
 
     seed(50, seed=2, until=UNTIL)
 
-    assert Ticket.objects.count() == 100 + 2  # + the portal demo customer's 2 requests
+    assert Ticket.objects.count() == 100 + 2 + 1  # + the portal customer's 2, the mail thread
     assert (User.objects.count(), Team.objects.count()) == (users, teams)
-    assert Customer.objects.count() == customers == 50 + 1  # + the portal demo customer
+    assert Customer.objects.count() == customers == 50 + 1 + 2  # + portal, mail thread's 2
 
 
 @pytest.mark.django_db
@@ -261,9 +261,9 @@ def test_reset_deletes_tickets_events_and_customers_first():
 
     seed(40, seed=1, reset=True, until=UNTIL)
 
-    assert Ticket.objects.count() == 40 + 2  # + the portal demo customer's 2 requests
+    assert Ticket.objects.count() == 40 + 2 + 1  # + the portal customer's 2, the mail thread
     assert TicketEvent.objects.exclude(ticket__in=Ticket.objects.all()).count() == 0
-    assert Customer.objects.count() == 50 + 1  # + the portal demo customer
+    assert Customer.objects.count() == 50 + 1 + 2  # + portal, mail thread's 2
 
 
 @pytest.mark.postgres
@@ -302,7 +302,7 @@ def test_command_reports_what_it_seeded():
         "seed_demo", "--tickets", "40", "--seed", "4", "--until", UNTIL.isoformat(), stdout=out
     )
 
-    assert Ticket.objects.count() == 40 + 2  # + the portal demo customer's 2 requests
+    assert Ticket.objects.count() == 40 + 2 + 1  # + the portal customer's 2, the mail thread
     assert "Seeded 40 tickets and" in out.getvalue()
     assert "rep, rep2, manager, director, admin" in out.getvalue()
 
