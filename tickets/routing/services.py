@@ -1,7 +1,7 @@
 """Automatic assignment.
 
 Ticket creation calls ``on_create`` inside its own transaction: it applies the required-skill
-rules and, for a team that routes, picks a person under a per-team advisory lock (so the
+rules and, for a team that routes, picks a person holding a lock on the team's routing row (so the
 round-robin pointer and capacity checks of one team's concurrent tickets run one at a time)
 and then locks the chosen person's availability row and recounts their load (so a person in
 two routed teams is never pushed over capacity by both at once). Waits for a person lock
@@ -18,10 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings as django_settings
 from django.contrib.auth.models import User
-from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Sum, Value, When
+from django.db import transaction
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from csops import permissions
@@ -42,7 +41,6 @@ from tickets.routing.models import (
 )
 from tickets.services.actions import action_time, record, save_ticket
 
-_LOCK_NAMESPACE = 15_001  # pg_advisory_xact_lock(namespace, team id): one team's routing
 _WEIGHT_SQL = Case(
     *[When(priority=p, then=Value(w)) for p, w in engine.PRIORITY_WEIGHT.items()],
     default=Value(1),
@@ -54,21 +52,30 @@ _WEIGHT_SQL = Case(
 
 
 def rule_skills(ticket: Ticket, language: str) -> set[int]:
-    """Skill ids the active rules require of this ticket (every set condition must match)."""
+    """Skill ids the active rules require of this ticket (every set condition must match).
+    One query: the rules' skills with their conditions."""
     organization_id = ticket.requester.organization_id
+    rows = SkillRule.skills.through.objects.filter(skillrule__active=True).values_list(
+        "skill_id",
+        "skillrule__team_id",
+        "skillrule__category_id",
+        "skillrule__language",
+        "skillrule__channel",
+        "skillrule__priority",
+        "skillrule__organization_id",
+    )
     wanted: set[int] = set()
-    rules = SkillRule.objects.filter(active=True).prefetch_related("skills")
-    for rule in rules:
+    for skill_id, team_id, category_id, lang, channel, priority, org_id in rows:
         if (
-            (rule.team_id and rule.team_id != ticket.team_id)
-            or (rule.category_id and rule.category_id != ticket.category_id)
-            or (rule.language and rule.language.lower() != language.lower())
-            or (rule.channel and rule.channel != ticket.channel)
-            or (rule.priority and rule.priority != ticket.priority)
-            or (rule.organization_id and rule.organization_id != organization_id)
+            (team_id and team_id != ticket.team_id)
+            or (category_id and category_id != ticket.category_id)
+            or (lang and lang.lower() != language.lower())
+            or (channel and channel != ticket.channel)
+            or (priority and priority != ticket.priority)
+            or (org_id and org_id != organization_id)
         ):
             continue
-        wanted |= {s.pk for s in rule.skills.all()}
+        wanted.add(skill_id)
     return wanted
 
 
@@ -91,12 +98,6 @@ def set_required_skills(
 # --- choosing and assigning ------------------------------------------------------------------
 
 
-def _lock_team(team_id: int) -> None:
-    if django_settings.IS_POSTGRES:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, team_id])
-
-
 def loads(user_ids: Iterable[int]) -> dict[int, int]:
     """Open tickets (new, open) per person, weighted by priority: one indexed aggregate."""
     rows = (
@@ -110,33 +111,37 @@ def loads(user_ids: Iterable[int]) -> dict[int, int]:
 def candidates(
     team_id: int, capacity: int, at: datetime, skill_ids: Iterable[int] = ()
 ) -> list[engine.Candidate]:
+    # Members with their availability and own capacity, in one query.
     members = list(
-        User.objects.filter(teams=team_id, is_active=True).values_list(
-            "pk", "first_name", "last_name", "username"
+        User.objects.filter(teams=team_id, is_active=True)
+        .annotate(
+            status=Subquery(
+                Availability.objects.filter(user_id=OuterRef("pk")).values("status")[:1]
+            ),
+            own_capacity=Subquery(
+                MemberCapacity.objects.filter(team_id=team_id, user_id=OuterRef("pk")).values(
+                    "capacity"
+                )[:1]
+            ),
         )
+        .values_list("pk", "first_name", "last_name", "username", "status", "own_capacity")
     )
     ids = [m[0] for m in members]
-    status = skills.availability_of(ids)
     shift = skills.on_shift(ids, at)
     load = loads(ids)
-    caps = dict(
-        MemberCapacity.objects.filter(team_id=team_id, user_id__in=ids).values_list(
-            "user_id", "capacity"
-        )
-    )
     skill_ids = set(skill_ids)
     held = skills.valid_skill_ids(ids, timezone.localdate(at), skill_ids) if skill_ids else {}
     return [
         engine.Candidate(
             user_id=pk,
             name=f"{first} {last}".strip() or username,
-            status=status[pk],
+            status=status or AvailabilityStatus.OFFLINE,
             on_shift=pk in shift,
             load=load.get(pk, 0),
-            capacity=caps.get(pk, capacity),
+            capacity=capacity if own is None else own,
             skills=frozenset(held.get(pk, ())),
         )
-        for pk, first, last, username in members
+        for pk, first, last, username, status, own in members
     ]
 
 
@@ -191,6 +196,17 @@ def _assigned_event(ticket: Ticket, at: datetime, outcome: Outcome) -> TicketEve
     return event
 
 
+def _locked_settings(team_id: int) -> RoutingSettings | None:
+    """The team's routing row, locked: one team's assignments run one at a time (the lock
+    is held to the end of the transaction). None for a manual team (nothing locked)."""
+    return (
+        RoutingSettings.objects.select_for_update()
+        .filter(team_id=team_id)
+        .exclude(mode=RoutingMode.MANUAL)
+        .first()
+    )
+
+
 def _settings(team_id: int) -> RoutingSettings | None:
     conf = RoutingSettings.objects.filter(team_id=team_id).first()
     return conf if conf is not None and conf.mode != RoutingMode.MANUAL else None
@@ -218,14 +234,15 @@ def on_create(ticket: Ticket, at: datetime, *, language: str = "") -> list[Ticke
     required_ids = rule_skills(ticket, language)
     if required_ids or language:
         row = TicketRouting.objects.create(ticket=ticket, language=language[:20])
-        row.required_skills.set(required_ids)
+        through = TicketRouting.required_skills.through
+        through.objects.bulk_create(
+            [through(ticketrouting_id=row.pk, skill_id=s) for s in sorted(required_ids)]
+        )
     if ticket.assignee_id is not None:
         return []
-    conf = _settings(ticket.team_id)
+    conf = _locked_settings(ticket.team_id)
     if conf is None:
         return []
-    _lock_team(ticket.team_id)
-    conf.refresh_from_db(fields=["last_assignee", "mode", "capacity"])
     required = (
         dict(Skill.objects.filter(pk__in=required_ids).values_list("pk", "name"))
         if required_ids
@@ -320,11 +337,9 @@ def assign_waiting(team_id: int) -> int:
     """Try each waiting ticket of the team, oldest first, under the team lock."""
     assigned = 0
     with transaction.atomic():
-        conf = _settings(team_id)
+        conf = _locked_settings(team_id)
         if conf is None:
             return 0
-        _lock_team(team_id)
-        conf.refresh_from_db(fields=["last_assignee", "mode", "capacity"])
         tickets = list(
             _unresolved_unassigned(team_id)
             .filter(routing__waiting_since__isnull=False)
