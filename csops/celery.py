@@ -19,6 +19,7 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(related_name="tasks_escalations")
 app.autodiscover_tasks(related_name="tasks_incidents")
 app.autodiscover_tasks(["tickets.routing"])  # tickets/routing/tasks.py
+app.autodiscover_tasks(["tickets.mail.inbound"])  # the mailbox polls' beat task
 
 
 @worker_ready.connect
@@ -39,6 +40,11 @@ app.conf.beat_schedule = {
     "run-due-jobs": {
         "task": "csops.tasks.run_due_jobs",
         "schedule": float(settings.JOB_POLL_SECONDS),
+    },
+    # Inbound mail: make each enabled mailbox's poll job due (tickets/mail/inbound/poll.py).
+    "enqueue-mailbox-polls": {
+        "task": "tickets.enqueue_mailbox_polls",
+        "schedule": float(settings.MAILBOX_POLL_SECONDS),
     },
     # KPI engine: fold dirty rollup buckets (a refresh also folds; this catches the rest).
     "fold-kpi-rollups": {"task": "kpis.tasks.fold_dirty_buckets", "schedule": 10.0},

@@ -367,6 +367,17 @@ JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 600)
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 14)  # finished jobs are then deleted
 # KPI sweeper: recomputes tickets whose refresh message was lost (broker down, worker killed).
 KPI_SWEEP_SECONDS = env_int("KPI_SWEEP_SECONDS", 20)
+# Mailbox polls (tickets/mail/inbound/poll.py): how often beat queues a poll of each enabled
+# mailbox (the delivery -> ticket delay is about this plus the processing), messages fetched
+# per IMAP command, the time one poll job reads before it gives way (and runs again at once),
+# how long a mailbox whose last poll failed rests, the IMAP socket timeout, and a PEM file
+# of private CAs for servers whose certificate the system does not trust (empty: system).
+MAILBOX_POLL_SECONDS = env_int("MAILBOX_POLL_SECONDS", 5)
+MAILBOX_FETCH_BATCH = env_int("MAILBOX_FETCH_BATCH", 50)
+MAILBOX_POLL_BUDGET_SECONDS = env_int("MAILBOX_POLL_BUDGET_SECONDS", 20)
+MAILBOX_ERROR_BACKOFF_SECONDS = env_int("MAILBOX_ERROR_BACKOFF_SECONDS", 60)
+IMAP_TIMEOUT_SECONDS = env_int("IMAP_TIMEOUT_SECONDS", 30)
+IMAP_CA_FILE = env_str("IMAP_CA_FILE", "")
 
 # --- Caches ---------------------------------------------------------------------------
 # "presence" holds who has a ticket open and who is writing (tickets.presence): seconds-long

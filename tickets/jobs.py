@@ -5,6 +5,7 @@ from __future__ import annotations
 from csops.jobs import Again, handler
 from tickets.bulk import services as bulk
 from tickets.mail import jobs as mail_jobs  # noqa: F401 (registers the outbox handler)
+from tickets.mail.inbound import jobs as inbound_jobs  # noqa: F401 (the mailbox poll)
 from tickets.models import IncidentUpdate
 from tickets.services import incidents, surveys
 from tickets.webhooks import jobs as webhook_jobs  # noqa: F401 (registers the delivery handler)

@@ -7,8 +7,16 @@ only makes that happen sooner. Handlers must be idempotent: a job whose worker d
 again once its lease has passed.
 """
 
-from csops.jobs.queue import attempts_within, enqueue, oldest_due_age
+from csops.jobs.queue import attempts_within, enqueue, enqueue_recurring, oldest_due_age
 from csops.jobs.registry import Again, handler
 from csops.jobs.wake import wake
 
-__all__ = ["Again", "attempts_within", "enqueue", "handler", "oldest_due_age", "wake"]
+__all__ = [
+    "Again",
+    "attempts_within",
+    "enqueue",
+    "enqueue_recurring",
+    "handler",
+    "oldest_due_age",
+    "wake",
+]

@@ -32,6 +32,29 @@ def enqueue(
     return job
 
 
+def enqueue_recurring(kind: str, *, key: str, payload: dict[str, Any] | None = None) -> bool:
+    """Make the one job of ``key`` due now (work that recurs, such as a mailbox's poll): create
+    it, or make it pending again when it has finished. A pending or running one is left as it
+    is, so at most one run per key is under way. True when the job was made due."""
+    now = timezone.now()
+    again = Job.objects.filter(key=key, state__in=(Job.State.DONE, Job.State.FAILED)).update(
+        kind=kind,
+        payload=payload or {},
+        state=Job.State.PENDING,
+        due_at=now,
+        attempts=0,
+        last_error="",
+        finished_at=None,
+    )
+    if not again:
+        if Job.objects.filter(key=key).exists():
+            return False
+        enqueue(kind, key=key, payload=payload)
+        return True
+    wake_on_commit()
+    return True
+
+
 def purge_finished(older_than: timedelta, *, batch: int = 10_000) -> int:
     """Delete done and failed jobs finished before ``now - older_than`` (their effects live in
     their own rows: a delivered update, a sent mail); returns how many went."""

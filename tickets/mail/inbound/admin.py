@@ -11,7 +11,9 @@ from tickets.mail.inbound.models import InboundMessage, InboundState, Mailbox
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
-    list_display = ("address", "team", "enabled", "imap_host", "imap_folder", "last_polled_at")
+    list_display = (
+        "address", "team", "enabled", "imap_host", "imap_folder", "last_polled_at", "last_error"
+    )  # fmt: skip
     list_filter = ("enabled", "team")
     search_fields = ("address", "imap_host", "imap_username")
     readonly_fields = ("uidvalidity", "last_uid", "last_polled_at", "last_error")
@@ -25,6 +27,7 @@ class MailboxAdmin(admin.ModelAdmin):
                     "imap_port",
                     "imap_security",
                     "imap_folder",
+                    "imap_processed_folder",
                     "imap_username",
                     "password_env",
                 )

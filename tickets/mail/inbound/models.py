@@ -28,6 +28,12 @@ class Mailbox(models.Model):
         max_length=10, choices=ImapSecurity.choices, default=ImapSecurity.TLS
     )
     imap_folder = models.CharField(max_length=255, default="INBOX")
+    imap_processed_folder = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Move each processed message to this folder (created when missing); empty: "
+        "leave it in the folder, marked as read.",
+    )
     imap_username = models.CharField(max_length=255, blank=True)
     password_env = models.CharField(
         max_length=100,

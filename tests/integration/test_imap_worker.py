@@ -1,0 +1,115 @@
+"""Mail delivered to a real IMAP server (dovecot) → a real Celery worker with beat on Redis
+polls it (beat queues the poll job, the job row is the truth) → tickets and replies.
+Also: a worker killed in the middle of a poll leaves no duplicate once the lease passes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from tests.dovecot import SPARE_PASSWORD
+from tests.integration.worker import running_worker
+from tests.mail.imap.conftest import PASSWORD_ENV, mail, make_mailbox
+from tickets.mail.inbound.models import InboundMessage, Mailbox
+from tickets.models import Ticket, TicketEvent
+from tickets.models.events import ActorRole, EventType
+
+pytestmark = [
+    pytest.mark.imap,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
+
+SEEN = "\\Seen"
+
+
+@pytest.fixture(autouse=True)
+def _worker_media(settings, tmp_path):
+    # The worker writes each received message to storage: a directory of this test's own.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def _env(tmp_path, **extra: str) -> dict[str, str]:
+    return {
+        PASSWORD_ENV: SPARE_PASSWORD,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "MAILBOX_POLL_SECONDS": "1",
+        "JOB_POLL_SECONDS": "1",
+        **extra,
+    }
+
+
+def _wait_for(predicate, timeout: float = 60.0, every: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False
+
+
+def test_worker_turns_delivered_mail_into_tickets_and_replies(team, dovecot_server, tmp_path):
+    user = dovecot_server.take_user()
+    mailbox = make_mailbox(team, dovecot_server, user)
+    first, first_id = mail(subject="Router blinks red")
+    with running_worker(beat=True, env=_env(tmp_path)) as worker:
+        # once the worker polls the (empty) mailbox, a message is delivered
+        assert _wait_for(lambda: Mailbox.objects.get(pk=mailbox.pk).last_polled_at, timeout=60)
+        dovecot_server.deliver(first, user=user)
+        delivered = time.monotonic()
+        assert _wait_for(lambda: Ticket.objects.filter(subject="Router blinks red").exists()), (
+            open(worker.log_path).read()[-3000:]
+        )
+        first_delay = time.monotonic() - delivered
+        # the customer answers in the same thread
+        reply, _ = mail(subject="Re: Router blinks red", body="Now it is green.", in_reply_to=first_id)
+        dovecot_server.deliver(reply, user=user)
+        ticket = Ticket.objects.get(subject="Router blinks red")
+        customer_replies = TicketEvent.objects.filter(
+            ticket=ticket, type=EventType.PUBLIC_REPLY, actor_role=ActorRole.CUSTOMER
+        )
+        assert _wait_for(customer_replies.exists), open(worker.log_path).read()[-3000:]
+        time.sleep(2.5)  # two more polls: nothing is taken twice
+    assert ticket.team == mailbox.team
+    assert [e.body.strip() for e in customer_replies] == ["Now it is green."]
+    assert Ticket.objects.count() == 1
+    assert InboundMessage.objects.filter(mailbox=mailbox).count() == 2
+    assert dovecot_server.flags(user) == {1: {SEEN}, 2: {SEEN}}
+    assert first_delay < 15, f"delivery -> ticket took {first_delay:.1f} s"
+
+
+def test_a_worker_killed_mid_poll_leaves_no_duplicate(team, dovecot_server, tmp_path):
+    # given a mailbox holding 120 messages, read 40 at a time
+    user = dovecot_server.take_user()
+    mailbox = make_mailbox(team, dovecot_server, user)
+    count = 120
+    dovecot_server.deliver(*(mail(subject=f"Crash {n}")[0] for n in range(count)), user=user)
+    env = _env(tmp_path, MAILBOX_FETCH_BATCH="40", JOB_LEASE_SECONDS="3")
+
+    # when the worker is killed (SIGKILL) once some records committed, before all are read
+    with running_worker(beat=True, env=env) as worker:
+        assert _wait_for(lambda: InboundMessage.objects.count() >= 3, timeout=60, every=0.01), (
+            open(worker.log_path).read()[-3000:]
+        )
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+    recorded = InboundMessage.objects.count()
+    marked = sum(SEEN in f for f in dovecot_server.flags(user).values())
+    assert recorded < count
+    # (records that committed while their mail is still unread: the window this test is about)
+    assert recorded > marked, (recorded, marked)
+
+    # then a new worker takes the poll over once the lease passed, and every message is in
+    # exactly once, every one marked read
+    with running_worker(beat=True, env=env, purge=False) as worker:
+        assert _wait_for(
+            lambda: all(SEEN in f for f in dovecot_server.flags(user).values()), timeout=90
+        ), open(worker.log_path).read()[-3000:]
+    assert InboundMessage.objects.filter(mailbox=mailbox).count() == count
+    subjects = list(Ticket.objects.values_list("subject", flat=True))
+    assert sorted(subjects) == sorted(f"Crash {n}" for n in range(count))
+    assert len(dovecot_server.flags(user)) == count
