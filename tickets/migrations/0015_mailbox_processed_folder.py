@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0013_mailboxes_inbound_cc'),
+        ('tickets', '0014_customer_channels_portal_and_acks'),
     ]
 
     operations = [
