@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0014_customer_channels_portal_and_acks'),
+        ('tickets', '0015_attachments'),
     ]
 
     operations = [
