@@ -139,9 +139,21 @@ def main() -> None:
     }
     worker = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "csops", "worker", "--pool=solo", "--beat",
-            "--loglevel=WARNING", "-Q", QUEUE, "--without-gossip", "--without-mingle",
-            "--schedule", str(Path(workdir) / "beat-schedule"),
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "csops",
+            "worker",
+            "--pool=solo",
+            "--beat",
+            "--loglevel=WARNING",
+            "-Q",
+            QUEUE,
+            "--without-gossip",
+            "--without-mingle",
+            "--schedule",
+            str(Path(workdir) / "beat-schedule"),
         ],  # fmt: skip
         cwd=ROOT,
         env=env,

@@ -112,9 +112,21 @@ def main() -> None:
     }
     worker = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "csops", "worker", "--pool=solo", "--beat",
-            "--loglevel=WARNING", "-Q", QUEUE, "--without-gossip", "--without-mingle",
-            "--schedule", str(Path(workdir) / "beat-schedule"),
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "csops",
+            "worker",
+            "--pool=solo",
+            "--beat",
+            "--loglevel=WARNING",
+            "-Q",
+            QUEUE,
+            "--without-gossip",
+            "--without-mingle",
+            "--schedule",
+            str(Path(workdir) / "beat-schedule"),
         ],  # fmt: skip
         cwd=ROOT,
         env=env,
@@ -162,7 +174,9 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             worker.kill()
         controller.stop()
-    delays = [inbox.accepted[rows[e]] - t for e, t in committed.items() if rows[e] in inbox.accepted]
+    delays = [
+        inbox.accepted[rows[e]] - t for e, t in committed.items() if rows[e] in inbox.accepted
+    ]
     show(
         f"{len(committed)} replies at {len(committed) / (sent - started):.1f}/s; "
         f"{len(delays)} accepted by the SMTP server; {inbox.count - 1 - len(delays)} extra "

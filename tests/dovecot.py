@@ -54,7 +54,7 @@ base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -76,7 +76,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -89,7 +90,12 @@ protocol imap {{
 
 
 class Dovecot:
-    def __init__(self, users: dict[str, str] | None = None, *, spare: int = 0) -> None:
+    def __init__(
+        self, users: dict[str, str] | None = None, *, spare: int = 0, tls: bool = False
+    ) -> None:
+        self.tls = tls  # IMAPS on ``tls_port`` and STARTTLS on ``port``, self-signed
+        self.tls_port = 0
+        self.cert_file = ""
         self.users = dict(users or {"support": "secret"})
         self._spare = [f"box{n}" for n in range(1, spare + 1)]
         self.users.update({name: SPARE_PASSWORD for name in self._spare})
@@ -108,7 +114,13 @@ class Dovecot:
         (self.root / "passwd").write_text("")
         for user, password in self.users.items():
             self._write_user(user, password)
-        (self.root / "dovecot.conf").write_text(CONFIG.format(root=self.root, port=self.port))
+        ssl = "ssl = no"
+        if self.tls:
+            self.tls_port = free_port()
+            ssl = self._self_signed()
+        (self.root / "dovecot.conf").write_text(
+            CONFIG.format(root=self.root, port=self.port, tls_port=self.tls_port, ssl=ssl)
+        )
         # The master daemonizes: its output goes to a file (a pipe would stay open for ever).
         with open(self.root / "start.log", "wb") as out:
             code = subprocess.call(
@@ -131,6 +143,35 @@ class Dovecot:
         log = self.log()
         self.stop()
         raise RuntimeError(f"dovecot did not listen on {self.port} within {timeout} s: {log}")
+
+    def _self_signed(self) -> str:
+        """A certificate for 127.0.0.1 (``cert_file``: the CA a client must trust)."""
+        assert self.root is not None
+        cert, key = self.root / "cert.pem", self.root / "key.pem"
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ],  # fmt: skip
+            check=True,
+            capture_output=True,
+        )
+        self.cert_file = str(cert)
+        return f"ssl = yes\nssl_cert = <{cert}\nssl_key = <{key}"
 
     def take_user(self) -> str:
         """An account of its own for one test (its Maildir empty), from the ``spare`` ones

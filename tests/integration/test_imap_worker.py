@@ -44,6 +44,11 @@ def _env(tmp_path, **extra: str) -> dict[str, str]:
     }
 
 
+def _log(worker) -> str:
+    with open(worker.log_path) as log:
+        return log.read()[-3000:]
+
+
 def _wait_for(predicate, timeout: float = 60.0, every: float = 0.1) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -62,18 +67,20 @@ def test_worker_turns_delivered_mail_into_tickets_and_replies(team, dovecot_serv
         assert _wait_for(lambda: Mailbox.objects.get(pk=mailbox.pk).last_polled_at, timeout=60)
         dovecot_server.deliver(first, user=user)
         delivered = time.monotonic()
-        assert _wait_for(lambda: Ticket.objects.filter(subject="Router blinks red").exists()), (
-            open(worker.log_path).read()[-3000:]
+        assert _wait_for(lambda: Ticket.objects.filter(subject="Router blinks red").exists()), _log(
+            worker
         )
         first_delay = time.monotonic() - delivered
         # the customer answers in the same thread
-        reply, _ = mail(subject="Re: Router blinks red", body="Now it is green.", in_reply_to=first_id)
+        reply, _ = mail(
+            subject="Re: Router blinks red", body="Now it is green.", in_reply_to=first_id
+        )
         dovecot_server.deliver(reply, user=user)
         ticket = Ticket.objects.get(subject="Router blinks red")
         customer_replies = TicketEvent.objects.filter(
             ticket=ticket, type=EventType.PUBLIC_REPLY, actor_role=ActorRole.CUSTOMER
         )
-        assert _wait_for(customer_replies.exists), open(worker.log_path).read()[-3000:]
+        assert _wait_for(customer_replies.exists), _log(worker)
         time.sleep(2.5)  # two more polls: nothing is taken twice
     assert ticket.team == mailbox.team
     assert [e.body.strip() for e in customer_replies] == ["Now it is green."]
@@ -93,8 +100,8 @@ def test_a_worker_killed_mid_poll_leaves_no_duplicate(team, dovecot_server, tmp_
 
     # when the worker is killed (SIGKILL) once some records committed, before all are read
     with running_worker(beat=True, env=env) as worker:
-        assert _wait_for(lambda: InboundMessage.objects.count() >= 2, timeout=90, every=0.01), (
-            open(worker.log_path).read()[-3000:]
+        assert _wait_for(lambda: InboundMessage.objects.count() >= 2, timeout=90, every=0.01), _log(
+            worker
         )
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
@@ -109,7 +116,7 @@ def test_a_worker_killed_mid_poll_leaves_no_duplicate(team, dovecot_server, tmp_
     with running_worker(beat=True, env=env, purge=False) as worker:
         assert _wait_for(
             lambda: all(SEEN in f for f in dovecot_server.flags(user).values()), timeout=240
-        ), open(worker.log_path).read()[-3000:]
+        ), _log(worker)
     assert InboundMessage.objects.filter(mailbox=mailbox).count() == count
     subjects = list(Ticket.objects.values_list("subject", flat=True))
     assert sorted(subjects) == sorted(f"Crash {n}" for n in range(count))

@@ -245,7 +245,9 @@ def test_a_wrong_password_is_recorded_on_the_mailbox_and_the_others_go_on(
         ),
     ],
 )
-def test_a_mailbox_that_cannot_be_read_says_why(team, dovecot_server, monkeypatch, _case, fields, error):
+def test_a_mailbox_that_cannot_be_read_says_why(
+    team, dovecot_server, monkeypatch, _case, fields, error
+):
     monkeypatch.setenv(PASSWORD_ENV, SPARE_PASSWORD)
     monkeypatch.delenv("CSOPS_TEST_UNSET_VARIABLE", raising=False)
     user = dovecot_server.take_user()

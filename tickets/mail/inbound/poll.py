@@ -159,9 +159,7 @@ def _batches(uids: list[int], sizes: dict[int, int]) -> Iterator[list[int]]:
     total = 0
     for uid in uids:
         size = sizes.get(uid, 0)
-        if batch and (
-            len(batch) >= settings.MAILBOX_FETCH_BATCH or total + size > MAX_BATCH_BYTES
-        ):
+        if batch and (len(batch) >= settings.MAILBOX_FETCH_BATCH or total + size > MAX_BATCH_BYTES):
             yield batch
             batch, total = [], 0
         batch.append(uid)
