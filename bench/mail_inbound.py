@@ -84,7 +84,7 @@ def messages(n: int, *, tag: str, replies: float, attachments: float, seed: int)
             message["Subject"] = subject
             body = f"Hello,\n\norder {k} did not arrive. Please help.\n\nRegards\n"
         message["From"] = sender
-        message["To"] = "bench-inbound@acme.test"
+        message["To"] = f"bench-{tag}@acme.test"  # the mailbox's address (not a CC)
         message["Message-ID"] = make_msgid(domain="customer.test")
         message.set_content(body)
         if rng.random() < attachments:
