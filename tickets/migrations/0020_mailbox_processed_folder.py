@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0015_attachments'),
+        ('tickets', '0019_customer_pages'),
     ]
 
     operations = [
