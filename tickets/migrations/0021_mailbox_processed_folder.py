@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0019_customer_pages'),
+        ('tickets', '0020_webhook_sla_survey_events'),
     ]
 
     operations = [
