@@ -17,6 +17,7 @@ from csops.roles import Role
 from kpis.models import Goal
 from kpis.selectors.filters import DashboardFilter
 from kpis.selectors.summary import summary
+from policies.knowledge.models import Article
 from policies.models import Acknowledgment, Macro, PolicyVersion, SlaMetric, SlaPolicy
 from policies.replay import replay
 from staffing.models import (
@@ -341,8 +342,12 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     assert open_clocks.filter(due_at__lte=timezone.now()).exists()
     assert open_clocks.filter(due_at__gt=timezone.now()).exists()
     # policies and procedures: published versions, one awaiting approval, acks due
-    states = Counter(PolicyVersion.objects.values_list("state", flat=True))
+    policies = PolicyVersion.objects.exclude(document__kind="article")
+    states = Counter(policies.values_list("state", flat=True))
     assert (states["published"], states["in_review"], states["draft"]) == (3, 1, 1)
+    # the help center: published articles, a few internal ones
+    articles = Article.objects.filter(current_version__isnull=False)
+    assert (articles.count(), articles.filter(visibility="internal").count()) == (12, 2)
     assert Acknowledgment.objects.filter(user=rep, acknowledged_at__isnull=True).count() == 2
     assert Acknowledgment.objects.filter(user=rep2, acknowledged_at__isnull=False).count() == 2
     assert Macro.objects.count() == 4
