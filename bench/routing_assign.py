@@ -91,9 +91,9 @@ def main() -> None:
     # Existing load: 3 open tickets of mixed priority per rep (taken from the seeded backlog).
     if not Ticket.objects.filter(assignee__in=people, status__in=("new", "open")).exists():
         pool = list(
-            Ticket.objects.filter(status="open").order_by("pk").values_list("pk", flat=True)[
-                : 3 * REPS
-            ]
+            Ticket.objects.filter(status="open")
+            .order_by("pk")
+            .values_list("pk", flat=True)[: 3 * REPS]
         )
         for n, pk in enumerate(pool):
             Ticket.objects.filter(pk=pk).update(assignee=people[n % REPS])
@@ -129,10 +129,10 @@ def main() -> None:
             create(routed, 0, language)
         assigned = Ticket.objects.filter(team=routed, assignee__isnull=False).count()
         show(
-            f"{mode:13s} manual p50 {pct(base, .5):6.1f} ms p95 {pct(base, .95):6.1f} ms | "
-            f"routed p50 {pct(with_routing, .5):6.1f} ms p95 {pct(with_routing, .95):6.1f} ms | "
-            f"added p50 {pct(with_routing, .5) - pct(base, .5):+5.1f} ms "
-            f"p95 {pct(with_routing, .95) - pct(base, .95):+5.1f} ms | "
+            f"{mode:13s} manual p50 {pct(base, 0.5):6.1f} ms p95 {pct(base, 0.95):6.1f} ms | "
+            f"routed p50 {pct(with_routing, 0.5):6.1f} ms p95 {pct(with_routing, 0.95):6.1f} ms | "
+            f"added p50 {pct(with_routing, 0.5) - pct(base, 0.5):+5.1f} ms "
+            f"p95 {pct(with_routing, 0.95) - pct(base, 0.95):+5.1f} ms | "
             f"queries {len(q_manual)} -> {len(q_routed)} | assigned so far {assigned}"
         )
 

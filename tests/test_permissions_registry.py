@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 import kpis.permissions
+import policies.knowledge.permissions
 import policies.permissions
 import staffing.permissions
 import staffing.planning.permissions
@@ -22,6 +23,7 @@ APP_RULES = (
     staffing.planning.permissions,
     staffing.schedules.permissions,
     policies.permissions,
+    policies.knowledge.permissions,
     tickets.permissions,
     tickets.routing.permissions,
     tickets.webhooks.permissions,  # a capability's sub-package holds its own rules
