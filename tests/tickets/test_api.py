@@ -995,6 +995,7 @@ def test_api_root_links_every_collection(rep):
         "escalation-rules": "http://testserver/api/v1/escalation-rules/",
         "webhooks": "http://testserver/api/v1/webhooks/",
         "teams": "http://testserver/api/v1/teams/",
+        "routing-settings": "http://testserver/api/v1/routing-settings/",
     }
 
 

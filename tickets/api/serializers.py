@@ -284,6 +284,6 @@ class CustomerCreateInput(InputSerializer):
     name = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
     def validate_email(self, value: str) -> str:
-        if Customer.objects.filter(email__iexact=value).exists():
+        if Customer.objects.with_email(value).exists():
             raise serializers.ValidationError("A customer with this email already exists.")
         return value

@@ -26,7 +26,7 @@ def find_or_create_customer(*, by: User | None, email: str, name: str = "") -> C
         raise InvalidInput(
             "An email is required.", fields={"email": ["Enter the customer's email."]}
         )
-    customer = Customer.objects.filter(email__iexact=email).first()
+    customer = Customer.objects.with_email(email).first()
     if customer is not None:
         return customer
     merged = (
@@ -40,7 +40,7 @@ def find_or_create_customer(*, by: User | None, email: str, name: str = "") -> C
         with transaction.atomic():
             return Customer.objects.create(email=email, name=name.strip() or email.split("@")[0])
     except IntegrityError:
-        return Customer.objects.get(email__iexact=email)
+        return Customer.objects.with_email(email).get()
 
 
 def _organization(name: str) -> Organization | None:
@@ -70,7 +70,7 @@ def update_contact(
         errors["name"] = ["Enter the customer's name."]
     if not email:
         errors["email"] = ["Enter the customer's email."]
-    elif Customer.objects.filter(email__iexact=email).exclude(pk=customer.pk).exists():
+    elif Customer.objects.with_email(email).exclude(pk=customer.pk).exists():
         errors["email"] = ["Another customer has this email: merge the two records instead."]
     if errors:
         raise InvalidInput("The contact details are not valid.", fields=errors)

@@ -121,7 +121,7 @@ def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
     form = MergeForm(request.POST)
 
     def merge(duplicate: str):
-        found = Customer.objects.filter(email__iexact=duplicate).values_list("pk", flat=True)
+        found = Customer.objects.with_email(duplicate).values_list("pk", flat=True)
         if not found:
             raise InvalidInput(
                 "No customer has that email.", fields={"duplicate": ["No customer has this email."]}

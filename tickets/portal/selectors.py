@@ -8,13 +8,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from tickets.attachments.models import Attachment
-from tickets.models import SurveyInvitation, Ticket, TicketEvent
+from tickets.models import Customer, SurveyInvitation, Ticket, TicketEvent
 from tickets.models.events import EventType
 
 
 def requests_of(email: str) -> QuerySet[Ticket]:
     return (
-        Ticket.objects.filter(requester__email__iexact=email)
+        Ticket.objects.filter(requester__in=Customer.objects.with_email(email))
         .select_related("requester", "category")
         .order_by("-updated_at", "-pk")
     )
@@ -49,7 +49,7 @@ def attachment_for(email: str, pk: int) -> Attachment | None:
     return (
         Attachment.objects.filter(
             pk=pk,
-            ticket__requester__email__iexact=email,
+            ticket__requester__in=Customer.objects.with_email(email),
             event__type__in=PUBLIC_TYPES,
         )
         .select_related("event")

@@ -99,7 +99,7 @@ def send_sign_in_link(email: str) -> None:
     The mail goes straight to the mail backend (it belongs to no ticket and a lost one is
     asked for again); the caller answers the same either way."""
     address = links.normalize(email)
-    customer = Customer.objects.filter(email__iexact=address).first()
+    customer = Customer.objects.with_email(address).first()
     if customer is None:
         return
     message = EmailMessage(

@@ -355,7 +355,7 @@ def _noise(mail: ParsedMail, kind: str, ticket_id: int | None) -> Outcome:
             InboundState.IGNORED, kind, reason="No ticket matches this automatic message."
         )
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
-    customer = Customer.objects.filter(email__iexact=mail.from_address).first()
+    customer = Customer.objects.with_email(mail.from_address).first()
     at = action_time(ticket)
     event = TicketEvent(
         ticket=ticket,
