@@ -314,6 +314,7 @@ class ScenarioAdmin(SimpleHistoryAdmin):
     list_filter = ["team"]
     search_fields = ["name"]
     list_select_related = ["team", "created_by"]
+    formfield_overrides = JSON_FORM_FIELD
 
 
 @admin.register(Shift)

@@ -4,7 +4,7 @@ rep their own, managers their teams' people, directors all), written through the
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +17,28 @@ from staffing.schedules import services
 from staffing.schedules.models import Block, BlockKind, Shift
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+        "example": "08:30",
+    }
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day with no zone ("08:30:00"); OpenAPI's ``format: time`` demands an offset."""
+
+
+def _pk(kwargs: dict) -> int:
+    try:
+        return int(kwargs["pk"])
+    except ValueError:
+        raise NotFound("There is no such record.") from None
+
+
 class ShiftSerializer(serializers.ModelSerializer):
+    start = ClockTimeField()
+    end = ClockTimeField()
+
     class Meta:
         model = Shift
         fields = ["id", "user", "team", "weekday", "start", "end", "overnight"]
@@ -27,8 +48,8 @@ class ShiftInput(serializers.Serializer):
     user = serializers.IntegerField()
     team = serializers.IntegerField()
     weekday = serializers.IntegerField(min_value=0, max_value=6)
-    start = serializers.TimeField()
-    end = serializers.TimeField()
+    start = ClockTimeField()
+    end = ClockTimeField()
 
 
 class BlockSerializer(serializers.ModelSerializer):
@@ -79,7 +100,7 @@ class ShiftViewSet(_Base, mixins.CreateModelMixin, mixins.DestroyModelMixin):
 
     @extend_schema(responses={204: None, **error_responses(403, 404)})
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        services.delete_shift(int(kwargs["pk"]), by=request.user)
+        services.delete_shift(_pk(kwargs), by=request.user)
         return Response(status=204)
 
 
@@ -113,5 +134,5 @@ class BlockViewSet(_Base, mixins.CreateModelMixin, mixins.DestroyModelMixin):
 
     @extend_schema(responses={204: None, **error_responses(403, 404)})
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        services.delete_block(int(kwargs["pk"]), by=request.user)
+        services.delete_block(_pk(kwargs), by=request.user)
         return Response(status=204)
