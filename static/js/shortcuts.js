@@ -2,7 +2,7 @@
 // Plain JS, no build step. Keys are ignored while typing in a field (Escape leaves it).
 (() => {
   const QUEUE_KEY = "csops-queue-order";
-  const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT|A|BUTTON)$/.test(el.tagName));
   const help = () => document.getElementById("shortcuts-help");
   const toggleHelp = () => {
     const dialog = help();
