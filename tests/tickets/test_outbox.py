@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from csops import jobs
+from csops.errors import NotFound
 from csops.jobs import runner
 from csops.models import Job
 from tests.factories import CustomerFactory, UserFactory, make_incident, make_ticket
@@ -373,3 +374,52 @@ def test_two_workers_sending_the_same_row_send_it_once(team, settings):
     assert len(inbox.messages) == 1
     message.refresh_from_db()
     assert (message.state, message.attempts) == (OutboxState.SENT, 1)
+
+
+# --- Mail to staff (no ticket) ----------------------------------------------------------
+
+
+def test_a_staff_mail_reaches_smtp_with_its_own_html_attachment_and_headers(settings):
+    with smtp_server() as (port, inbox):
+        _smtp(settings, port)
+        row = outbox.queue_staff_mail(
+            recipient="dana@staff.example.com",
+            subject="Your weekly KPI digest",
+            text="Tickets created: 12",
+            html="<!DOCTYPE html><html><body><p>Tickets created: <b>12</b></p></body></html>",
+            tag="digest.1",
+            files=[("kpis.csv", "metric,value\r\ncreated,12\r\n", "text/csv")],
+            headers={"List-Unsubscribe": "<http://testserver/u/x/>"},
+        )
+        runner.run_due()
+    row.refresh_from_db()
+    assert (row.ticket_id, row.kind, row.state) == (None, "digest", OutboxState.SENT)
+    assert len(inbox) == 1
+    sent = inbox[0]
+    assert sent["To"] == "dana@staff.example.com"
+    assert sent["From"] == settings.DEFAULT_FROM_EMAIL
+    assert sent["Reply-To"] is None
+    assert sent["Message-ID"] == row.message_id
+    assert sent["Auto-Submitted"] == "auto-generated"
+    assert sent["List-Unsubscribe"] == "<http://testserver/u/x/>"
+    assert sent.get_body(preferencelist=("plain",)).get_content().strip() == "Tickets created: 12"
+    html = sent.get_body(preferencelist=("html",)).get_content()
+    assert "<p>Tickets created: <b>12</b></p>" in html
+    (attachment,) = list(sent.iter_attachments())
+    assert attachment.get_filename() == "kpis.csv"
+    assert attachment.get_content_type() == "text/csv"
+    assert attachment.get_content() == "metric,value\r\ncreated,12\r\n"
+
+
+def test_only_an_admin_retries_a_failed_staff_mail(manager, admin_user):
+    row = outbox.queue_staff_mail(
+        recipient="dana@staff.example.com", subject="Digest", text="x", html="", tag="digest.2"
+    )
+    OutboundMessage.objects.filter(pk=row.pk).update(state=OutboxState.FAILED)
+    with pytest.raises(NotFound):
+        outbox.retry(row.pk, by=manager)
+    row.refresh_from_db()
+    assert (row.state, row.retries) == (OutboxState.FAILED, 0)
+    outbox.retry(row.pk, by=admin_user)
+    row.refresh_from_db()
+    assert (row.state, row.retries) == (OutboxState.QUEUED, 1)

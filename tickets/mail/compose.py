@@ -61,6 +61,11 @@ def new_auto_message_id(ticket_id: int, kind: str) -> str:
     return f"<t{ticket_id}.{kind}.{secrets.token_hex(6)}@{mail_domain()}>"
 
 
+def new_staff_message_id(tag: str) -> str:
+    """The Message-ID of a mail to staff that belongs to no ticket: ``<digest.12.…@…>``."""
+    return f"<{tag}.{secrets.token_hex(6)}@{mail_domain()}>"
+
+
 def references_after(previous_references: str, previous_id: str) -> str:
     ids = [*previous_references.split(), previous_id]
     return " ".join(ids[-MAX_REFERENCES:])
@@ -85,9 +90,12 @@ def build(
     attachments: Sequence[tuple[str, bytes, str]] = (),
     from_email: str = "",
     reply_to: str = "",
+    html: str = "",
+    extra_headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
-    """``recipients``: the requester first (To), then the ticket's CC list (Cc)."""
-    headers = {"Message-ID": message_id}
+    """``recipients``: the requester first (To), then the ticket's CC list (Cc). ``html``: the
+    HTML part as written (a staff mail's own document); empty: the text rendered as Markdown."""
+    headers = {**(extra_headers or {}), "Message-ID": message_id}
     if auto_generated:
         headers["Auto-Submitted"] = "auto-generated"
         headers["X-Auto-Response-Suppress"] = "All"  # Exchange/Outlook: no out-of-office back
@@ -103,7 +111,7 @@ def build(
         reply_to=[reply_to] if reply_to else None,
         headers=headers,
     )
-    message.attach_alternative(html_document(body), "text/html")
+    message.attach_alternative(html or html_document(body), "text/html")
     for filename, content, content_type in attachments:  # the rep's files (tickets.attachments)
         message.attach(filename, content, content_type)
     return message

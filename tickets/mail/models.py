@@ -14,6 +14,7 @@ class OutboxState(models.TextChoices):
 class MessageKind(models.TextChoices):
     REPLY = "reply", "Public reply"
     ACKNOWLEDGMENT = "ack", "Acknowledgment"
+    DIGEST = "digest", "KPI digest"
 
 
 class OutboundMessage(models.Model):
@@ -23,9 +24,16 @@ class OutboundMessage(models.Model):
     row is made, so a resend after a crash carries the same Message-ID; ``in_reply_to`` /
     ``references`` thread it under the ticket's earlier messages. ``attempts`` counts failed
     and successful sending tries since the last manual retry; ``retries`` counts manual
-    retries (each one a new job key)."""
+    retries (each one a new job key).
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="outbox")
+    A mail to staff that belongs to no ticket (``kind`` digest: a KPI digest, written by
+    ``kpis.digests``) has no ticket, its own HTML part in ``html_body``, text attachments in
+    ``files`` and extra headers (List-Unsubscribe) in ``headers``; it goes out from
+    ``DEFAULT_FROM_EMAIL`` through the same send job."""
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="outbox", null=True, blank=True
+    )
     event = models.OneToOneField(
         "tickets.TicketEvent",
         on_delete=models.CASCADE,
@@ -36,6 +44,12 @@ class OutboundMessage(models.Model):
     kind = models.CharField(max_length=8, choices=MessageKind.choices, default=MessageKind.REPLY)
     # The text of a message with no event (an acknowledgment); a reply's text is its event's.
     body = models.TextField(blank=True)
+    # The HTML part of a staff mail (a digest); empty: rendered from the text (Markdown).
+    html_body = models.TextField(blank=True)
+    # Attachments a staff mail carries: [{"filename", "content_type", "content" (text)}].
+    files = models.JSONField(default=list, blank=True)
+    # Extra headers of a staff mail, e.g. {"List-Unsubscribe": "<https://…>"}.
+    headers = models.JSONField(default=dict, blank=True)
     # The lower-cased address an automatic message went to: the per-hour cap counts on it.
     auto_recipient = models.CharField(max_length=254, blank=True)
     recipients = models.JSONField(default=list)
@@ -65,9 +79,14 @@ class OutboundMessage(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind="ack") | models.Q(event__isnull=False),
+                condition=models.Q(kind__in=["ack", "digest"]) | models.Q(event__isnull=False),
                 name="outbox_reply_has_event",
                 violation_error_message="A reply's message belongs to its event.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="digest") | models.Q(ticket__isnull=False),
+                name="outbox_ticket_unless_staff_mail",
+                violation_error_message="Only a mail to staff (a digest) has no ticket.",
             ),
             # One acknowledgment per ticket, however often its creation is retried.
             models.UniqueConstraint(

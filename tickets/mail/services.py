@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from csops import jobs, permissions
 from csops.errors import InvalidTransition, NotFound
-from csops.permissions.roles import AnyUser
+from csops.permissions.roles import AnyUser, has_role
+from csops.roles import Role
 from tickets.mail import compose
 from tickets.mail.inbound.models import InboundMessage, InboundState
 from tickets.mail.models import MessageKind, OutboundMessage, OutboxState
@@ -48,6 +49,35 @@ def enqueue(message: OutboundMessage) -> None:
     jobs.enqueue(
         SEND, key=f"outbox-mail:{message.pk}:{message.retries}", payload={"message": message.pk}
     )
+
+
+def queue_staff_mail(
+    *,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str,
+    tag: str,
+    files: Iterable[tuple[str, str, str]] = (),
+    headers: dict[str, str] | None = None,
+) -> OutboundMessage:
+    """Queue a mail to a staff member that belongs to no ticket (a KPI digest): its text and
+    HTML parts as given, text attachments ``(filename, content, type)``, extra headers. Call
+    it in the transaction that records why the mail is sent, so both commit or neither."""
+    message = OutboundMessage.objects.create(
+        kind=MessageKind.DIGEST,
+        recipients=[recipient],
+        auto_recipient=recipient.lower(),
+        subject=subject[:255],
+        body=text,
+        html_body=html,
+        files=[{"filename": n, "content": c, "content_type": t} for n, c, t in files],
+        headers=headers or {},
+        message_id=compose.new_staff_message_id(tag),
+        created_at=timezone.now(),
+    )
+    enqueue(message)
+    return message
 
 
 def queue_replies(ticket: Ticket, events: Iterable[TicketEvent]) -> list[OutboundMessage]:
@@ -121,7 +151,11 @@ def send(message_id: int) -> bool:
                 return False
             automatic = message.kind != MessageKind.REPLY
             event = message.event
-            from_email, reply_to = compose.sender_for(message.ticket.team_id, message.ticket_id)
+            from_email, reply_to = (
+                compose.sender_for(message.ticket.team_id, message.ticket.pk)
+                if message.ticket is not None
+                else (settings.DEFAULT_FROM_EMAIL, "")
+            )
             compose.build(
                 subject=message.subject,
                 body=message.body if automatic or event is None else event.body,
@@ -130,9 +164,11 @@ def send(message_id: int) -> bool:
                 in_reply_to=message.in_reply_to,
                 references=message.references,
                 auto_generated=automatic,
-                attachments=files_of(event) if event is not None else [],
+                attachments=files_of(event) if event is not None else staff_files(message),
                 from_email=from_email,
                 reply_to=reply_to,
+                html=message.html_body,
+                extra_headers=message.headers,
             ).send()
             message.state, message.sent_at = OutboxState.SENT, timezone.now()
             message.attempts += 1
@@ -152,6 +188,11 @@ def files_of(event: TicketEvent) -> list[tuple[str, bytes, str]]:
         with attachment.file.open("rb") as f:
             files.append((attachment.filename, f.read(), attachment.content_type))
     return files
+
+
+def staff_files(message: OutboundMessage) -> list[tuple[str, bytes, str]]:
+    """A staff mail's text attachments (a digest's CSV) as (filename, bytes, type)."""
+    return [(f["filename"], f["content"].encode(), f["content_type"]) for f in message.files]
 
 
 @transaction.atomic
@@ -175,14 +216,16 @@ def _record_failure(message_id: int, exc: Exception) -> bool:
 @transaction.atomic
 def retry(message_id: int, *, by: AnyUser) -> OutboundMessage:
     """Queue a failed message again (the workspace's Retry button): anyone who may reply on
-    its ticket may. Its Message-ID and threading stay the same."""
-    ticket_id = (
-        OutboundMessage.objects.filter(pk=message_id).values_list("ticket_id", flat=True).first()
-    )
+    its ticket may; a staff mail with no ticket, admins (the admin's action). Its Message-ID
+    and threading stay the same."""
+    row = OutboundMessage.objects.filter(pk=message_id).values_list("ticket_id", "kind").first()
     try:
-        if ticket_id is None:
+        if row is None:
             raise NotFound("")
-        permissions.access_ticket(by, ticket_id, for_update=True)
+        if row[0] is not None:
+            permissions.access_ticket(by, row[0], for_update=True)
+        elif not has_role(by, Role.ADMIN):  # a staff mail (a digest): admins retry it
+            raise NotFound("")
     except NotFound:
         raise NotFound(f"Message {message_id} does not exist or is not in your teams.") from None
     message = OutboundMessage.objects.select_for_update().get(pk=message_id)

@@ -30,7 +30,10 @@ def _by_message_ids(ids: list[str]) -> int | None:
     if not ids:
         return None
     known = dict(
-        OutboundMessage.objects.filter(message_id__in=ids).values_list("message_id", "ticket_id")
+        # a staff mail (a digest) has no ticket: an answer to it threads nowhere
+        OutboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
+            "message_id", "ticket_id"
+        )
     )
     known.update(
         InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False)
