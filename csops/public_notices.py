@@ -19,6 +19,7 @@ class PublicNotice:
     status: str  # e.g. "Investigating", "Resolved"
     since: datetime
     updated_at: datetime | None = None
+    follow_url: str = ""  # where the contact form posts an address to follow it (if any)
 
 
 _providers: list[Callable[[], list[PublicNotice]]] = []

@@ -430,6 +430,11 @@ CONTACT_RATE_PER_EMAIL = env_str("CONTACT_RATE_PER_EMAIL", "5/h")
 PORTAL_LINK_RATE_PER_IP = env_str("PORTAL_LINK_RATE_PER_IP", "10/h")
 PORTAL_LINK_RATE_PER_EMAIL = env_str("PORTAL_LINK_RATE_PER_EMAIL", "3/h")
 PORTAL_REPLY_RATE_PER_EMAIL = env_str("PORTAL_REPLY_RATE_PER_EMAIL", "30/h")
+# Following an open public incident (tickets/followers): asks per IP and per address; the
+# mailed confirmation link works this long.
+FOLLOW_RATE_PER_IP = env_str("FOLLOW_RATE_PER_IP", "10/h")
+FOLLOW_RATE_PER_EMAIL = env_str("FOLLOW_RATE_PER_EMAIL", "3/h")
+FOLLOW_LINK_MAX_AGE_SECONDS = env_int("FOLLOW_LINK_MAX_AGE_SECONDS", 48 * 3600)
 # A portal link works this long after it was mailed; the session it opens lasts this long.
 PORTAL_LINK_MAX_AGE_SECONDS = env_int("PORTAL_LINK_MAX_AGE_SECONDS", 24 * 3600)
 PORTAL_SESSION_SECONDS = env_int("PORTAL_SESSION_SECONDS", 8 * 3600)

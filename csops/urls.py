@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 # The root urls wire the apps' urls and pages: the one csops module that imports apps.
 from csops import views
 from policies.views.home import home
+from tickets.followers import views as follower_views
 from tickets.mail.inbound import views as inbound_mail_views
 from tickets.portal import views as portal_views
 from tickets.views import surveys as survey_views
@@ -27,6 +28,10 @@ urlpatterns = [
     # Customers' doors, no login (login-exempt in csops.middleware): the contact form and the
     # portal, whose magic link opens a session for one email address.
     path("contact/", portal_views.contact, name="contact"),
+    # Follow an open public incident instead of writing (tickets/followers).
+    path("contact/incidents/<int:pk>/follow/", follower_views.follow, name="incident-follow"),
+    path("contact/follow/<str:token>/", follower_views.confirm, name="incident-follow-confirm"),
+    path("contact/unfollow/<str:token>/", follower_views.unfollow, name="incident-unfollow"),
     # Raw-MIME inbound mail (providers' webhooks), authenticated by a shared secret.
     path("mail/inbound/", inbound_mail_views.inbound_webhook, name="mail-inbound"),
     path("portal/", include("tickets.portal.urls")),

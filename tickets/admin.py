@@ -13,6 +13,7 @@ from tickets import (  # noqa: F401
 from tickets.attachments import admin as attachments_admin  # noqa: F401 (files)
 from tickets.bulk import admin as bulk_admin  # noqa: F401 (bulk actions)
 from tickets.customers import admin as customers_admin  # noqa: F401 (notes, merges)
+from tickets.followers import admin as followers_admin  # noqa: F401 (incident followers)
 from tickets.links import admin as links_admin  # noqa: F401 (ticket links)
 from tickets.mail import admin as mail_admin  # noqa: F401 (the outbox)
 from tickets.mail.inbound import admin as inbound_admin  # noqa: F401 (mailboxes, inbound)

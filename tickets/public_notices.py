@@ -4,6 +4,7 @@ portal), handed over through ``csops.public_notices`` (registered in ``TicketsCo
 from __future__ import annotations
 
 from django.db.models import Max
+from django.urls import reverse
 
 from csops.public_notices import PublicNotice
 from tickets.models import Incident
@@ -21,6 +22,7 @@ def open_public_incidents() -> list[PublicNotice]:
             status="Investigating" if i.last_update is None else "Update posted",
             since=i.declared_at,
             updated_at=i.last_update,
+            follow_url=reverse("incident-follow", args=[i.pk]),
         )
         for i in incidents.order_by("-declared_at")[:3]
     ]

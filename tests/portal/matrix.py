@@ -5,15 +5,21 @@ signed in by magic link) are walked in tests/portal/test_portal_access.py."""
 
 from __future__ import annotations
 
-from tests.factories import CustomerFactory, make_ticket
+from tests.factories import CustomerFactory, make_incident, make_ticket
 from tests.matrix import Row, all_personas
-from tickets.models import Customer, Ticket, TicketEvent
+from tickets.followers.models import IncidentFollower
+from tickets.models import Customer, OutboundMessage, Ticket, TicketEvent
 
 
 def _ticket_kwargs(ctx) -> dict:
     ticket = make_ticket(ctx["team"], requester=CustomerFactory(email="owner@example.org"))
     ctx["ticket"] = ticket
     return {"pk": ticket.pk}
+
+
+def _public_incident(ctx) -> dict:
+    incident = make_incident(ctx["users"]["manager"], ctx["team"], public=True)
+    return {"pk": incident.pk}
 
 
 def _events(ctx):
@@ -31,6 +37,26 @@ ROWS: dict[str, Row] = {
             "message": "It was due yesterday.",
         },
         snapshot=lambda ctx: (Ticket.objects.count(), Customer.objects.count()),
+    ),
+    # Following an open public incident (tickets/followers): public, the token is the key.
+    "incident-follow": Row(
+        "post",
+        all_personas(200),
+        kwargs=_public_incident,
+        data=lambda ctx: {"email": "robin@example.org"},
+        snapshot=lambda ctx: OutboundMessage.objects.count(),
+    ),
+    "incident-follow-confirm": Row(
+        "get",
+        all_personas(400),
+        kwargs=lambda ctx: {"token": "forged:token"},
+        snapshot=lambda ctx: IncidentFollower.objects.count(),
+    ),
+    "incident-unfollow": Row(
+        "post",
+        all_personas(400),
+        kwargs=lambda ctx: {"token": "forged:token"},
+        snapshot=lambda ctx: IncidentFollower.objects.filter(unfollowed_at__isnull=False).count(),
     ),
     "portal:home": Row("get", all_personas(200)),
     "portal:sign-in": Row("post", all_personas(200), data=lambda ctx: {"email": "a@example.org"}),

@@ -62,7 +62,8 @@ def new_auto_message_id(ticket_id: int, kind: str) -> str:
 
 
 def new_staff_message_id(tag: str) -> str:
-    """The Message-ID of a mail to staff that belongs to no ticket: ``<digest.12.…@…>``."""
+    """The Message-ID of a mail that belongs to no ticket: ``<digest.12.…@…>`` (a digest),
+    ``<i3.f45.…@…>`` (an incident notice to a follower)."""
     return f"<{tag}.{secrets.token_hex(6)}@{mail_domain()}>"
 
 

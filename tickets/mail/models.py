@@ -15,6 +15,7 @@ class MessageKind(models.TextChoices):
     REPLY = "reply", "Public reply"
     ACKNOWLEDGMENT = "ack", "Acknowledgment"
     DIGEST = "digest", "KPI digest"
+    INCIDENT_NOTICE = "notice", "Incident notice to a follower"
 
 
 class OutboundMessage(models.Model):
@@ -29,7 +30,9 @@ class OutboundMessage(models.Model):
     A mail to staff that belongs to no ticket (``kind`` digest: a KPI digest, written by
     ``kpis.digests``) has no ticket, its own HTML part in ``html_body``, text attachments in
     ``files`` and extra headers (List-Unsubscribe) in ``headers``; it goes out from
-    ``DEFAULT_FROM_EMAIL`` through the same send job."""
+    ``DEFAULT_FROM_EMAIL`` through the same send job. So does a mail to a customer that
+    belongs to no ticket (``kind`` notice: an incident's confirmation or update to a follower,
+    ``tickets.followers``), its text in ``body``."""
 
     ticket = models.ForeignKey(
         "tickets.Ticket", on_delete=models.CASCADE, related_name="outbox", null=True, blank=True
@@ -79,14 +82,15 @@ class OutboundMessage(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(kind__in=["ack", "digest"]) | models.Q(event__isnull=False),
+                condition=models.Q(kind__in=["ack", "digest", "notice"])
+                | models.Q(event__isnull=False),
                 name="outbox_reply_has_event",
                 violation_error_message="A reply's message belongs to its event.",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind="digest") | models.Q(ticket__isnull=False),
+                condition=models.Q(kind__in=["digest", "notice"]) | models.Q(ticket__isnull=False),
                 name="outbox_ticket_unless_staff_mail",
-                violation_error_message="Only a mail to staff (a digest) has no ticket.",
+                violation_error_message="Only a digest or an incident notice has no ticket.",
             ),
             # One acknowledgment per ticket, however often its creation is retried.
             models.UniqueConstraint(

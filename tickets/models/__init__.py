@@ -1,6 +1,7 @@
 from tickets.attachments.models import Attachment
 from tickets.bulk.models import BulkAction, BulkKind, BulkResult
 from tickets.customers.models import CustomerMerge, CustomerNote
+from tickets.followers.models import IncidentFollower
 from tickets.links.models import LinkKind, TicketLink
 from tickets.mail.inbound.models import InboundMessage, Mailbox
 from tickets.mail.models import OutboundMessage, OutboxState
@@ -56,6 +57,7 @@ __all__ = [
     "EscalationState",
     "EscalationTarget",
     "Incident",
+    "IncidentFollower",
     "InboundMessage",
     "MemberCapacity",
     "LinkKind",

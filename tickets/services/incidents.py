@@ -36,6 +36,7 @@ from csops import jobs, permissions
 from csops.errors import InvalidInput, InvalidTransition, NotFound
 from staffing.models import Team
 from tickets import events
+from tickets.followers import services as followers
 from tickets.models import (
     Incident,
     IncidentDelivery,
@@ -245,6 +246,7 @@ def post_update(incident_id: int, *, by: User, body: str) -> IncidentUpdate:
     incident.customer_update = body
     incident.save(update_fields=["customer_update"])
     update = _queue_update(incident, by=by, body=body, kind=UpdateKind.UPDATE)
+    followers.notify_followers(incident, body)
     webhooks.record_incident(
         incident, Hook.INCIDENT_UPDATED, source=f"incident-update:{update.pk}", update=body
     )
@@ -270,6 +272,9 @@ def resolve(
         by,
     )
     incident.save(update_fields=["state", "resolved_at", "resolved_by"])
+    followers.notify_followers(
+        incident, closing_message.strip() or "This incident is resolved.", resolved=True
+    )
     webhooks.record_incident(
         incident, Hook.INCIDENT_RESOLVED, source=f"incident:{incident.pk}:resolved"
     )
