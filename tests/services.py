@@ -23,3 +23,10 @@ def redis_reachable() -> bool:
             return s.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def per_worker_redis_url(url: str, index: int) -> str:
+    """``url`` moved to the database ``index`` places after its own (Redis has 16)."""
+    parsed = urlparse(url)
+    base = int(parsed.path.lstrip("/") or 0)
+    return parsed._replace(path=f"/{(base + index) % 16}").geturl()

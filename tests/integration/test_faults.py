@@ -70,6 +70,9 @@ def test_broker_outage_loses_no_write_and_no_job(
             incident = make_incident(manager, team, tickets[:10])
             for pk in tickets[:5]:
                 services.reply(pk, by=rep, body="Looking into it.", public=True)
+            # the worker idle first: a run of due jobs still going would claim jobs enqueued
+            # during the outage (it runs until none is due), and the test would prove nothing
+            assert _wait_for(lambda: not Job.objects.exclude(state=Job.State.DONE).exists(), 60)
 
             redis.stop()
             # while the broker is down: writes through the API and the services all succeed
