@@ -82,6 +82,11 @@ app.conf.beat_schedule = {
         "task": "staffing.tasks.send_certification_reminders",
         "schedule": crontab(hour=6, minute=10),
     },
+    # Daily at 03:30: make the hiring personal-data purge job due (staffing/hiring/purge.py).
+    "enqueue-candidate-purge": {
+        "task": "staffing.tasks.enqueue_candidate_purge",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Daily at 05:40: assign required courses (role changes, recurring courses due again).
     "assign-required-training": {
         "task": "staffing.tasks.assign_required_training",

@@ -365,6 +365,9 @@ JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 300)
 JOB_RETRY_BASE_SECONDS = env_int("JOB_RETRY_BASE_SECONDS", 30)
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 600)
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 14)  # finished jobs are then deleted
+# Hiring (staffing/hiring/purge.py): months after a rejection or withdrawal when a candidate's
+# personal data (name, contact, CV, notes) is deleted; the anonymous counts stay.
+HIRING_PURGE_MONTHS = env_int("HIRING_PURGE_MONTHS", 6)
 # KPI sweeper: recomputes tickets whose refresh message was lost (broker down, worker killed).
 KPI_SWEEP_SECONDS = env_int("KPI_SWEEP_SECONDS", 20)
 # Mailbox polls (tickets/mail/inbound/poll.py): how often beat queues a poll of each enabled

@@ -17,6 +17,9 @@ class StaffingConfig(AppConfig):
         from staffing.schedules import permissions as schedule_rules
 
         permissions.register(schedule_rules)
+        from staffing.hiring import permissions as hiring_rules
+
+        permissions.register(hiring_rules)
 
         from staffing import step_evidence
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from staffing.hiring import purge
 from staffing.services import certifications, training
 from staffing.skills import services as skills
 
@@ -25,3 +26,9 @@ def notify_lapsed_skills() -> int:
     """Tell people (and their managers) whose skill lapsed with its certification or course;
     once per lapse (csops.notify keys)."""
     return skills.notify_lapsed_skills()
+
+
+@shared_task
+def enqueue_candidate_purge() -> bool:
+    """Make the personal-data purge job due (staffing/hiring/purge.py)."""
+    return purge.enqueue_purge()

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 import kpis.permissions
 import policies.knowledge.permissions
 import policies.permissions
+import staffing.hiring.permissions
 import staffing.permissions
 import staffing.planning.permissions
 import staffing.schedules.permissions
@@ -22,6 +23,7 @@ APP_RULES = (
     staffing.permissions,
     staffing.planning.permissions,
     staffing.schedules.permissions,
+    staffing.hiring.permissions,
     policies.permissions,
     policies.knowledge.permissions,
     tickets.permissions,

@@ -2,6 +2,15 @@
 onboarding, QA reviews, performance reviews). ``from staffing.models import Team`` keeps
 working: everything is re-exported here."""
 
+from staffing.hiring.models import (
+    Candidate,
+    Competency,
+    HiringDecision,
+    InterviewScorecard,
+    Rating,
+    Requisition,
+    StageMove,
+)
 from staffing.models.certifications import CEEntry, Certification, StaffCertification
 from staffing.models.onboarding import (
     OnboardingPlan,
@@ -26,6 +35,13 @@ from staffing.planning.models import PlanningSettings, Scenario
 from staffing.schedules.models import Block, BlockKind, Shift
 
 __all__ = [
+    "Candidate",
+    "Competency",
+    "HiringDecision",
+    "InterviewScorecard",
+    "Rating",
+    "Requisition",
+    "StageMove",
     "Block",
     "BlockKind",
     "Availability",
