@@ -23,6 +23,7 @@ _NAV = [
     ("Dashboard", "kpis:dashboard", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Goals", "kpis:goals", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Planning", "staffing:planning", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Hiring", "staffing:hiring", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Schedules", "staffing:schedules", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Webhooks", "tickets:webhook-list", {Role.DIRECTOR, Role.ADMIN}),
     ("Admin", "admin:index", {Role.ADMIN}),

@@ -500,6 +500,9 @@ SPECTACULAR_SETTINGS = {
         "TicketLinkKindEnum": "tickets.links.models.LinkKind",
         "BulkActionKindEnum": "tickets.bulk.models.BulkKind",
         "BulkActionStateEnum": "tickets.bulk.models.BulkAction.State",
+        "CandidateStageEnum": "staffing.hiring.models.Stage",
+        "CandidateSourceEnum": "staffing.hiring.models.Source",
+        "ScoredStageEnum": "staffing.hiring.models.SCORED_STAGE_CHOICES",
     },
 }
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from staffing.hiring import views as hiring
 from staffing.planning import views as planning
 from staffing.schedules import views as schedules
 from staffing.views import api_token, onboarding, people, qa, teams, training
@@ -69,6 +70,28 @@ urlpatterns = [
     path("schedules/blocks/<int:pk>/delete/", schedules.block_delete, name="block-delete"),
     path("schedules/teams/<int:pk>/import/", schedules.roster_import, name="roster-import"),
     path("schedules/teams/<int:pk>/roster.csv", schedules.roster_csv, name="roster-csv"),
+    # Hiring (staffing/hiring): requisitions, the pipeline board, candidates, scorecards.
+    path("hiring/", hiring.hiring_home, name="hiring"),
+    path("hiring/requisitions/", hiring.requisition_new, name="hiring-requisition-new"),
+    path("hiring/requisitions/<int:pk>/", hiring.requisition, name="hiring-requisition"),
+    path(
+        "hiring/requisitions/<int:pk>/decide/",
+        hiring.requisition_decide,
+        name="hiring-requisition-decide",
+    ),
+    path(
+        "hiring/requisitions/<int:pk>/candidates/",
+        hiring.candidate_add,
+        name="hiring-candidate-add",
+    ),
+    path("hiring/candidates/<int:pk>/", hiring.candidate, name="hiring-candidate"),
+    path("hiring/candidates/<int:pk>/move/", hiring.candidate_move, name="hiring-candidate-move"),
+    path(
+        "hiring/candidates/<int:pk>/scorecards/",
+        hiring.scorecard_submit,
+        name="hiring-scorecard-submit",
+    ),
+    path("hiring/candidates/<int:pk>/cv/", hiring.candidate_cv, name="hiring-candidate-cv"),
     path("qa/", qa.reviews, name="qa"),
     path("qa/start/", qa.review_start, name="qa-start"),
     path("qa/scorecards/", qa.scorecards, name="qa-scorecards"),

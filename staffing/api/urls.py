@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from staffing.api import development, views
+from staffing.hiring import api as hiring
 from staffing.planning import api as planning
 from staffing.schedules import api as schedules
 from staffing.skills import api as skills
@@ -27,6 +28,9 @@ router.register("planning/scenarios", planning.ScenarioViewSet, basename="planni
 # Schedules (staffing/schedules/api.py)
 router.register("schedules/shifts", schedules.ShiftViewSet, basename="schedule-shift")
 router.register("schedules/blocks", schedules.BlockViewSet, basename="schedule-block")
+# Hiring (staffing/hiring/api.py)
+router.register("hiring/requisitions", hiring.RequisitionViewSet, basename="hiring-requisition")
+router.register("hiring/candidates", hiring.CandidateViewSet, basename="hiring-candidate")
 urlpatterns = [
     path(
         "planning/teams/<int:pk>/requirement/",
