@@ -20,6 +20,7 @@ app.autodiscover_tasks(related_name="tasks_escalations")
 app.autodiscover_tasks(related_name="tasks_incidents")
 app.autodiscover_tasks(["tickets.routing"])  # tickets/routing/tasks.py
 app.autodiscover_tasks(["tickets.mail.inbound"])  # the mailbox polls' beat task
+app.autodiscover_tasks(["kpis.digests"])  # the KPI digests' beat task
 
 
 @worker_ready.connect
@@ -45,6 +46,12 @@ app.conf.beat_schedule = {
     "enqueue-mailbox-polls": {
         "task": "tickets.enqueue_mailbox_polls",
         "schedule": float(settings.MAILBOX_POLL_SECONDS),
+    },
+    # KPI digests: make the digest run due; it mails each subscription's last complete week
+    # or month once (kpis/digests/services.py).
+    "enqueue-kpi-digests": {
+        "task": "kpis.enqueue_digest_run",
+        "schedule": float(settings.DIGEST_RUN_SECONDS),
     },
     # KPI engine: fold dirty rollup buckets (a refresh also folds; this catches the rest).
     "fold-kpi-rollups": {"task": "kpis.tasks.fold_dirty_buckets", "schedule": 10.0},

@@ -381,6 +381,11 @@ MAILBOX_POLL_BUDGET_SECONDS = env_int("MAILBOX_POLL_BUDGET_SECONDS", 20)
 MAILBOX_ERROR_BACKOFF_SECONDS = env_int("MAILBOX_ERROR_BACKOFF_SECONDS", 60)
 IMAP_TIMEOUT_SECONDS = env_int("IMAP_TIMEOUT_SECONDS", 30)
 IMAP_CA_FILE = env_str("IMAP_CA_FILE", "")
+# KPI digests (kpis/digests): how often beat makes the digest run due (it mails each
+# subscription's last complete week or month once), and how long one run works before it
+# gives way (and runs again at once).
+DIGEST_RUN_SECONDS = env_int("DIGEST_RUN_SECONDS", 900)
+DIGEST_RUN_BUDGET_SECONDS = env_int("DIGEST_RUN_BUDGET_SECONDS", 20)
 
 # --- Caches ---------------------------------------------------------------------------
 # "presence" holds who has a ticket open and who is writing (tickets.presence): seconds-long

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from csops.admin_people import PeopleAdminMixin, person
+from kpis.digests import admin as digest_admin  # noqa: F401 (KPI digests)
 from kpis.models import (
     ArrivalFold,
     ArrivalSlot,

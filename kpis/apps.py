@@ -11,6 +11,9 @@ class KpisConfig(AppConfig):
         from kpis import permissions as rules
 
         permissions.register(rules)
+        from kpis.digests import permissions as digest_rules
+
+        permissions.register(digest_rules)
 
         from kpis import receivers
         from tickets.signals import ticket_changed

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kpis.digests import views as digests
 from kpis.views import dashboard, exports, goals, voice
 
 app_name = "kpis"
@@ -16,4 +17,10 @@ urlpatterns = [
     path("goals/", goals.goals_page, name="goals"),
     path("goals/<int:pk>/delete/", goals.goal_delete, name="goal-delete"),
     path("voice/", voice.voice, name="voice"),
+    # KPI digests by mail (kpis/digests)
+    path("digests/", digests.digests, name="digests"),
+    path("digests/subscribe/", digests.subscribe, name="digest-subscribe"),
+    path("digests/<int:pk>/unsubscribe/", digests.unsubscribe, name="digest-cancel"),
+    path("digests/<int:pk>/preview/", digests.preview, name="digest-preview"),
+    path("digests/unsubscribe/<str:token>/", digests.unsubscribe_link, name="digest-unsubscribe"),
 ]

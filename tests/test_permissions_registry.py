@@ -7,6 +7,7 @@ import types
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+import kpis.digests.permissions
 import kpis.permissions
 import policies.knowledge.permissions
 import policies.permissions
@@ -30,6 +31,7 @@ APP_RULES = (
     tickets.routing.permissions,
     tickets.webhooks.permissions,  # a capability's sub-package holds its own rules
     kpis.permissions,
+    kpis.digests.permissions,
 )
 
 

@@ -1,3 +1,4 @@
+from kpis.digests.models import Cadence, DigestDelivery, DigestSubscription
 from kpis.models.arrivals import ArrivalFold, ArrivalSlot
 from kpis.models.backlog import BacklogDay, DailyBacklog, OpenTicketsDay, TicketBacklogSpan
 from kpis.models.goals import Goal, Hours
@@ -9,9 +10,12 @@ __all__ = [
     "ArrivalFold",
     "ArrivalSlot",
     "BacklogDay",
+    "Cadence",
     "DailyBacklog",
     "DailyHistogram",
     "DailyRollup",
+    "DigestDelivery",
+    "DigestSubscription",
     "DirtyBucket",
     "Goal",
     "Hours",
