@@ -108,27 +108,30 @@ def test_env_example_holds_no_secret():
 # --- the secret key -------------------------------------------------------------------------
 
 
+# Named by case: a random key in a test id would differ between xdist workers.
+_WEAK_KEYS = [
+    ("missing", None, "SECRET_KEY is not set"),
+    ("empty", "", "SECRET_KEY is not set"),
+    ("compose_old_default", "change-me-in-production", "SECRET_KEY is a published default"),
+    (
+        "embedded_default",
+        "csops-embedded-insecure-key-change-me",
+        "SECRET_KEY is a published default",
+    ),
+    (
+        "django_generated",
+        "django-insecure-" + "k" * 20 + secrets.token_urlsafe(30),
+        "Django's generated development key",
+    ),
+    ("short", secrets.token_urlsafe(30)[:40], "SECRET_KEY has 40 characters (at least 50"),
+    ("few_distinct_characters", "ab" * 40, "fewer than 5 distinct characters"),
+]
+
+
 @pytest.mark.parametrize(
-    ("_case", "key", "reason"),
-    [
-        ("missing", None, "SECRET_KEY is not set"),
-        ("empty", "", "SECRET_KEY is not set"),
-        ("compose_old_default", "change-me-in-production", "SECRET_KEY is a published default"),
-        (
-            "embedded_default",
-            "csops-embedded-insecure-key-change-me",
-            "SECRET_KEY is a published default",
-        ),
-        (
-            "django_generated",
-            "django-insecure-" + "k" * 20 + secrets.token_urlsafe(30),
-            "Django's generated development key",
-        ),
-        ("short", secrets.token_urlsafe(30)[:40], "SECRET_KEY has 40 characters (at least 50"),
-        ("few_distinct_characters", "ab" * 40, "fewer than 5 distinct characters"),
-    ],
+    ("key", "reason"), [pytest.param(key, reason, id=case) for case, key, reason in _WEAK_KEYS]
 )
-def test_settings_refuse_to_start_outside_embedded_mode_with_a_weak_key(_case, key, reason):
+def test_settings_refuse_to_start_outside_embedded_mode_with_a_weak_key(key, reason):
     env = _clean_os_environ()
     env["CSOPS_EMBEDDED"] = "0"
     if key is not None:
