@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from csops.roles import Role
+from kpis.digests.models import DigestSubscription
 from kpis.models import Goal
 from kpis.selectors.filters import DashboardFilter
 from kpis.selectors.summary import summary
@@ -378,6 +379,10 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     assert incident.links.count() >= 3
     # an example webhook subscription, off until someone points it at their receiver
     assert WebhookSubscription.objects.filter(active=False).count() == 1
+    # the director's weekly KPI digest (of all teams), not yet sent
+    digest = DigestSubscription.objects.get()
+    assert (digest.user.username, digest.cadence, digest.active) == ("director", "weekly", True)
+    assert (digest.teams.count(), digest.deliveries.count()) == (0, 0)
     # a portal-ready customer: a web request a rep answered, one from the portal, both acked
     pat = Ticket.objects.filter(requester__email="pat.portal@example.com").order_by("pk")
     assert [(t.channel, t.status) for t in pat] == [("web", "pending"), ("portal", "new")]

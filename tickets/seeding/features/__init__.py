@@ -19,6 +19,7 @@ from tickets.models import Escalation, EscalationState
 from tickets.seeding.features import (
     customers,
     desk,
+    digests,
     documents,
     integrations,
     knowledge,
@@ -62,6 +63,7 @@ def seed_features(
             made["escalations"] = sum(history.values()) + live
         made["incidents"] = int(desk.seed_incident(manager, until) is not None)
         made["webhooks"] = integrations.seed_webhook(director)
+        made["KPI digests"] = digests.seed_digest(director)
         made["planning"] = planning.seed_planning(director=director, today=today)
         made["portal requests"] = portal.seed_portal_customer(reps)
         made["help articles"] = knowledge.seed_help_center(rng, manager=manager, director=director)
