@@ -26,6 +26,10 @@ from staffing.models import Team
 from staffing.views._common import apply_errors, go
 
 
+def _messages(form) -> dict[str, list[str]]:
+    return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
 def _teams(request: HttpRequest):
     if not permissions.has_role(request.user, Role.MANAGER):
         raise NotAllowed("Hiring is for the hiring team's managers and directors.")
@@ -77,7 +81,7 @@ def requisition_new(request: HttpRequest) -> HttpResponse:
 def requisition_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        raise InvalidInput("Choose approve or decline.", fields=form.errors.get_json_data())
+        raise InvalidInput("Choose approve or decline.", fields=_messages(form))
     req = services.decide_requisition(
         pk, by=request.user, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]
     )
@@ -172,7 +176,7 @@ def candidate_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST)
     if not form.is_valid():
         if request.POST.get("from") == "board":
-            raise InvalidInput("Choose a stage to move to.", fields=form.errors.get_json_data())
+            raise InvalidInput("Choose a stage to move to.", fields=_messages(form))
         return _candidate_page(request, candidate, move_form=form, status=422)
     c = form.cleaned_data
     moved = services.move_candidate(

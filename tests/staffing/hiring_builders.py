@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
-from staffing.hiring import services
+from staffing.hiring import competencies, services
 from staffing.hiring.models import Candidate, Requisition, Stage
 from staffing.models import Team
 from tests.staffing import builders
@@ -25,6 +25,7 @@ def onboarding_template():
 
 
 def open_requisition(team: Team, manager: User, director: User, count: int = 1) -> Requisition:
+    competencies.ensure_defaults()  # a transactional test's flush removed the migration's
     req = services.open_requisition(
         by=manager,
         team=team,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from staffing.hiring import services
+from staffing.hiring import competencies, services
 from staffing.hiring.models import Candidate, Competency, Requisition, StageMove
 from tests.matrix import Row, api_staff, staff
 
@@ -19,6 +19,7 @@ API_READ = api_staff(200, rep=404, rep_other_team=404)
 
 
 def _pending(ctx) -> Requisition:
+    competencies.ensure_defaults()  # a transactional test's flush removed the migration's
     return services.open_requisition(
         by=ctx["users"]["manager"],
         team=ctx["team"],

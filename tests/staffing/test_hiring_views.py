@@ -5,6 +5,7 @@ data stays with the hiring team."""
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -16,6 +17,13 @@ from tests.factories import UserFactory
 from tests.staffing import hiring_builders as hb
 
 pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
 
 
 @pytest.fixture
@@ -168,3 +176,60 @@ def test_api_lists_scorecards_hidden_until_submitted(team, manager, director, re
 
 def _screen_ids():
     return list(Competency.objects.filter(stage="screen").values_list("pk", flat=True))
+
+
+def test_api_pipeline_from_requisition_to_hire(team, manager, director):
+    hb.onboarding_template()
+    boss, chief = Client(), Client()
+    boss.force_login(manager)
+    chief.force_login(director)
+    # a manager asks, the director approves
+    r = boss.post(
+        reverse("staffing-api:hiring-requisition-list"),
+        {"team": team.pk, "role": "Rep", "title": "Chat rep", "count": 1, "reason": "Peak"},
+        content_type="application/json",
+    )
+    assert (r.status_code, r.json()["status"]) == (201, "pending")
+    req = r.json()["id"]
+    url = reverse("staffing-api:hiring-requisition-decide", args=[req])
+    r = boss.post(url, {"approve": True}, content_type="application/json")
+    assert r.status_code == 403
+    assert r.json()["detail"] == "Only a director approves requisitions."
+    r = chief.post(url, {"approve": True}, content_type="application/json")
+    assert r.json()["status"] == "open"
+    # a candidate with a CV (multipart), moved to the offer, then hired
+    cv = SimpleUploadedFile("cv.pdf", PDF, content_type="application/pdf")
+    r = boss.post(
+        reverse("staffing-api:hiring-candidate-list"),
+        {"requisition": req, "name": "Ida Park", "email": "ida@example.com", "source": "agency",
+         "cv": cv},
+    )  # fmt: skip
+    assert (r.status_code, r.json()["has_cv"], r.json()["stage"]) == (201, True, "applied")
+    pk = r.json()["id"]
+    move = reverse("staffing-api:hiring-candidate-move", args=[pk])
+    for version, stage in enumerate(["screen", "interview", "offer"]):
+        r = boss.post(move, {"to": stage, "version": version}, content_type="application/json")
+        assert r.json()["stage"] == stage
+    r = boss.post(move, {"to": "hired", "version": 0}, content_type="application/json")
+    assert r.status_code == 409
+    r = boss.post(move, {"to": "hired", "version": 3}, content_type="application/json")
+    assert r.status_code == 422
+    assert r.json()["fields"] == {"reason": ["Give a reason."]}
+    r = boss.post(
+        move,
+        {"to": "hired", "version": 3, "reason": "Great", "start_date": "2027-02-01"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200
+    hired = r.json()["hired_user"]
+    assert OnboardingPlan.objects.get(user_id=hired).start_date.isoformat() == "2027-02-01"
+
+
+def test_board_page_queries_do_not_grow_with_candidates(
+    manager_client, manager, req, django_assert_max_num_queries
+):
+    for n in range(8):
+        hb.candidate(req, manager, name=f"Person {n}", email=f"p{n}@example.com")
+    with django_assert_max_num_queries(25):
+        r = manager_client.get(reverse("staffing:hiring-requisition", args=[req.pk]))
+    assert r.content.decode().count('class="card board-card"') == 8

@@ -21,6 +21,8 @@ from kpis.selectors.summary import summary
 from policies.knowledge.models import Article
 from policies.models import Acknowledgment, Macro, PolicyVersion, SlaMetric, SlaPolicy
 from policies.replay import replay
+from staffing.hiring import selectors
+from staffing.hiring.models import Candidate, HiringDecision, Requisition
 from staffing.models import (
     Course,
     OnboardingPlan,
@@ -359,7 +361,8 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     assert TrainingRecord.objects.filter(completed_on__isnull=False).exists()
     held = StaffCertification.objects.all()
     assert {c.state(today) for c in held} >= {"due_soon", "valid"}
-    assert OnboardingPlan.objects.get().steps.filter(signed_off_at__isnull=False).count() == 1
+    seeded_plan = OnboardingPlan.objects.get(user__hired_as__isnull=True)
+    assert seeded_plan.steps.filter(signed_off_at__isnull=False).count() == 1
     # QA reviews in each stage, performance reviews, goals
     assert set(QAReview.objects.values_list("state", flat=True)) == {
         "pending",
@@ -373,6 +376,23 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
         assert review.snapshot["median_first_reply_seconds"] is not None, review.snapshot
         assert review.snapshot["qa_reviews"] == 2, review.snapshot
     assert Goal.objects.count() == 4
+    # hiring: an approved requisition with a candidate at every stage, one awaiting approval;
+    # the hired agent has a login on Tier 1 and an onboarding plan
+    assert sorted(Requisition.objects.values_list("title", "status")) == [
+        ("Support agent", "open"),
+        ("Technical support specialist", "pending"),
+    ]
+    stages = Counter(Candidate.objects.values_list("stage", flat=True))
+    assert stages == {"applied": 2, "screen": 1, "interview": 1, "offer": 1, "hired": 1,
+                      "rejected": 1, "withdrawn": 1}  # fmt: skip
+    hired = User.objects.get(hired_as__stage="hired")
+    assert (hired.username, list(hired.teams.values_list("slug", flat=True))) == (
+        "jonas.berg",
+        ["tier-1-support"],
+    )
+    assert OnboardingPlan.objects.filter(user=hired).count() == 1
+    assert HiringDecision.objects.count() == 2
+    assert selectors.stats(Requisition.objects.all()).median_days_to_hire == 24.0
     # escalations in every state, an open incident with linked tickets
     assert set(Escalation.objects.values_list("state", flat=True)) == set(EscalationState.values)
     incident = Incident.objects.get(state="open")

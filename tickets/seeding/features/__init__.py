@@ -1,7 +1,8 @@
 """A fixed, small set of records of every feature, around the seeded tickets' people, teams
 and dates (whatever the number of tickets): SLA-era surveys, escalations in every state, an
 open incident, policies and procedures, macros, training, certifications, onboarding, QA,
-performance reviews and goals. Each part runs once: a re-run finds its records and skips it.
+performance reviews, goals, planning and hiring. Each part runs once: a re-run finds its
+records and skips it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tickets.seeding.features import (
     desk,
     digests,
     documents,
+    hiring,
     integrations,
     knowledge,
     mail,
@@ -65,6 +67,7 @@ def seed_features(
         made["webhooks"] = integrations.seed_webhook(director)
         made["KPI digests"] = digests.seed_digest(director)
         made["planning"] = planning.seed_planning(director=director, today=today)
+        made["hiring"] = hiring.seed_hiring(manager=manager, director=director)
         made["portal requests"] = portal.seed_portal_customer(reps)
         made["help articles"] = knowledge.seed_help_center(rng, manager=manager, director=director)
         made["links and merges"] = teamwork.seed_links(manager)
