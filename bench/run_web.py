@@ -49,6 +49,12 @@ URLS = [
     ("api list 100", "/api/v1/tickets/?page_size=100", 100),
     ("api list any", "/api/v1/tickets/?status=any", 100),
 ]
+# The workspace of one ticket (``workspace_ticket``) and its suggested-articles panel
+# (issues 15 and 17).
+TICKET_URLS = [
+    ("workspace", "/tickets/{ticket}/", 25),
+    ("workspace articles", "/tickets/{ticket}/articles/", 50),
+]
 
 
 class Session:
@@ -152,13 +158,31 @@ def measure(port: int, cookies: dict, path: str, n: int, warmup: int, concurrenc
     return result
 
 
-def count_queries(username: str) -> dict[str, int]:
-    """SQL queries per request, in-process through the full middleware stack."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
-    import django
+def workspace_ticket(username: str) -> int:
+    """The ticket the workspace rows open: of the user's 1,000 newest tickets, the one with
+    the longest log (ties: the newest), so the page shows a long conversation."""
+    from django.contrib.auth.models import User
+    from django.db.models import Count
 
-    django.setup()
+    from csops import permissions
+    from tickets.models import Ticket
+
+    user = User.objects.get(username=username)
+    newest = permissions.scope_tickets(user, Ticket.objects.all()).order_by("-pk")[:1000]
+    row = (
+        Ticket.objects.filter(pk__in=list(newest.values_list("pk", flat=True)))
+        .annotate(n=Count("events"))
+        .order_by("-n", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if row is None:
+        raise SystemExit(f"{username} sees no ticket; run seed_demo on this database")
+    return row
+
+
+def count_queries(username: str, ticket: int) -> dict[str, int]:
+    """SQL queries per request, in-process through the full middleware stack."""
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
@@ -172,6 +196,8 @@ def count_queries(username: str) -> dict[str, int]:
         "api list page_size=100": "/api/v1/tickets/?page_size=100",
         "queue default": "/tickets/",
         "queue search refund": "/tickets/?q=refund",
+        "workspace": f"/tickets/{ticket}/",
+        "workspace articles": f"/tickets/{ticket}/articles/",
     }
     for name, path in paths.items():
         client.get(path)  # warm caches (content types, sessions) so they do not count
@@ -269,14 +295,21 @@ def main() -> None:
     if args.user != "rep":
         label += f"-{args.user}"
 
-    queries = count_queries(args.user)
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
+    import django
+
+    django.setup()
+    ticket = workspace_ticket(args.user)
+    urls = [*URLS, *((n, p.format(ticket=ticket), g) for n, p, g in TICKET_URLS)]
+    queries = count_queries(args.user, ticket)
     load_before = os.getloadavg()
     port = free_port()
     server = start_server(port, database_url)
     results: dict[str, dict] = {}
     try:
         cookies = login(port, args.user)
-        for name, path, _goal in URLS:
+        for name, path, _goal in urls:
             if args.only and args.only not in name:
                 continue
             results[name] = {
@@ -293,7 +326,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS / f"web-{label}-{stamp}.json"
-    goals = {name: goal for name, _, goal in URLS}
+    goals = {name: goal for name, _, goal in urls}
     report = {
         "label": label,
         "at": stamp,

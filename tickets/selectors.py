@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from csops import permissions
 from tickets.history import HistoryLine, describe
 from tickets.models import Ticket, TicketEvent
+from tickets.models.events import EventType
 
 QUEUE_PAGE_SIZE = 25
 # The queue shows an exact total up to this many tickets and "1,000+" beyond: the count
@@ -74,6 +75,7 @@ class Timeline:
     conversation: list[TicketEvent]  # the opening message, replies and notes, oldest first
     history: list[HistoryLine]  # every event, in words
     last_event_id: int = 0  # the newest event shown: "what changed since" starts after it
+    events: list[TicketEvent] = field(default_factory=list)  # the ticket's whole log, by pk
 
 
 def timeline(ticket: Ticket) -> Timeline:
@@ -83,13 +85,16 @@ def timeline(ticket: Ticket) -> Timeline:
             "attachments"
         )
     )
-    # Messages of tickets merged into this one show in its conversation (issue 15).
-    merged = list(
-        TicketEvent.objects.filter(ticket__merged_into=ticket, type__in=sorted(_MESSAGES))
-        .select_related("actor", "customer", "outbound")
-        .prefetch_related("attachments")
-        .order_by("at", "pk")
-    )
+    # Messages of tickets merged into this one show in its conversation (issue 15). Every
+    # merge logs ``merged_from`` on the survivor: without one there is nothing to read.
+    merged = []
+    if any(e.type == EventType.MERGED_FROM for e in events):
+        merged = list(
+            TicketEvent.objects.filter(ticket__merged_into=ticket, type__in=sorted(_MESSAGES))
+            .select_related("actor", "customer", "outbound")
+            .prefetch_related("attachments")
+            .order_by("at", "pk")
+        )
     conversation = [e for e in events if e.type in _MESSAGES]
     if merged:
         conversation = sorted(conversation + merged, key=lambda e: (e.at, e.pk))
@@ -97,6 +102,7 @@ def timeline(ticket: Ticket) -> Timeline:
         conversation,
         describe(events),
         events[-1].pk if events else 0,
+        events,
     )
 
 
@@ -117,6 +123,36 @@ def changes_since(ticket: Ticket, seen_event_id: int, limit: int = 10) -> list[C
     return [Change(line, e.body) for line, e in zip(describe(events), events, strict=True)]
 
 
+def workspace_ticket(user: User, pk: int) -> Ticket:
+    """The ticket for the workspace page, if the user may see it (else NotFound, as
+    ``access_ticket``), with what the page shows of it in the same query: the requester and
+    their organization, assignee, team, category, SLA policy and calendar versions and routing
+    row, then its tags and required skills. The search vector stays on disk."""
+    qs = (
+        Ticket.objects.select_related(
+            "requester__organization",
+            "assignee",
+            "team",
+            "category",
+            "sla_policy_version__policy",
+            "calendar_version__calendar",
+            "routing",
+        )
+        .defer("search_vector")
+        .prefetch_related("tags", "routing__required_skills")
+    )
+    return permissions.one_in_scope(
+        permissions.scope_tickets(user, qs),
+        pk,
+        lock=None,
+        missing=f"Ticket #{pk} does not exist or is not in your teams.",
+    )
+
+
 def requester_other_tickets(user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:
-    qs = Ticket.objects.filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
+    qs = (
+        Ticket.objects.filter(requester_id=ticket.requester_id)
+        .exclude(pk=ticket.pk)
+        .defer("description", "search_vector")  # the panel shows number, subject, status
+    )
     return list(permissions.scope_tickets(user, qs).order_by("-created_at")[:limit])

@@ -7,6 +7,7 @@ evaluates the one engine afresh at ``now``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from policies.models import SlaMetric
 from policies.sla import SlaInstance
-from tickets.models import Ticket, TicketSlaInstance
+from tickets.models import Ticket, TicketEvent, TicketSlaInstance
 from tickets.services.sla import evaluate_ticket
 
 
@@ -97,9 +98,12 @@ def _state(inst: SlaInstance) -> str:
     return inst.state  # active | paused | cancelled
 
 
-def sla_panel(ticket: Ticket, now: datetime | None = None) -> SlaPanel:
+def sla_panel(
+    ticket: Ticket, now: datetime | None = None, *, events: Iterable[TicketEvent] | None = None
+) -> SlaPanel:
     """The ticket's SLA targets evaluated at ``now`` with the ticket's policy and calendar
-    versions (the caller has already checked access)."""
+    versions (the caller has already checked access). ``events``: the ticket's whole log if
+    the caller has read it already."""
     now = (now or timezone.now()).replace(microsecond=0)
     version = ticket.sla_policy_version
     calendar = ticket.calendar_version
@@ -118,7 +122,7 @@ def sla_panel(ticket: Ticket, now: datetime | None = None) -> SlaPanel:
             trail=i.trail,
             remaining_seconds=int((i.due_at - now).total_seconds()) if i.due_at else None,
         )
-        for i in evaluate_ticket(ticket, max(now, ticket.updated_at))
+        for i in evaluate_ticket(ticket, max(now, ticket.updated_at), events=events)
     ]
     return SlaPanel(
         policy=f"{version.policy.name} v{version.number}" if version else None,

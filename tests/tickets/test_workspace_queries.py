@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +15,8 @@ from tickets import services
 from tickets.links import services as links
 
 pytestmark = pytest.mark.django_db
+
+WORKSPACE_QUERIES = 26  # the workspace reads its ticket with what the page shows of it
 
 
 def _queries(client, ticket) -> list[str]:
@@ -44,3 +48,10 @@ def test_query_count_does_not_grow_with_the_conversation(team, rep, rep_client):
     few, many = _queries(rep_client, short), _queries(rep_client, long)
 
     assert len(many) == len(few), "\n".join(many)
+    # Session, user, role, teams; the ticket with its requester, people, versions, routing
+    # row (one join) and tags; the log with attachments, the merged tickets' messages with
+    # theirs; names in the history; links; SLA targets; procedures; macros; the form's
+    # choices; escalation, incidents, skills...: 26 in all, each asked once.
+    assert len(many) <= WORKSPACE_QUERIES, "\n".join(many)
+    repeated = [sql for sql, n in Counter(many).items() if n > 1]
+    assert repeated == [], "\n".join(repeated)

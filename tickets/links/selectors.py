@@ -17,11 +17,16 @@ class LinkRow:
     other: Ticket
 
 
+_UNSHOWN = ("description", "search_vector")  # long texts the panel never shows
+
+
 def links_of(ticket: Ticket) -> list[LinkRow]:
     """One query, both directions. The other ticket is loaded whatever the person's scope
     (a link may cross teams); the panel shows its number, subject and status only."""
-    rows = TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket)).select_related(
-        "source", "target"
+    rows = (
+        TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket))
+        .select_related("source", "target")
+        .defer(*(f"{end}__{f}" for end in ("source", "target") for f in _UNSHOWN))
     )
     out = []
     for link in rows.order_by("kind", "pk"):

@@ -22,13 +22,16 @@ Rules decided here where KPI_SPEC is silent:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+
+from django.db.models import prefetch_related_objects
 
 from policies import selectors as policy_selectors
 from policies.business_time import CALENDAR_HOURS, Hours
 from policies.models import CalendarVersion, SlaPolicyVersion
 from policies.sla import SlaInstance, evaluate, next_due
-from tickets.models import Ticket, TicketSlaBreach, TicketSlaInstance
+from tickets.models import Ticket, TicketEvent, TicketSlaBreach, TicketSlaInstance
 
 # --- creation -------------------------------------------------------------------------------
 
@@ -61,21 +64,34 @@ def versions_for_new_ticket(
 # --- evaluation -----------------------------------------------------------------------------
 
 
-def evaluate_ticket(ticket: Ticket, as_of: datetime) -> list[SlaInstance]:
-    """The engine's instances for one ticket at ``as_of`` (empty without a policy)."""
+def evaluate_ticket(
+    ticket: Ticket, as_of: datetime, *, events: Iterable[TicketEvent] | None = None
+) -> list[SlaInstance]:
+    """The engine's instances for one ticket at ``as_of`` (empty without a policy).
+
+    ``events``: the ticket's whole log when the caller has already read it (the workspace),
+    else it is read here. Versions are immutable, so ones loaded with the ticket
+    (``select_related``) are used as they are."""
     if ticket.sla_policy_version_id is None:
         return []
-    version = SlaPolicyVersion.objects.prefetch_related("targets").get(
-        pk=ticket.sla_policy_version_id
-    )
-    calendar = (
-        CalendarVersion.objects.get(pk=ticket.calendar_version_id)
-        if ticket.calendar_version_id
-        else None
-    )
+    if Ticket.sla_policy_version.is_cached(ticket):
+        version = ticket.sla_policy_version
+        prefetch_related_objects([version], "targets")
+    else:
+        version = SlaPolicyVersion.objects.prefetch_related("targets").get(
+            pk=ticket.sla_policy_version_id
+        )
+    if not ticket.calendar_version_id:
+        calendar = None
+    elif Ticket.calendar_version.is_cached(ticket):
+        calendar = ticket.calendar_version
+    else:
+        calendar = CalendarVersion.objects.get(pk=ticket.calendar_version_id)
     schedule: Hours = calendar.schedule() if calendar is not None else CALENDAR_HOURS
-    events = [e.as_log_event() for e in ticket.events.order_by("pk")]
-    return evaluate(events, policy_selectors.engine_policy(version), schedule, as_of)
+    log = sorted(events, key=lambda e: e.pk) if events is not None else ticket.events.order_by("pk")
+    return evaluate(
+        [e.as_log_event() for e in log], policy_selectors.engine_policy(version), schedule, as_of
+    )
 
 
 def _row(ticket: Ticket, inst: SlaInstance, as_of: datetime) -> TicketSlaInstance:

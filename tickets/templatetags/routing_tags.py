@@ -1,12 +1,13 @@
 """The workspace's "Required skills" card (tickets/_required_skills.html), with its own
-context so the workspace view does not change: two small queries (the ticket's routing row
-with its skills, the active skills to choose from)."""
+context so the workspace view does not change: the ticket's routing row with its skills (unless
+the ticket came with them) and the active skills to choose from."""
 
 from __future__ import annotations
 
 from django import template
 
 from staffing.models import Skill
+from tickets.models import Ticket
 from tickets.routing.models import TicketRouting
 
 register = template.Library()
@@ -14,7 +15,12 @@ register = template.Library()
 
 @register.inclusion_tag("tickets/_required_skills.html", takes_context=True)
 def required_skills(context, ticket) -> dict:
-    row = TicketRouting.objects.filter(ticket=ticket).prefetch_related("required_skills").first()
+    if Ticket.routing.is_cached(ticket):  # loaded with the ticket (the workspace's read)
+        row = getattr(ticket, "routing", None)
+    else:
+        row = (
+            TicketRouting.objects.filter(ticket=ticket).prefetch_related("required_skills").first()
+        )
     chosen = list(row.required_skills.all()) if row else []
     return {
         "ticket": ticket,

@@ -33,7 +33,10 @@ def _props_form(user, ticket: Ticket, data=None) -> PropertiesForm:
         "tags": [t.name for t in ticket.tags.all()],
         "version": ticket.version,
     }
-    return PropertiesForm(data, initial=initial, user=user)
+    form = PropertiesForm(data, initial=initial, user=user)
+    if data is None:  # only shown: read the teams once (the select reads its first option too)
+        form.fields["team"].widget.choices = list(iter(form.fields["team"].choices))  # no COUNT
+    return form
 
 
 def _differences(draft: PropertiesForm, ticket: Ticket) -> list[tuple[str, str, str]]:
@@ -111,7 +114,9 @@ def _render(
         "changes": changes or [],  # what others did since the page was opened (a stale reply)
         "last_event_id": log.last_event_id,
         "props_changed": props_changed or [],
-        "sla": selectors_sla.sla_panel(ticket),  # SLA targets, countdowns and audit trail
+        "sla": selectors_sla.sla_panel(
+            ticket, events=log.events
+        ),  # SLA targets, countdowns and audit trail
         # Procedures in force (policies app) with the checklist ticks, and the reply macros.
         "procedures": selectors_procedures.workspace_procedures(ticket),
         "policy_records": selectors_procedures.policy_records(ticket),
@@ -130,7 +135,7 @@ def _done(request: HttpRequest, ticket: Ticket) -> HttpResponse:
 @require_GET
 @domain_errors
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render(request, permissions.access_ticket(request.user, pk))
+    return _render(request, selectors.workspace_ticket(request.user, pk))
 
 
 @require_POST
