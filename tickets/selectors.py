@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, OrderBy, QuerySet
 
 from csops import permissions
 from tickets.history import HistoryLine, describe
@@ -39,19 +41,31 @@ class QueuePage:
         return (self.number - 1) * QUEUE_PAGE_SIZE + len(self.tickets)
 
 
-def queue_page(qs: QuerySet, page: int) -> QueuePage:
+def queue_page(qs: QuerySet, page: int, *, search: bool = False) -> QueuePage:
     """One page of a filtered queue, without an unbounded COUNT(*). A page past the end (a
-    stale or hand-typed link) shows the last page."""
+    stale or hand-typed link) shows the last page.
+
+    ``search``: the queue is narrowed by a full-text search, whose matches PostgreSQL finds
+    through the GIN index for the whole set at once (no index gives them in queue order).
+    Then one statement reads up to ``COUNT_CAP + 1`` matches with their sort keys, counts
+    them and orders them for the page, instead of an ordered read and a capped count that
+    each find every match again. With more matches than the cap it goes on as without."""
     page = min(max(page, 1), MAX_PAGE)
     offset = (page - 1) * QUEUE_PAGE_SIZE
-    # The page's ids first (an index-ordered scan), then joins and annotations for those
-    # rows only, not for every row the OFFSET skips.
-    ids = list(qs.values_list("pk", flat=True)[offset : offset + QUEUE_PAGE_SIZE + 1])
+    total: int | None = None
+    ids: list[int] | None = None
+    if search and connection.vendor == "postgresql":
+        ids, total = _matches_page(qs, offset)
+    if ids is None:
+        # The page's ids first (an index-ordered scan), then joins and annotations for those
+        # rows only, not for every row the OFFSET skips.
+        ids = list(qs.values_list("pk", flat=True)[offset : offset + QUEUE_PAGE_SIZE + 1])
     if not ids and page > 1:
         return queue_page(qs, last_page(qs))
     by_pk = qs.select_related("requester", "assignee", "team").in_bulk(ids)
     rows = [by_pk[pk] for pk in ids if pk in by_pk]
-    total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    if total is None:
+        total = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
     return QueuePage(
         tickets=rows[:QUEUE_PAGE_SIZE],
         number=page,
@@ -60,6 +74,49 @@ def queue_page(qs: QuerySet, page: int) -> QueuePage:
         total=min(total, COUNT_CAP),
         total_capped=total > COUNT_CAP,
     )
+
+
+def _sort_keys(qs: QuerySet) -> list[tuple[str, Any, str]]:
+    """The queryset's ordering as (alias, expression, SQL direction) for an outer query."""
+    keys = []
+    for i, item in enumerate(qs.query.order_by):
+        alias = f"k{i}"
+        if isinstance(item, str):
+            name = item.removeprefix("-")
+            keys.append((alias, F(name), "DESC" if item.startswith("-") else "ASC"))
+        elif isinstance(item, OrderBy):
+            direction = "DESC" if item.descending else "ASC"
+            if item.nulls_first:
+                direction += " NULLS FIRST"
+            elif item.nulls_last:
+                direction += " NULLS LAST"
+            keys.append((alias, item.expression, direction))
+        else:
+            raise TypeError(f"Unexpected queue ordering {item!r}")
+    return keys
+
+
+def _matches_page(qs: QuerySet, offset: int) -> tuple[list[int] | None, int | None]:
+    """(the page's ids plus one, how many matches up to the cap + 1); (None, cap + 1) when
+    there are more matches than the cap (their order needs the whole ordered read); (None,
+    None) when the page is empty (nothing matched, or a page past the end)."""
+    keys = _sort_keys(qs)
+    found = qs.order_by().values(m_pk=F("pk"), **{a: e for a, e, _ in keys})[: COUNT_CAP + 1]
+    inner, params = found.query.sql_with_params()
+    order = ", ".join(f"m.{a} {d}" for a, _, d in keys)
+    sql = (
+        f"SELECT m.m_pk, COUNT(*) OVER () FROM ({inner}) m "  # noqa: S608 - aliases only
+        f"ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, QUEUE_PAGE_SIZE + 1, offset])
+        rows = cursor.fetchall()
+    if not rows:  # past the end, or nothing matched: the plain path decides
+        return None, None
+    total = rows[0][1]
+    if total > COUNT_CAP:
+        return None, total
+    return [pk for pk, _ in rows], total
 
 
 def last_page(qs: QuerySet) -> int:

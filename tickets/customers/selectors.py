@@ -31,10 +31,12 @@ def customers_for(user: AnyUser, query: str = "") -> QuerySet[Customer]:
     qs = permissions.scope_customers(user, Customer.objects.select_related("organization"))
     query = query.strip()
     if query:
+        # The organizations' ids first (a small table): a condition on the joined name would
+        # keep the OR from using the trigram indexes on name and email (migration 0024), and
+        # PostgreSQL would scan every customer (0.6-0.9 s at 200,000 customers, loaded).
+        orgs = Organization.objects.filter(name__icontains=query).values_list("pk", flat=True)
         qs = qs.filter(
-            Q(name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(organization__name__icontains=query)
+            Q(name__icontains=query) | Q(email__icontains=query) | Q(organization_id__in=list(orgs))
         )
     return qs.order_by("name", "pk")
 

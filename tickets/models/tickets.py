@@ -53,6 +53,7 @@ class Ticket(models.Model):
         null=True,
         blank=True,
         related_name="assigned_tickets",
+        db_index=False,  # ticket_assignee_team and ticket_assignee_status lead with it
     )
     requester = models.ForeignKey(
         "tickets.Customer", on_delete=models.PROTECT, related_name="tickets"
@@ -131,6 +132,10 @@ class Ticket(models.Model):
             models.Index(
                 fields=["assignee", "status", "-updated_at"], name="ticket_assignee_status"
             ),
+            # One person's tickets in the user's teams ("My tickets" searched over every
+            # status: one bitmap beside the search index's, not the whole team's) and the
+            # assignee foreign key.
+            models.Index(fields=["assignee", "team"], name="ticket_assignee_team"),
             # Customer sidebar: the requester's other tickets.
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_created"),
         ]

@@ -64,7 +64,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         data["view"] = default_view(request.user)
     filterset = TicketFilter(data, request=request)
     valid = filterset.is_valid()
-    page = selectors.queue_page(filterset.qs, _page_number(request)) if valid else None
+    search = bool(data.get("q", "").strip())
+    page = (
+        selectors.queue_page(filterset.qs, _page_number(request), search=search) if valid else None
+    )
     if page and data.get("q"):  # why each row matched, marked in its subject and a snippet
         marks = selectors_search.highlights([t.pk for t in page.tickets], data["q"])
         for t in page.tickets:
