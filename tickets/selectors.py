@@ -78,7 +78,7 @@ def queue_page(qs: QuerySet, page: int, *, search: bool = False) -> QueuePage:
 
 def _sort_keys(qs: QuerySet) -> list[tuple[str, Any, str]]:
     """The queryset's ordering as (alias, expression, SQL direction) for an outer query."""
-    keys = []
+    keys: list[tuple[str, Any, str]] = []
     for i, item in enumerate(qs.query.order_by):
         alias = f"k{i}"
         if isinstance(item, str):

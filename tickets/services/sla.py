@@ -74,8 +74,9 @@ def evaluate_ticket(
     (``select_related``) are used as they are."""
     if ticket.sla_policy_version_id is None:
         return []
-    if Ticket.sla_policy_version.is_cached(ticket):
-        version = ticket.sla_policy_version
+    loaded = ticket.sla_policy_version if Ticket.sla_policy_version.is_cached(ticket) else None
+    if loaded is not None:
+        version = loaded
         prefetch_related_objects([version], "targets")
     else:
         version = SlaPolicyVersion.objects.prefetch_related("targets").get(
