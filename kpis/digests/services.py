@@ -199,6 +199,7 @@ def deliver(pk: int, *, start: date, end: date, now: datetime) -> DigestDelivery
     )
     user = sub.user
     delivery.state, delivery.note = DigestDelivery.State.SKIPPED, ""
+    digest = None
     if not user.is_active or not user.email:
         delivery.note = "The person's account is inactive or has no email address."
     else:
@@ -207,8 +208,11 @@ def deliver(pk: int, *, start: date, end: date, now: datetime) -> DigestDelivery
         except NotAllowed:
             delivery.note = "The person no longer reads KPI dashboards."
         else:
-            delivery.message = _queue(sub, digest)
-            delivery.state = DigestDelivery.State.QUEUED
+            if not digest.sections:
+                delivery.note = "None of the chosen teams is among the person's teams now."
+    if digest is not None and digest.sections:
+        delivery.message = _queue(sub, digest)
+        delivery.state = DigestDelivery.State.QUEUED
     delivery.save()
     return delivery
 

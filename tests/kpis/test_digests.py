@@ -484,3 +484,13 @@ def test_the_admin_lists_subscriptions_with_their_deliveries(week, director, adm
          "deliveries-0-subscription": sub.pk},
     )  # fmt: skip
     assert DigestSubscription.objects.get(pk=sub.pk).active is False
+
+
+def test_a_digest_whose_teams_all_left_the_scope_is_skipped(week, manager, other_team):
+    sub = _subscribe(manager, teams=[])
+    sub.teams.set([other_team.pk])  # chosen while they managed it (an admin's edit)
+    result = services.send_due(now=NOW)
+    assert (result.queued, result.skipped) == (0, 1)
+    delivery = DigestDelivery.objects.get(subscription=sub)
+    assert delivery.note == "None of the chosen teams is among the person's teams now."
+    assert not OutboundMessage.objects.filter(kind="digest").exists()
