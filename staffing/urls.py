@@ -80,6 +80,11 @@ urlpatterns = [
         name="hiring-requisition-decide",
     ),
     path(
+        "hiring/requisitions/<int:pk>/close/",
+        hiring.requisition_close,
+        name="hiring-requisition-close",
+    ),
+    path(
         "hiring/requisitions/<int:pk>/candidates/",
         hiring.candidate_add,
         name="hiring-candidate-add",

@@ -50,6 +50,10 @@ class DecisionInput(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
 
 
+class CloseInput(serializers.Serializer):
+    note = serializers.CharField(max_length=300)
+
+
 class CandidateSerializer(serializers.ModelSerializer):
     has_cv = serializers.SerializerMethodField()
 
@@ -163,6 +167,16 @@ class RequisitionViewSet(_Read):
         req = services.decide_requisition(
             self.get_object().pk, by=request.user, approve=v["approve"], note=v["note"]
         )
+        return Response(RequisitionSerializer(req).data)
+
+    @extend_schema(
+        request=CloseInput,
+        responses={200: RequisitionSerializer, **error_responses(400, 404, 422)},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        v = _valid(CloseInput, request)
+        req = services.close_requisition(self.get_object().pk, by=request.user, note=v["note"])
         return Response(RequisitionSerializer(req).data)
 
 

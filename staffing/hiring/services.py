@@ -98,6 +98,30 @@ def decide_requisition(pk: int, *, by: User, approve: bool, note: str = "") -> R
     return req
 
 
+def close_requisition(pk: int, *, by: User, note: str) -> Requisition:
+    """Close a pending or open requisition the team no longer needs (the hiring team or a
+    director), once no candidate is left in the pipeline."""
+    with transaction.atomic():
+        qs = Requisition.objects.select_for_update()
+        req = permissions.access_requisition(by, qs, pk)
+        if req.status not in (RequisitionStatus.PENDING, RequisitionStatus.OPEN):
+            raise InvalidTransition(
+                f"This requisition is already {req.get_status_display().lower()}."
+            )
+        if not note.strip():
+            raise InvalidInput("Say why it is closed.", fields={"note": ["Give a reason."]})
+        waiting = req.candidates.filter(stage__in=OPEN_STAGES).count()
+        if waiting:
+            raise InvalidTransition(
+                f"{waiting} candidate{'s are' if waiting > 1 else ' is'} still in the pipeline: "
+                "move them to rejected or withdrawn first."
+            )
+        req.status = RequisitionStatus.CLOSED
+        req.decided_by, req.decided_at, req.decision_note = by, _now(), note.strip()
+        req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return req
+
+
 def add_candidate(
     requisition: Requisition,
     *,
@@ -111,17 +135,19 @@ def add_candidate(
 ) -> Candidate:
     """A new applicant on an open requisition; the CV passes the upload check."""
     permissions.ensure_can_hire_for_team(by, requisition.team_id)
-    if requisition.status != RequisitionStatus.OPEN:
-        raise InvalidTransition(
-            "Candidates join open requisitions only "
-            f"(this one is {requisition.get_status_display().lower()})."
-        )
     if not name.strip():
         raise InvalidInput("A candidate needs a name.", fields={"name": ["Enter a name."]})
     if cv is not None:
         uploads.check_upload(cv, field="cv")
     at = _now()
     with transaction.atomic():
+        # The row's status now, locked against a close or approval under way.
+        requisition = Requisition.objects.select_for_update().get(pk=requisition.pk)
+        if requisition.status != RequisitionStatus.OPEN:
+            raise InvalidTransition(
+                "Candidates join open requisitions only "
+                f"(this one is {requisition.get_status_display().lower()})."
+            )
         candidate = Candidate.objects.create(
             requisition=requisition,
             name=name.strip(),

@@ -89,6 +89,14 @@ def requisition_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return go(request, reverse("staffing:hiring"))
 
 
+@require_POST
+@domain_errors
+def requisition_close(request: HttpRequest, pk: int) -> HttpResponse:
+    req = services.close_requisition(pk, by=request.user, note=request.POST.get("note", ""))
+    messages.success(request, f"{req}: closed.")
+    return go(request, reverse("staffing:hiring-requisition", args=[req.pk]))
+
+
 def _requisition(request: HttpRequest, pk: int) -> Requisition:
     qs = Requisition.objects.select_related("team", "created_by", "decided_by", "scenario")
     return permissions.access_requisition(request.user, qs, pk)

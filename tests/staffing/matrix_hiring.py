@@ -177,3 +177,22 @@ ROWS: dict[str, Row] = {
         content_type=JSON,
     ),
 }
+
+
+ROWS |= {
+    "staffing:hiring-requisition-close": Row(
+        "post",
+        WRITE,
+        kwargs=_req_kw,
+        data=lambda ctx: {"note": "Need gone"},
+        snapshot=_requisitions,
+    ),
+    "staffing-api:hiring-requisition-close": Row(
+        "post",
+        API_READ,
+        kwargs=_req_kw,
+        data=lambda ctx: {"note": "Need gone"},
+        snapshot=_requisitions,
+        content_type=JSON,
+    ),
+}

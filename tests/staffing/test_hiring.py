@@ -279,3 +279,22 @@ def test_other_teams_managers_and_reps_reach_nothing(team, other_team, manager, 
     with pytest.raises(NotFound):
         services.submit_scorecard(c.pk, by=outsider, stage="screen", ratings={})
     assert Candidate.objects.get(pk=c.pk).stage == Stage.APPLIED
+
+
+def test_close_a_requisition_once_its_pipeline_is_empty(manager, rep, req):
+    c = hb.candidate(req, manager)
+    with pytest.raises(NotFound):
+        services.close_requisition(req.pk, by=rep, note="x")
+    with pytest.raises(InvalidTransition, match="1 candidate is still in the pipeline"):
+        services.close_requisition(req.pk, by=manager, note="Budget cut")
+    services.move_candidate(c.pk, by=manager, to=Stage.WITHDRAWN)
+    with pytest.raises(InvalidInput):
+        services.close_requisition(req.pk, by=manager, note=" ")
+    closed = services.close_requisition(req.pk, by=manager, note="Budget cut")
+    assert (closed.status, closed.decision_note, closed.decided_by) == (
+        "closed",
+        "Budget cut",
+        manager,
+    )
+    with pytest.raises(InvalidTransition, match="open requisitions only"):
+        hb.candidate(req, manager, name="Late Comer")
