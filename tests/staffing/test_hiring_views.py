@@ -233,3 +233,21 @@ def test_board_page_queries_do_not_grow_with_candidates(
     with django_assert_max_num_queries(25):
         r = manager_client.get(reverse("staffing:hiring-requisition", args=[req.pk]))
     assert r.content.decode().count('class="card board-card"') == 8
+
+
+def test_director_declines_with_a_note_and_not_without(director_client, manager, team):
+    req = services.open_requisition(
+        by=manager, team=team, role="Rep", title="Night rep", count=1, reason="Nights"
+    )
+    url = reverse("staffing:hiring-requisition-decide", args=[req.pk])
+    r = director_client.post(url, {"approve": "0", "note": ""})
+    assert r.status_code == 422
+    assert "Say why the requisition is declined." in r.content.decode()
+    assert Requisition.objects.get(pk=req.pk).status == "pending"
+    r = director_client.post(url, {"approve": "0", "note": "No budget until Q3"})
+    assert r.status_code == 302
+    req.refresh_from_db()
+    assert (req.status, req.decision_note) == ("declined", "No budget until Q3")
+    r = director_client.post(url, {"approve": "1"})
+    assert r.status_code == 422
+    assert "already declined" in r.content.decode()
