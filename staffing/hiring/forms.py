@@ -62,6 +62,11 @@ class MoveForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, current: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if current is not None:  # the stage the candidate is at is no move
+            self.fields["to"].choices = [(v, label) for v, label in BOARD_MOVES if v != current]
+
     def clean_start_date(self):
         return self.cleaned_data["start_date"] or timezone.localdate()
 

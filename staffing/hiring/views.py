@@ -163,7 +163,8 @@ def _candidate_page(request, candidate, *, move_form=None, card_form=None, statu
             "moves": candidate.moves.select_related("by"),
             "decisions": candidate.decisions.select_related("decided_by"),
             "stage_cards": [(sc, forms.get(sc.stage)) for sc in cards],
-            "move_form": move_form or MoveForm(initial={"version": candidate.version}),
+            "move_form": move_form
+            or MoveForm(initial={"version": candidate.version}, current=candidate.stage),
             "plan": services.onboarding_plan_of(candidate),
         },
         status=status,

@@ -251,3 +251,10 @@ def test_director_declines_with_a_note_and_not_without(director_client, manager,
     r = director_client.post(url, {"approve": "1"})
     assert r.status_code == 422
     assert "already declined" in r.content.decode()
+
+
+def test_the_candidate_page_offers_no_move_to_the_current_stage(manager_client, manager, req):
+    c = services.move_candidate(hb.candidate(req, manager).pk, by=manager, to=Stage.SCREEN)
+    body = manager_client.get(reverse("staffing:hiring-candidate", args=[c.pk])).content.decode()
+    assert '<option value="interview">' in body
+    assert '<option value="screen">' not in body
