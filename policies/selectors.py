@@ -24,6 +24,7 @@ from datetime import datetime
 from django.apps import apps
 from django.db.models import Prefetch, QuerySet
 
+from csops import memo
 from policies.business_time import Schedule
 from policies.models import (
     BusinessCalendar,
@@ -39,6 +40,7 @@ from policies.sla import SlaTarget
 from staffing.models import Team
 
 
+@memo.per_batch
 def organization_settings() -> OrganizationSettings:
     """The organisation's settings row (created with defaults on first read)."""
     settings, _ = OrganizationSettings.objects.get_or_create(pk=1)
@@ -70,6 +72,7 @@ def latest_policy_version(policy_id: int) -> SlaPolicyVersion | None:
     )
 
 
+@memo.per_batch
 def calendar_version_at(calendar_id: int, at: datetime) -> CalendarVersion | None:
     """The version with the latest ``effective_from <= at`` (§9.19); ties: the newest."""
     return (
@@ -82,19 +85,28 @@ def calendar_version_at(calendar_id: int, at: datetime) -> CalendarVersion | Non
 def policy_version_at(facts: dict, at: datetime) -> SlaPolicyVersion | None:
     """The first active policy (by position) whose version in force at ``at`` matches the new
     ticket's ``facts`` (team, channel, priority, organization, category)."""
+    for version in _versions_in_force(at):
+        if version.matches(facts):
+            return version
+    return None
+
+
+@memo.per_batch
+def _versions_in_force(at: datetime) -> list[SlaPolicyVersion]:
+    """Each active policy's version in force at ``at``, by the policies' position."""
     versions = (
         SlaPolicyVersion.objects.filter(policy__active=True, effective_from__lte=at)
         .select_related("policy")
         .order_by("policy__position", "policy_id", "-effective_from", "-number")
     )
     seen: set[int] = set()
+    found = []
     for version in versions:
         if version.policy_id in seen:
             continue  # an older version of a policy already decided
         seen.add(version.policy_id)
-        if version.matches(facts):
-            return version
-    return None
+        found.append(version)
+    return found
 
 
 def calendar_version_for(

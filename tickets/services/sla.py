@@ -27,10 +27,12 @@ from datetime import datetime
 
 from django.db.models import prefetch_related_objects
 
+from csops import memo
 from policies import selectors as policy_selectors
 from policies.business_time import CALENDAR_HOURS, Hours
 from policies.models import CalendarVersion, SlaPolicyVersion
 from policies.sla import SlaInstance, evaluate, next_due
+from policies.sla import SlaPolicy as EnginePolicy
 from tickets.models import Ticket, TicketEvent, TicketSlaBreach, TicketSlaInstance
 
 # --- creation -------------------------------------------------------------------------------
@@ -76,23 +78,29 @@ def evaluate_ticket(
         return []
     loaded = ticket.sla_policy_version if Ticket.sla_policy_version.is_cached(ticket) else None
     if loaded is not None:
-        version = loaded
-        prefetch_related_objects([version], "targets")
+        prefetch_related_objects([loaded], "targets")
+        policy = policy_selectors.engine_policy(loaded)
     else:
-        version = SlaPolicyVersion.objects.prefetch_related("targets").get(
-            pk=ticket.sla_policy_version_id
-        )
+        policy = _engine_policy(ticket.sla_policy_version_id)
     if not ticket.calendar_version_id:
-        calendar = None
-    elif Ticket.calendar_version.is_cached(ticket):
-        calendar = ticket.calendar_version
+        schedule: Hours = CALENDAR_HOURS
+    elif Ticket.calendar_version.is_cached(ticket) and ticket.calendar_version is not None:
+        schedule = ticket.calendar_version.schedule()
     else:
-        calendar = CalendarVersion.objects.get(pk=ticket.calendar_version_id)
-    schedule: Hours = calendar.schedule() if calendar is not None else CALENDAR_HOURS
+        schedule = _schedule(ticket.calendar_version_id)
     log = sorted(events, key=lambda e: e.pk) if events is not None else ticket.events.order_by("pk")
-    return evaluate(
-        [e.as_log_event() for e in log], policy_selectors.engine_policy(version), schedule, as_of
-    )
+    return evaluate([e.as_log_event() for e in log], policy, schedule, as_of)
+
+
+@memo.per_batch
+def _engine_policy(version_id: int) -> EnginePolicy:
+    version = SlaPolicyVersion.objects.prefetch_related("targets").get(pk=version_id)
+    return policy_selectors.engine_policy(version)
+
+
+@memo.per_batch
+def _schedule(calendar_version_id: int) -> Hours:
+    return CalendarVersion.objects.get(pk=calendar_version_id).schedule()
 
 
 def _row(ticket: Ticket, inst: SlaInstance, as_of: datetime) -> TicketSlaInstance:

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from csops import jobs
+from csops import jobs, memo
 from csops.errors import InvalidInput, NotFound
 from csops.notify import notify
 from tickets.models import Incident, Ticket, TicketEvent
@@ -178,6 +178,7 @@ def _fan_out(
     return deliveries
 
 
+@memo.per_batch
 def _listening() -> list[WebhookSubscription]:
     return list(WebhookSubscription.objects.filter(active=True).only("pk", "events"))
 
