@@ -230,3 +230,10 @@ def test_a_refused_file_is_named_and_the_message_kept(mailbox):
     assert record.state == InboundState.PROCESSED
     assert record.event.attachments.count() == 2
     assert record.reason.startswith("Files not kept:")
+
+
+def test_a_display_name_longer_than_a_customer_name_is_cut(mailbox):
+    raw = corpus("new_plain.eml").replace(b"Alice Example", b"Alice " + b"Q" * 300, 1)
+    record = services.ingest(raw, source="pipe")
+    assert record.state == InboundState.PROCESSED
+    assert record.ticket.requester.name == "Alice " + "Q" * 114

@@ -16,6 +16,8 @@ from csops import permissions
 from csops.errors import InvalidInput, NotAllowed
 from tickets.models import Customer, CustomerMerge, CustomerNote, Organization
 
+NAME_LENGTH = Customer._meta.get_field("name").max_length  # a mail's display name may be longer
+
 
 def find_or_create_customer(*, by: User | None, email: str, name: str = "") -> Customer:
     """The customer with this email (case-insensitive), created if new. An address merged
@@ -38,7 +40,8 @@ def find_or_create_customer(*, by: User | None, email: str, name: str = "") -> C
         raise NotAllowed("You may not add customers.")
     try:
         with transaction.atomic():
-            return Customer.objects.create(email=email, name=name.strip() or email.split("@")[0])
+            name = (name.strip() or email.split("@")[0])[:NAME_LENGTH]
+            return Customer.objects.create(email=email, name=name)
     except IntegrityError:
         return Customer.objects.with_email(email).get()
 

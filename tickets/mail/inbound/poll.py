@@ -8,9 +8,9 @@ One poll (the ``POLL`` job, queued for every enabled mailbox by the beat task
    one. On the first poll, or when it changed (the folder's UIDs start over), reading starts
    at the oldest unread message; otherwise at the UIDs above ``last_uid``, read or not (a
    colleague who opened a message in webmail does not hide it from the poller);
-2. fetches them in batches of ``MAILBOX_FETCH_BATCH`` with ``BODY.PEEK[]`` and calls
-   ``services.ingest`` for each: the inbound record, keyed by (mailbox, UIDVALIDITY, UID),
-   commits with the ticket change;
+2. fetches them in batches of ``MAILBOX_FETCH_BATCH`` with ``BODY.PEEK[]`` and hands each
+   batch to ``services.ingest_batch``: every message's inbound record, keyed by (mailbox,
+   UIDVALIDITY, UID), commits with its ticket change, the batch in one transaction;
 3. only then marks the batch ``\\Seen`` (or moves it to the processed folder) and moves
    ``last_uid`` past it.
 
@@ -124,15 +124,11 @@ def poll(mailbox_id: int, *, budget_seconds: float | None = None) -> PollResult:
                 if time.monotonic() >= deadline:
                     more = True
                     break
-                for uid, raw in session.fetch(batch):
-                    services.ingest(
-                        raw,
-                        mailbox=mailbox,
-                        source=InboundSource.IMAP,
-                        uid=str(uid),
-                        uidvalidity=validity,
-                    )
-                    ingested += 1
+                fetched = [(str(uid), raw) for uid, raw in session.fetch(batch)]
+                services.ingest_batch(
+                    fetched, mailbox=mailbox, source=InboundSource.IMAP, uidvalidity=validity
+                )
+                ingested += len(fetched)
                 # The records of the batch are committed: now, and only now, mark the mail.
                 session.mark_processed(batch, move_to=mailbox.imap_processed_folder)
                 _advance(mailbox, validity, batch[-1])

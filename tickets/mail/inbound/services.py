@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from csops import memo
 from csops.errors import InvalidInput
 from tickets.attachments.services import CheckedFile, IncomingFile, attach, check_files
 from tickets.mail.acknowledgments import acknowledge
@@ -100,10 +103,7 @@ def ingest(
     )
     if len(raw) > settings.INBOUND_MAX_BYTES:
         record.state, record.outcome = InboundState.REFUSED, "too_large"
-        record.reason = (
-            f"The message is {len(raw):,} bytes; the limit is {settings.INBOUND_MAX_BYTES:,} "
-            "bytes (INBOUND_MAX_BYTES)."
-        )
+        record.reason = _too_large(len(raw))
         return _save_alone(record, keys)
     try:
         mail = parse(raw)
@@ -135,6 +135,144 @@ def ingest(
     except Exception as exc:
         log.exception("inbound message %s failed", sha256)
         return _fail(record, raw, keys, f"Processing failed: {type(exc).__name__}: {exc}")
+
+
+def ingest_batch(
+    messages: list[tuple[str, bytes]],
+    *,
+    mailbox: Mailbox,
+    source: str,
+    uidvalidity: int | None,
+) -> list[InboundMessage]:
+    """Record several messages of one mailbox, ``(uid, raw)`` in UID order (one IMAP fetch),
+    in one transaction: the records and the ticket changes of the whole batch commit together,
+    with one lookup of the records already there and the batch's configuration reads made
+    once (``csops.memo``). A later message of the batch threads onto an earlier one as if they
+    came one by one. If anything in the batch raises (a concurrent delivery of the same
+    message, a processing error), the batch is rolled back and each message is ingested
+    alone, where a failure is recorded on its own message."""
+    if source not in InboundSource.values:
+        raise ValueError(f"Unknown inbound source {source!r}.")
+    with memo.batch():
+        try:
+            with transaction.atomic(), _without_savepoints():
+                done = _ingest_together(messages, mailbox, source, uidvalidity)
+                if transaction.get_connection().needs_rollback:
+                    raise RuntimeError("A step of the batch failed and was caught.")
+                return done
+        except Exception:  # noqa: BLE001 - every message is retried alone, failures recorded
+            log.warning("inbound batch of %s rolled back; one by one", mailbox, exc_info=True)
+        return [
+            ingest(raw, mailbox=mailbox, source=source, uid=uid, uidvalidity=uidvalidity)
+            for uid, raw in messages
+        ]
+
+
+@contextmanager
+def _without_savepoints() -> Iterator[None]:
+    """Inside the batch's transaction, nested ``atomic`` blocks make no savepoint (eight round
+    trips per new ticket saved): one that fails marks the transaction for rollback instead, and
+    the batch is redone message by message, with savepoints, by ``ingest``."""
+    features = transaction.get_connection().features
+    before = features.uses_savepoints
+    features.uses_savepoints = False
+    try:
+        yield
+    finally:
+        features.uses_savepoints = before
+
+
+class _Known:
+    """The records of a batch's keys, those already stored and those the batch adds."""
+
+    def __init__(self, records: list[InboundMessage]) -> None:
+        self.by_sha: dict[str, InboundMessage] = {}
+        self.by_uid: dict[tuple[int | None, int | None, str], InboundMessage] = {}
+        self.by_message_id: dict[str, InboundMessage] = {}
+        for found in sorted(records, key=lambda r: r.pk, reverse=True):
+            self.add(found)  # the oldest record wins, as in _existing
+
+    def add(self, found: InboundMessage) -> None:
+        self.by_sha[found.sha256] = found
+        if found.uid:
+            self.by_uid[(found.mailbox_id, found.uidvalidity, found.uid)] = found
+        if found.message_id:
+            self.by_message_id[found.message_id] = found
+
+    def get(self, keys: Keys, message_id: str = "") -> InboundMessage | None:
+        mailbox_id = keys.mailbox.pk if keys.mailbox is not None else None
+        return (
+            self.by_sha.get(keys.sha256)
+            or (self.by_uid.get((mailbox_id, keys.uidvalidity, keys.uid)) if keys.uid else None)
+            or (self.by_message_id.get(message_id) if message_id else None)
+        )
+
+
+def _ingest_together(
+    messages: list[tuple[str, bytes]], mailbox: Mailbox, source: str, uidvalidity: int | None
+) -> list[InboundMessage]:
+    prepared = []
+    for uid, raw in messages:
+        keys = Keys(mailbox, uidvalidity, str(uid), hashlib.sha256(raw).hexdigest())
+        mail: ParsedMail | str | None = None  # None: too large; str: why it cannot be parsed
+        if len(raw) <= settings.INBOUND_MAX_BYTES:
+            try:
+                mail = parse(raw)
+            except UnusableMessage as exc:
+                mail = str(exc)
+            except Exception as exc:  # noqa: BLE001 - the email package on hostile input
+                mail = f"The message could not be parsed: {exc!r}"
+        prepared.append((raw, keys, mail))
+    ids = [m.message_id for _, _, m in prepared if isinstance(m, ParsedMail) and m.message_id]
+    match = Q(sha256__in=[k.sha256 for _, k, _ in prepared])
+    match |= Q(mailbox=mailbox, uidvalidity=uidvalidity, uid__in=[k.uid for _, k, _ in prepared])
+    if ids:
+        match |= Q(message_id__in=ids)
+    known = _Known(list(InboundMessage.objects.filter(match)))
+    done = []
+    for raw, keys, mail in prepared:
+        message_id = mail.message_id if isinstance(mail, ParsedMail) else ""
+        found = known.get(keys, message_id)
+        if found is None:
+            found = _record_in_batch(raw, keys, mail, source)
+            known.add(found)
+        done.append(found)
+    return done
+
+
+def _record_in_batch(
+    raw: bytes, keys: Keys, mail: ParsedMail | str | None, source: str
+) -> InboundMessage:
+    record = InboundMessage(
+        mailbox=keys.mailbox,
+        source=source,
+        uid=keys.uid,
+        uidvalidity=keys.uidvalidity,
+        sha256=keys.sha256,
+        size=len(raw),
+        received_at=timezone.now(),
+    )
+    if mail is None:
+        record.state, record.outcome = InboundState.REFUSED, "too_large"
+        record.reason = _too_large(len(raw))
+    elif isinstance(mail, str):
+        record.state, record.outcome, record.reason = InboundState.FAILED, "", mail[:4000]
+        _store_raw(record, raw)
+    else:
+        record.message_id = mail.message_id
+        record.from_address = mail.from_address[:320]
+        record.subject = mail.subject[:255]
+        _store_raw(record, raw)
+        _apply(record, mail, _process(mail, keys.mailbox))
+    record.save()
+    return record
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"The message is {size:,} bytes; the limit is {settings.INBOUND_MAX_BYTES:,} "
+        "bytes (INBOUND_MAX_BYTES)."
+    )
 
 
 def retry(record_id: int) -> InboundMessage:
@@ -206,6 +344,7 @@ def _fail(record: InboundMessage, raw: bytes, keys: Keys, reason: str) -> Inboun
 # --- processing: the ticket change ---------------------------------------------------------
 
 
+@memo.per_batch
 def _our_addresses() -> set[str]:
     ours = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
     ours.add(tokens.base_address(settings.DEFAULT_FROM_EMAIL.rpartition("<")[2].strip(">")))
@@ -216,7 +355,7 @@ def _mailbox_for(mail: ParsedMail, mailbox: Mailbox | None) -> Mailbox:
     if mailbox is not None:
         return mailbox
     bases = [tokens.base_address(a) for a in mail.recipients]
-    boxes = {m.address.lower(): m for m in Mailbox.objects.filter(enabled=True)}
+    boxes = _enabled_mailboxes()
     for address in bases:
         if address in boxes:
             return boxes[address]
@@ -225,6 +364,11 @@ def _mailbox_for(mail: ParsedMail, mailbox: Mailbox | None) -> Mailbox:
         + (", ".join(mail.recipients[:5]) or "this message (no recipients)")
         + ". Add the mailbox in the admin, then retry."
     )
+
+
+@memo.per_batch
+def _enabled_mailboxes() -> dict[str, Mailbox]:
+    return {m.address.lower(): m for m in Mailbox.objects.filter(enabled=True)}
 
 
 def _participants(mail: ParsedMail, ticket: Ticket) -> list[str]:
