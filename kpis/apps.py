@@ -16,9 +16,9 @@ class KpisConfig(AppConfig):
         permissions.register(digest_rules)
 
         from kpis import receivers
-        from tickets.signals import ticket_changed
+        from tickets.signals import tickets_changed
 
-        ticket_changed.connect(receivers.queue_refresh, dispatch_uid="kpis.queue_refresh")
+        tickets_changed.connect(receivers.queue_refresh, dispatch_uid="kpis.queue_refresh")
         # Deleting a ticket (the admin) cascades to its KPI rows: their days are refolded.
         from django.db.models.signals import pre_delete
 

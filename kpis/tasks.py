@@ -22,15 +22,28 @@ def _beat(name: str) -> None:
 @shared_task(ignore_result=True)
 def refresh_ticket_metrics(ticket_id: int) -> int:
     """Recompute one ticket (a no-op when its row already has the latest event), then fold."""
-    latest = TicketEvent.objects.filter(ticket_id=ticket_id).aggregate(m=Max("id"))["m"]
-    stored = (
-        TicketMetricsRow.objects.filter(ticket_id=ticket_id)
-        .values_list("source_event_id", flat=True)
-        .first()
+    return refresh_tickets_metrics([ticket_id])
+
+
+@shared_task(ignore_result=True)
+def refresh_tickets_metrics(ticket_ids: list[int]) -> int:
+    """Recompute the tickets whose rows lack their latest event (the others were coalesced: an
+    earlier run of the burst already applied every event), then fold once."""
+    latest = dict(
+        TicketEvent.objects.filter(ticket_id__in=ticket_ids)
+        .values("ticket_id")
+        .annotate(m=Max("id"))
+        .values_list("ticket_id", "m")
     )
-    if latest is None or (stored is not None and stored >= latest):
-        return 0  # coalesced: an earlier run of this burst already applied every event
-    changed = refresh_tickets([ticket_id])
+    stored = dict(
+        TicketMetricsRow.objects.filter(ticket_id__in=list(latest)).values_list(
+            "ticket_id", "source_event_id"
+        )
+    )
+    stale = [t for t, m in latest.items() if stored.get(t) is None or stored[t] < m]
+    if not stale:
+        return 0
+    changed = refresh_tickets(sorted(stale))
     if changed:
         rollup.fold_dirty()
     _beat("refresh")

@@ -15,7 +15,7 @@ from csops.errors import NotAllowed
 from kpis import selectors
 from kpis.models import DailyRollup, TicketMetricsRow
 from kpis.selectors import DashboardFilter
-from kpis.tasks import refresh_ticket_metrics
+from kpis.tasks import refresh_ticket_metrics, refresh_tickets_metrics
 from tests.factories import make_ticket
 from tests.kpis.engine_helpers import at, catch_up
 from tickets.services import tickets as services
@@ -182,3 +182,13 @@ def test_refresh_task_coalesces_a_burst(worked, rep):
     assert refresh_ticket_metrics(b.pk) == 0
     row = _row(b)
     assert row.source_event_id == b.events.order_by("-pk").first().pk
+
+
+def test_one_refresh_task_recomputes_the_stale_tickets_of_a_batch(worked):
+    a, b, c = worked["a"], worked["b"], worked["c"]
+    refresh_tickets_metrics([a.pk, b.pk, c.pk])
+    TicketMetricsRow.objects.filter(ticket__in=[a, b]).delete()
+    assert refresh_tickets_metrics([a.pk, b.pk, c.pk]) == 2  # c's row was current
+    assert refresh_tickets_metrics([a.pk, b.pk, c.pk]) == 0
+    assert _row(a).source_event_id == a.events.order_by("-pk").first().pk
+    assert _row(b).first_reply_cal == 1800

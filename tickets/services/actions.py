@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -24,7 +23,7 @@ from tickets.models import Status, Ticket, TicketEvent
 from tickets.models.policy_records import PolicyMoment
 from tickets.services import sla
 from tickets.services.policy_records import record_policy_versions
-from tickets.signals import ticket_changed
+from tickets.signals import ticket_changed, tickets_changed
 from tickets.webhooks import services as webhooks
 
 
@@ -36,8 +35,30 @@ def action_time(ticket: Ticket | None = None) -> datetime:
     return now
 
 
+class _Changed:
+    """The tickets one transaction changed, signalled when it commits: ``ticket_changed``
+    for each, then ``tickets_changed`` once for all (``tickets.signals``)."""
+
+    def __init__(self, ticket_id: int) -> None:
+        self.ids: dict[int, None] = {ticket_id: None}
+
+    def __call__(self) -> None:
+        for ticket_id in self.ids:
+            ticket_changed.send(sender=Ticket, ticket_id=ticket_id)
+        tickets_changed.send(sender=Ticket, ticket_ids=list(self.ids))
+
+
 def signal_changed(ticket_id: int) -> None:
-    transaction.on_commit(partial(ticket_changed.send, sender=Ticket, ticket_id=ticket_id))
+    """Signal the ticket's change on commit; every change of one transaction in one callback
+    (a savepoint rolled back drops the callback it registered, and with it only changes made
+    inside that savepoint, as Django's ``on_commit`` does)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _, callback, _ in connection.run_on_commit:
+            if isinstance(callback, _Changed):
+                callback.ids[ticket_id] = None
+                return
+    transaction.on_commit(_Changed(ticket_id))
 
 
 # Search indexes the first SEARCH_INDEXED_CHARS characters of each message (csops.bounds); the

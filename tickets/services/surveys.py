@@ -38,13 +38,13 @@ from tickets.models import (
 )
 from tickets.models.events import EventType
 from tickets.services import escalation_rules
+from tickets.services.actions import signal_changed
 from tickets.services.survey_attribution import (
     STATE_TYPES,
     RatingAttribution,
     attribute_rating,
     log_events,
 )
-from tickets.signals import ticket_changed
 from tickets.webhooks import services as webhooks
 
 log = logging.getLogger(__name__)
@@ -331,7 +331,7 @@ def record_response(
     ticket_id = invitation.ticket_id
     webhooks.record_survey_answer(response)
     # The analytics layer refreshes the ticket (its CSAT bucket) on this signal.
-    transaction.on_commit(partial(ticket_changed.send, sender=Ticket, ticket_id=ticket_id))
+    signal_changed(ticket_id)
     if not positive and not negative_before:  # once per solve, not on each change
         transaction.on_commit(partial(_escalate_negative, ticket_id, response.pk))
     return response
