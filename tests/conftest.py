@@ -26,7 +26,7 @@ if _XDIST_WORKER.startswith("gw"):
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 from csops.roles import Role
 from tests import dovecot
@@ -66,6 +66,14 @@ def dovecot_server():
     server = dovecot.Dovecot(spare=60).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_directory(tmp_path_factory):
+    """Uploaded files, attachments and stored mail go to a directory of this run, never to the
+    checkout's var/media (the storages follow MEDIA_ROOT; workers started by tests get it)."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)

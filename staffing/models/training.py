@@ -18,8 +18,9 @@ from csops.uploads import validate_upload
 def evidence_storage() -> FileSystemStorage:
     """Evidence files live under MEDIA_ROOT (or var/media) and are served only through the
     access-checked ``staffing:training-evidence`` view, never as public media."""
-    root = getattr(settings, "MEDIA_ROOT", "") or Path(settings.BASE_DIR) / "var" / "media"
-    return FileSystemStorage(location=root)
+    if getattr(settings, "MEDIA_ROOT", ""):
+        return FileSystemStorage()  # follows MEDIA_ROOT (tests point it at a temporary one)
+    return FileSystemStorage(location=Path(settings.BASE_DIR) / "var" / "media")
 
 
 class Delivery(models.TextChoices):

@@ -48,6 +48,7 @@ def running_worker(
         **os.environ,
         "DATABASE_URL": _test_database_url(),
         "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the test's files (tests/conftest.py)
         **(env or {}),
     }
     with (
