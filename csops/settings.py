@@ -368,6 +368,8 @@ JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 14)  # finished jobs are then
 HIRING_PURGE_MONTHS = env_int("HIRING_PURGE_MONTHS", 6)
 # KPI sweeper: recomputes tickets whose refresh message was lost (broker down, worker killed).
 KPI_SWEEP_SECONDS = env_int("KPI_SWEEP_SECONDS", 20)
+# A sweep run stops after this long (a backlog waits for the next run, not the queue behind it).
+KPI_SWEEP_BUDGET_SECONDS = env_int("KPI_SWEEP_BUDGET_SECONDS", 10)
 # Mailbox polls (tickets/mail/inbound/poll.py): how often beat queues a poll of each enabled
 # mailbox (the delivery -> ticket delay is about this plus the processing), messages fetched
 # per IMAP command, the time one poll job reads before it gives way (and runs again at once),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -61,7 +62,7 @@ def fold_dirty_buckets() -> int:
 
 @shared_task(ignore_result=True)
 def sweep_stale_metrics() -> int:
-    return sweep.sweep()
+    return sweep.sweep(budget_seconds=settings.KPI_SWEEP_BUDGET_SECONDS)
 
 
 @shared_task(ignore_result=True)

@@ -7,7 +7,7 @@ import pytest
 
 from csops.celery import app
 from kpis import rollup, sweep
-from kpis.models import DailyRollup, TicketMetricsRow
+from kpis.models import DailyRollup, KpiHeartbeat, TicketMetricsRow
 from kpis.models.rollups import ALL
 from kpis.refresh import refresh_tickets
 from tests.factories import make_ticket
@@ -52,3 +52,14 @@ def test_sweeper_refreshes_a_row_older_than_its_log(team, rep):
     assert TicketMetricsRow.objects.get(ticket=ticket).resolved is False
     assert sweep.sweep(full=True) == 1
     assert TicketMetricsRow.objects.get(ticket=ticket).resolved is True
+
+
+def test_a_spent_budget_stops_the_sweep_and_the_next_run_goes_on(team, monkeypatch):
+    made = [make_ticket(team) for _ in range(3)]  # their refresh messages never ran
+    monkeypatch.setattr(sweep, "CHUNK", 2)
+    assert sweep.sweep(budget_seconds=0) == 2  # one chunk, then the budget is spent
+    assert not KpiHeartbeat.objects.filter(name="sweep").exists()  # the window stays open
+    assert sweep.sweep(budget_seconds=0) == 1
+    assert sweep.sweep(budget_seconds=0) == 0
+    assert KpiHeartbeat.objects.filter(name="sweep").exists()
+    assert TicketMetricsRow.objects.filter(ticket__in=made).count() == 3
