@@ -21,6 +21,7 @@ app.autodiscover_tasks(related_name="tasks_incidents")
 app.autodiscover_tasks(["tickets.routing"])  # tickets/routing/tasks.py
 app.autodiscover_tasks(["tickets.mail.inbound"])  # the mailbox polls' beat task
 app.autodiscover_tasks(["kpis.digests"])  # the KPI digests' beat task
+app.autodiscover_tasks(["tickets.attachments"])  # the orphaned-file cleanup's beat task
 
 
 @worker_ready.connect
@@ -68,6 +69,11 @@ app.conf.beat_schedule = {
     "purge-finished-jobs": {
         "task": "csops.tasks.purge_finished_jobs",
         "schedule": crontab(hour=4, minute=20),
+    },
+    # Daily at 03:40: delete stored files no row points at (tickets/attachments/cleanup.py).
+    "clean-orphan-files": {
+        "task": "tickets.enqueue_orphan_file_cleanup",
+        "schedule": crontab(hour=3, minute=40),
     },
     # Proves to /healthz that beat and a worker are alive.
     "record-worker-heartbeat": {"task": "csops.tasks.record_heartbeat", "schedule": 30.0},

@@ -328,6 +328,8 @@ if env_str("ATTACHMENT_S3_BUCKET"):
 else:
     # No "location": the storage follows MEDIA_ROOT (tests point it at a temporary directory).
     STORAGES["attachments"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Stored files no row points at (a rolled-back upload) are deleted once this old.
+ORPHAN_FILE_GRACE_HOURS = env_int("ORPHAN_FILE_GRACE_HOURS", 24)
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)  # a token is refused (401) after this
 # A customer may change a survey answer this long after first answering (then it is final).
 CSAT_ANSWER_CHANGE_SECONDS = env_int("CSAT_ANSWER_CHANGE_SECONDS", 7 * 24 * 3600)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from csops.jobs import Again, handler
+from tickets.attachments import cleanup
 from tickets.bulk import services as bulk
 from tickets.mail import jobs as mail_jobs  # noqa: F401 (registers the outbox handler)
 from tickets.mail.inbound import jobs as inbound_jobs  # noqa: F401 (the mailbox poll)
@@ -28,3 +29,8 @@ def send_survey(payload: dict) -> None:
 def run_bulk_action(payload: dict) -> Again | None:
     """One batch of a bulk action; the job runs again at once while tickets remain."""
     return Again() if bulk.run_batch(payload["bulk"]) else None
+
+
+@handler(cleanup.CLEAN)
+def clean_orphan_files(payload: dict) -> None:
+    cleanup.clean_orphan_files()
