@@ -115,6 +115,22 @@ def test_a_500_is_retried_and_then_delivered(team, director):
     assert Job.objects.get(key=f"webhook-delivery:{delivery.pk}").state == Job.State.DONE
 
 
+def test_a_delivery_refused_with_413_is_recorded_and_retried(team, director):
+    # a receiver behind a proxy whose body limit answers 413 without reading the body
+    with running_receiver(script=[("refuse", 413)]) as receiver:
+        sub = _subscribe(director, receiver.url)
+        make_ticket(team)
+        runner.run_due(budget_seconds=10)
+    delivery = WebhookDelivery.objects.get(subscription=sub)
+    attempts = DeliveryAttempt.objects.filter(delivery=delivery).order_by("number")
+    assert [(a.status_code, a.error) for a in attempts] == [
+        (413, "HTTP 413 Request Entity Too Large"),
+        (200, ""),
+    ]
+    assert delivery.state == DeliveryState.DELIVERED
+    assert len(receiver.requests) == 2
+
+
 def test_a_timeout_is_retried_and_then_delivered(team, director):
     # the receiver answers the first request after 2.5 s; the sender waits 1 s
     with running_receiver(script=[("sleep", 2.5)]) as receiver:

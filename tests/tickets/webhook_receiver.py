@@ -1,8 +1,9 @@
 """A real HTTP receiver for webhook tests: http.server on a free port, in a thread.
 
 ``script`` lists what to do with each request in turn (a status code, ("sleep", seconds)
-then 200, or ("stall", seconds): set ``stalled`` and then sleep, so a test can act while
-the sender waits for the answer); once it runs out every request gets ``default``. Each
+then 200, ("stall", seconds): set ``stalled`` and then sleep, so a test can act while
+the sender waits for the answer, or ("refuse", status): answer before reading the body and
+hang up); once it runs out every request gets ``default``. Each
 request is kept with its headers and body. ``verify(secret)`` is what a real receiver does
 with the signature."""
 
@@ -58,8 +59,11 @@ class Receiver:
 def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server API)
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             action = receiver.next_action()
+            if isinstance(action, tuple) and action[0] == "refuse":
+                self._refuse(action[1])
+                return
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             status = 200
             if isinstance(action, tuple) and action[0] == "stall":
                 receiver.stalled.set()
@@ -76,6 +80,17 @@ def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(b"ok")
             except OSError:
                 pass  # the sender gave up (its timeout)
+
+        def _refuse(self, status: int) -> None:
+            """Answer before reading the body and hang up, as a proxy with a body limit does
+            (nginx's 413)."""
+            with receiver.lock:
+                receiver.requests.append(Received(dict(self.headers), b"", time.time()))
+            self.close_connection = True
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.send_header("Connection", "close")
+            self.end_headers()
 
         def log_message(self, *args) -> None:
             pass
