@@ -24,6 +24,14 @@ def display_name(user: AbstractBaseUser | AnonymousUser | None, default: str = "
     return full or user.get_username()
 
 
+def public_name(user: AbstractBaseUser | AnonymousUser | None, default: str = "") -> str:
+    """For customers (the portal): the person's full name, never the username (a login name
+    is staff's business); ``default`` when there is none."""
+    if user is None or not getattr(user, "pk", None) or not hasattr(user, "get_full_name"):
+        return default
+    return user.get_full_name().strip() or default
+
+
 def name_and_username(user: AbstractBaseUser | None) -> str:
     """For admins, who search and log in by username: "Rita Reyes (rita)"."""
     if user is None:

@@ -1,6 +1,7 @@
 """Template filters that show people and durations the same way on every page.
 
-``{% load display %}`` then ``{{ ticket.assignee|display_name:"Unassigned" }}``,
+``{% load display %}`` then ``{{ ticket.assignee|display_name:"Unassigned" }}`` (customers'
+pages: ``{{ event.actor|public_name:"Support team" }}``, never a username),
 ``{{ minutes|duration }}``, ``{{ age_days|duration_days }}`` and ``{{ created_at|age }}``
 (the time since an instant, in the same format: "3.2 d").
 """
@@ -20,6 +21,11 @@ register = template.Library()
 @register.filter
 def display_name(user, default: str = "") -> str:
     return people.display_name(user, default)
+
+
+@register.filter
+def public_name(user, default: str = "") -> str:
+    return people.public_name(user, default)
 
 
 @register.filter

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from csops.roles import Role
 from tests.factories import CustomerFactory, UserFactory, make_ticket
 from tickets import services
 from tickets.models import Status, Ticket, TicketEvent
@@ -84,6 +85,23 @@ def test_the_conversation_shows_public_messages_never_internal_notes(team, casey
     assert "Please unplug it." in page
     assert "SECRET" not in page
     assert rep.username not in page
+
+
+def test_the_conversation_names_agents_by_their_full_name_never_their_username(team, casey):
+    rita = UserFactory(username="rita.r", first_name="Rita", last_name="Reyes", role=Role.REP)
+    nameless = UserFactory(username="agent7", first_name="", last_name="", role=Role.REP)
+    team.members.add(rita, nameless)
+    ticket = make_ticket(team, requester=casey)
+    services.reply(ticket.pk, by=rita, body="Please unplug it.")
+    services.reply(ticket.pk, by=nameless, body="Is it off now?")
+    client = portal_client(casey.email)
+
+    page = client.get(reverse("portal:request", kwargs={"pk": ticket.pk})).content.decode()
+
+    assert "<span>Rita Reyes (Support)</span>" in page
+    assert "<span>Support team (Support)</span>" in page
+    assert "rita.r" not in page
+    assert "agent7" not in page
 
 
 def test_a_portal_reply_is_a_customer_public_reply_with_channel_portal(team, casey, rep):
