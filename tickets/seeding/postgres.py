@@ -68,6 +68,21 @@ def _escape(value: str) -> str:
     )
 
 
+def _drop_secondary_indexes(cur, table: str) -> list[str]:
+    """Drop the table's indexes that back no constraint; return their definitions."""
+    cur.execute(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+        "FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT i.indisunique "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+        [table],
+    )
+    dropped = []
+    for name, definition in cur.fetchall():
+        cur.execute(f"DROP INDEX {name}")
+        dropped.append(definition)
+    return dropped
+
+
 class _Timestamps:
     """Epoch seconds -> 'YYYY-MM-DD HH:MM:SS+00' without a datetime per value."""
 
@@ -277,6 +292,9 @@ class PostgresLoader:
             ids = dict(cur.fetchall())
             missing = [r for r in rows if r[1].lower() not in ids]
             if missing:
+                # Many new customers: their trigram search indexes (tickets 0024) are built
+                # once afterwards, not grown row by row (20 s instead of about 1 s at 200,000).
+                rebuild = _drop_secondary_indexes(cur, table) if len(missing) >= 10_000 else []
                 stamp = _Timestamps()(int(created_at.timestamp()))
                 with cur.copy(
                     f"COPY {table} (name, email, phone, organization_id, created_at) FROM STDIN"
@@ -287,6 +305,10 @@ class PostgresLoader:
                             for name, email, org in missing
                         ).encode()
                     )
+                if rebuild:
+                    _run_deferred_checks(cur)  # CREATE INDEX refuses queued FK checks
+                for definition in rebuild:
+                    cur.execute(definition)
                 cur.execute(f"SELECT lower(email), id FROM {table}")
                 ids = dict(cur.fetchall())
         return [ids[email.lower()] for _, email, _ in rows]
@@ -361,15 +383,7 @@ class PostgresLoader:
     def _drop_indexes_and_fks(self, cur) -> None:
         _run_deferred_checks(cur)
         for table in self.tables:
-            cur.execute(
-                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
-                "FROM pg_index i WHERE i.indrelid = %s::regclass AND NOT i.indisunique "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-                [table],
-            )
-            for name, definition in cur.fetchall():
-                self._dropped_indexes.append(definition)
-                cur.execute(f"DROP INDEX {name}")
+            self._dropped_indexes += _drop_secondary_indexes(cur, table)
             cur.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                 "WHERE conrelid = %s::regclass AND contype = 'f'",
