@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.matrix import Row, api_staff
 from tests.tickets.matrix import ticket_kwargs, ticket_snapshot
-from tests.tickets.matrix_customers import customer_kwargs
+from tests.tickets.matrix_customers import customer_kwargs, organization_kwargs
 
 ROWS: dict[str, Row] = {
     "tickets-api:ticket-list": Row("get", api_staff(200)),
@@ -31,6 +31,10 @@ ROWS: dict[str, Row] = {
     "tickets-api:customer-list": Row("get", api_staff(200)),
     "tickets-api:customer-detail": Row(
         "get", api_staff(200, rep_other_team=404), kwargs=customer_kwargs
+    ),
+    "tickets-api:organization-list": Row("get", api_staff(200)),
+    "tickets-api:organization-detail": Row(
+        "get", api_staff(200, rep_other_team=404), kwargs=organization_kwargs
     ),
     "staffing-api:team-list": Row("get", api_staff(200)),
     "staffing-api:team-detail": Row(

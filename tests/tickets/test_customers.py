@@ -67,6 +67,32 @@ def test_api_list_is_scoped_and_searches_organization(team, rep, rep_other_team,
     assert api(rep_other_team).get(detail).status_code == 404
 
 
+def test_api_organizations_are_scoped_searchable_and_carry_the_pages_figures(
+    team, rep, rep_other_team, director, acme, carla
+):
+    make_ticket(team, requester=carla, subject="Invoice missing")
+    OrganizationFactory(name="Zeta Ltd", domain="zeta.test")  # no ticket in rep's teams
+    url = reverse("tickets-api:organization-list")
+    assert [o["name"] for o in api(rep).get(url).json()["results"]] == ["Acme Corp"]
+    assert [o["name"] for o in api(director).get(url, {"search": "zeta"}).json()["results"]] == [
+        "Zeta Ltd"
+    ]
+    assert api(rep_other_team).get(url).json()["results"] == []
+    detail = reverse("tickets-api:organization-detail", args=[acme.pk])
+    body = api(rep).get(detail).json()
+    assert (body["id"], body["name"], body["domain"]) == (acme.pk, "Acme Corp", "acme.test")
+    assert body["people"] == [{"id": carla.pk, "name": "Carla Cruz", "email": "carla@acme.test"}]
+    assert (body["open_count"], [t["subject"] for t in body["open_tickets"]]) == (
+        1, ["Invoice missing"]
+    )  # fmt: skip
+    assert (body["sla_attainment_percent"], body["csat_answers"], body["csat_percent"]) == (
+        None, 0, None
+    )  # fmt: skip
+    assert api(rep_other_team).get(detail).status_code == 404
+    missing = reverse("tickets-api:organization-detail", args=["nope"])
+    assert api(director).get(missing).status_code == 404
+
+
 # --- Pages --------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from tickets.webhooks import api as webhooks
 router = SimpleRouter()
 router.register("tickets", views.TicketViewSet, basename="ticket")
 router.register("customers", customers.CustomerViewSet, basename="customer")
+router.register("organizations", customers.OrganizationViewSet, basename="organization")
 router.register("escalations", escalations.EscalationViewSet, basename="escalation")
 router.register("incidents", incidents.IncidentViewSet, basename="incident")
 router.register(
@@ -26,6 +27,7 @@ root = APIRootView.as_view(
     api_root_dict={
         "tickets": "tickets-api:ticket-list",
         "customers": "tickets-api:customer-list",
+        "organizations": "tickets-api:organization-list",
         "escalations": "tickets-api:escalation-list",
         "incidents": "tickets-api:incident-list",
         "escalation-rules": "tickets-api:escalation-rule-list",

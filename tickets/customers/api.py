@@ -1,7 +1,8 @@
 """/api/v1/customers/: list (search by name, email or organization), detail, create, edit
-contact details, merge a duplicate. The same scope and rules as the pages: reps see the
-customers of tickets they may see, managers and directors all; merging is for managers and
-up (``permissions.can_merge_customers``)."""
+contact details, merge a duplicate; /api/v1/organizations/: list (search by name or domain)
+and detail (people, open tickets, SLA attainment, CSAT), as the organization's page. The same
+scope and rules as the pages: reps see the customers of tickets they may see, managers and
+directors all; merging is for managers and up (``permissions.can_merge_customers``)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,15 @@ from rest_framework.response import Response
 
 from csops.api_permissions import IsStaffMember
 from csops.api_schema import error_responses, path_pk
-from tickets.api.serializers import CustomerCreateInput, CustomerSerializer, InputSerializer
+from tickets.api.serializers import (
+    CustomerCreateInput,
+    CustomerRefSerializer,
+    CustomerSerializer,
+    InputSerializer,
+)
 from tickets.api.views import Pagination
 from tickets.customers import selectors, services
-from tickets.models import Customer
+from tickets.models import Customer, Organization, Ticket
 
 
 class CustomerUpdateInput(InputSerializer):
@@ -118,3 +124,64 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         merge.survivor.refresh_from_db()
         return Response(CustomerMergeSerializer(merge).data)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "domain"]
+        read_only_fields = fields
+
+
+class OpenTicketSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Ticket
+        fields = ["id", "subject", "status", "priority", "updated_at"]
+        read_only_fields = fields
+
+
+class OrganizationDetailSerializer(serializers.Serializer):
+    """The organization's page as data: figures over the tickets the reader may see."""
+
+    id = serializers.IntegerField(source="organization.pk")
+    name = serializers.CharField(source="organization.name")
+    domain = serializers.CharField(source="organization.domain")
+    people = CustomerRefSerializer(many=True, help_text="At most 200, by name.")
+    open_count = serializers.IntegerField()
+    open_tickets = OpenTicketSerializer(many=True, help_text="The most recently updated.")
+    sla_achieved = serializers.IntegerField(source="sla.achieved")
+    sla_breached = serializers.IntegerField(source="sla.breached")
+    sla_attainment_percent = serializers.FloatField(source="sla.percent", allow_null=True)
+    csat_answers = serializers.IntegerField(source="csat.answers")
+    csat_percent = serializers.FloatField(source="csat.percent", allow_null=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Organizations you may see, searchable by name or domain (?search=)",
+        responses={200: OrganizationSerializer(many=True), **error_responses(403)},
+    ),
+    retrieve=extend_schema(
+        summary="An organization's people, open tickets, SLA attainment and CSAT",
+        responses={200: OrganizationDetailSerializer, **error_responses(403, 404)},
+    ),
+)
+class OrganizationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Reads only, scoped as the pages: reps see the organizations of their teams' customers,
+    managers and directors all."""
+
+    permission_classes = [IsStaffMember]
+    serializer_class = OrganizationSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return selectors.organizations_for(
+            self.request.user, self.request.query_params.get("search", "")[:200]
+        )
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        organization_id = path_pk(pk, "Organization", qualifier=" or is not in your scope")
+        profile = selectors.organization_profile(request.user, organization_id)
+        return Response(OrganizationDetailSerializer(profile).data)
