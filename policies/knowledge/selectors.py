@@ -46,6 +46,13 @@ def public_articles() -> QuerySet:
     return live().filter(visibility=Visibility.PUBLIC).select_related("section__category")
 
 
+def image_is_public(key: object) -> bool:
+    """An image is public while a live public article's text shows it
+    (``![alt](/help/images/<key>/)``); an image only internal articles, drafts or nothing
+    show is for staff."""
+    return public_articles().filter(body_text__contains=f"/help/images/{key}/").exists()
+
+
 def readable_articles(user: AnyUser) -> QuerySet:
     """Staff read live internal and public articles (writers also see the rest); anyone
     else reads the help center's."""

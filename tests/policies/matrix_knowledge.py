@@ -1,7 +1,8 @@
 """Permission matrix rows: the knowledge base's staff pages and the public help center.
 
 The help center's article and category rows use an *internal* live article: nobody, signed
-in or not, reaches it there (the public case is in test_helpcenter.py)."""
+in or not, reaches it there, and its image only staff (the public cases are in
+test_helpcenter.py)."""
 
 from __future__ import annotations
 
@@ -48,11 +49,16 @@ def internal_category(ctx) -> dict:
     return {"slug": "staff-only"}
 
 
-def image_key(ctx) -> dict:
+def internal_image_key(ctx) -> dict:
+    """An image that only a live internal article shows."""
     author = UserFactory(username="mona", role="Manager")
     image = ArticleImage.objects.create(
         file=_png("m.png"), content_type="image/png", uploaded_by=author,
         uploaded_at="2026-01-01T00:00Z",
+    )  # fmt: skip
+    live_article(
+        author, ctx["users"]["director"], visibility="internal",
+        sec=section("Runbooks", "Staff only"), body=f"![map](/help/images/{image.key}/)",
     )  # fmt: skip
     return {"key": image.key}
 
@@ -123,8 +129,9 @@ ROWS: dict[str, Row] = {
     "help:feedback": Row(
         "post", all_personas(200), kwargs=public_slug, data=lambda ctx: {"helpful": "yes"}
     ),
-    "help:image": Row("get", all_personas(200), kwargs=image_key),
-    # ...but an internal article and a category of internal articles are never there.
+    # ...but an internal article, a category of internal articles and an image only internal
+    # articles show are never there (the image is for staff: a public one is in test_helpcenter).
+    "help:image": Row("get", staff(200, no_role=404), kwargs=internal_image_key),
     "help:article": Row("get", all_personas(404), kwargs=internal_slug),
     "help:category": Row("get", all_personas(404), kwargs=internal_category),
 }  # fmt: skip

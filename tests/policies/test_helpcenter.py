@@ -4,14 +4,24 @@ deflection suggestions, images, and no script from an article body ever runs."""
 from __future__ import annotations
 
 import io
+import uuid
 
 import pytest
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from policies.knowledge import services
-from policies.knowledge.models import ArticleFeedback, ArticleViewDay, Deflection, HelpSearch
+from policies.knowledge.models import (
+    ArticleFeedback,
+    ArticleImage,
+    ArticleViewDay,
+    Deflection,
+    HelpSearch,
+)
+from tests.factories import UserFactory
 from tests.policies.knowledge_helpers import draft_article, live_article, section
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +144,9 @@ def test_contact_form_suggestions_and_deflection(anon, manager, director):
     assert Deflection.objects.filter(visit="v1", submitted_at__isnull=True).count() == 0
 
 
-def test_uploaded_image_is_checked_by_content_and_served(anon, manager, client_for):
+def test_uploaded_image_is_checked_by_content_and_public_once_a_public_article_shows_it(
+    anon, manager, director, client_for
+):
     png = (
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
         b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
@@ -150,7 +162,42 @@ def test_uploaded_image_is_checked_by_content_and_served(anon, manager, client_f
     response = client.post(reverse("knowledge:image-upload"), {"file": real, "alt": "Map"})
     assert response.status_code == 200
     image = response.context["image"]
-    served = anon.get(reverse("help:image", args=[image.key]))
+    url = reverse("help:image", args=[image.key])
+    # no live public article shows it yet: staff only, whoever holds the link
+    refused = anon.get(url)
+    assert refused.status_code == 302
+    assert refused["Location"].startswith(reverse("login"))
+    staff_copy = client.get(url)
+    assert staff_copy.status_code == 200
+    assert b"".join(staff_copy.streaming_content) == png
+    live_article(manager, director, body=f"# Where is my parcel\n\n![Map]({url})")
+    served = anon.get(url)
     assert served.status_code == 200
     assert served["Content-Type"] == "image/png"
+    assert served["Cache-Control"] == "public, max-age=3600"
     assert b"".join(served.streaming_content) == png
+
+
+def test_images_of_internal_articles_and_drafts_need_a_staff_login(
+    anon, manager, director, rep, client_for
+):
+    shown = {}
+    for name in ("internal", "draft"):
+        shown[name] = ArticleImage.objects.create(
+            file=SimpleUploadedFile(f"{name}.png", b"\x89PNG\r\n\x1a\n"), content_type="image/png",
+            uploaded_by=manager, uploaded_at=timezone.now(),
+        )  # fmt: skip
+    internal_url = reverse("help:image", args=[shown["internal"].key])
+    draft_url = reverse("help:image", args=[shown["draft"].key])
+    live_article(manager, director, title="Escalation runbook", visibility="internal",
+                 sec=section("Runbooks", "Staff only"), body=f"![Go]({internal_url})")  # fmt: skip
+    draft_article(manager, title="Parcel map", body=f"![Map]({draft_url})")  # public, unpublished
+    no_role = client_for(UserFactory(username="pat", role=None))
+    for url in (internal_url, draft_url):
+        assert anon.get(url).status_code == 302
+        assert no_role.get(url).status_code == 404
+        seen = client_for(rep).get(url)
+        assert seen.status_code == 200
+        assert "no-store" in seen["Cache-Control"]
+    # a missing image is 404 for everyone
+    assert anon.get(reverse("help:image", args=[uuid.uuid4()])).status_code == 404

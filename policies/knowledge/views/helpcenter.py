@@ -5,6 +5,7 @@ suggestions as the customer types. Only live public articles are ever reachable 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from csops import public_notices
 from csops.errors import DomainError
+from csops.permissions import is_staff_member
 from csops.ratelimits import over_limit
 from policies.knowledge import selectors, services
 from policies.knowledge.forms import FeedbackForm, SearchForm, SuggestForm
@@ -136,12 +138,21 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def image(request: HttpRequest, key: str) -> FileResponse:
-    """An article image, by its unguessable key; served as the type read from its content."""
+def image(request: HttpRequest, key: str) -> HttpResponse | FileResponse:
+    """An article image, by its unguessable key; served as the type read from its content.
+    Anyone sees the images of live public articles; any other image (of an internal
+    article, a draft, or not used yet) needs a staff login, whoever holds its link."""
     img = ArticleImage.objects.filter(key=key).first()
     if img is None:
         raise Http404("No such image.")
+    public = selectors.image_is_public(img.key)
+    if not public:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_member(request.user):
+            raise Http404("No such image.")
     response = FileResponse(img.file.open("rb"), content_type=img.content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=86400"
+    if public:  # a staff member's answer is no-store (csops.middleware.NoStoreMiddleware)
+        response["Cache-Control"] = "public, max-age=3600"
     return response
