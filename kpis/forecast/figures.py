@@ -7,6 +7,7 @@ is a cache read.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -117,6 +118,9 @@ def team_forecast(team_id: int, *, weeks: int = 8, horizon: int = 12, today: dat
             "backtest": _accuracy(accuracy),
         }
     figures = {
+        # This computation's identity: a consumer may memoize what it derives from these
+        # figures under it (staffing memoizes the requirement per what-if).
+        "version": f"{key}-{uuid.uuid4().hex}",
         "team_id": team_id,
         "history_start": start,
         "forecast_start": this_week,

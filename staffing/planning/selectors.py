@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -59,8 +62,34 @@ def team_plan(team: Team, params: Params | None = None, figures: dict | None = N
     figures = figures if figures is not None else team_demand(team)
     if params is None:
         params = default_params(team, _measured(figures))
-    weeks = [] if figures is None else requirement.plan(figures, params)
+    weeks = [] if figures is None else _weeks(figures, params)
     return TeamPlan(team, figures, params, weeks)
+
+
+PLAN_MEMO_SIZE = 64
+_plans: OrderedDict[tuple[str, str], list[WeekPlan]] = OrderedDict()
+_plans_lock = threading.Lock()
+
+
+def _weeks(figures: dict, params: Params) -> list[WeekPlan]:
+    """``requirement.plan`` memoized per (forecast version, what-if), in this process: the
+    page with the team's settings, and a what-if asked again, reuse the weeks computed before
+    (read-only). Figures without a version (built by hand) are always computed."""
+    version = figures.get("version")
+    if not version:
+        return requirement.plan(figures, params)
+    key = (version, json.dumps(params.as_json(), sort_keys=True))
+    with _plans_lock:
+        weeks = _plans.get(key)
+        if weeks is not None:
+            _plans.move_to_end(key)
+            return weeks
+    weeks = requirement.plan(figures, params)
+    with _plans_lock:
+        _plans[key] = weeks
+        while len(_plans) > PLAN_MEMO_SIZE:
+            _plans.popitem(last=False)
+    return weeks
 
 
 def _measured(figures: dict | None) -> dict:
