@@ -53,17 +53,22 @@ class Params:
 def live_agents(
     tenths: int, aht: int, answer: int, service_level: Decimal, occupancy: Decimal
 ) -> int:
-    """Erlang C ``N*`` for ``tenths``/10 contacts in a 30-minute interval."""
+    """Erlang C ``N*`` for ``tenths``/10 contacts in a 30-minute interval (equal to
+    ``erlang.agents_required(...).agents``; ``erlang.agents_required_for`` sets up once)."""
     if tenths <= 0:
         return 0
-    return erlang.agents_required(
-        contacts=Fraction(tenths, 10),
+    return _n_star(aht, answer, service_level, occupancy)(Fraction(tenths, 10))
+
+
+@lru_cache(maxsize=256)
+def _n_star(aht: int, answer: int, service_level: Decimal, occupancy: Decimal):
+    return erlang.agents_required_for(
         interval_minutes=30,
         aht_seconds=aht,
         target_seconds=answer,
         service_level_target=service_level,
         max_occupancy=occupancy,
-    ).agents
+    )
 
 
 def monotone_fill(keys: list[int], f) -> dict[int, int]:
@@ -128,7 +133,11 @@ def aht_for(channel: str, params: Params, measured: dict) -> int:
 
 
 def plan(demand: dict, params: Params) -> list[WeekPlan]:
-    """One ``WeekPlan`` per forecast week."""
+    """One ``WeekPlan`` per forecast week.
+
+    The loops are written for speed (a what-if recomputes 12 weeks × channels × 336 half
+    hours per request) but do the same float operations in the same order as the plain
+    per-half-hour loops (tests/staffing/test_planning_fast_paths.py compares them)."""
     from datetime import timedelta
 
     growth = 1 + float(params.growth_percent) / 100
@@ -137,71 +146,71 @@ def plan(demand: dict, params: Params) -> list[WeekPlan]:
     channels = demand["channels"]
     measured = demand.get("aht_seconds", {})
     aht = {ch: aht_for(ch, params, measured) for ch in channels}
-    # Per-request memos in front of the process-wide caches: int keys, cheap lookups.
-    live_memo: dict[tuple[str, int], int] = {}
-    paid_memo: dict[int, int] = {}
     # Live channels: N* for every distinct volume (in tenths) of the horizon at once. N* never
     # falls as volume grows (SL(N) falls with traffic; ⌈A/o_max⌉ rises), so where two
     # volumes need the same N*, every volume between them does too: bisecting the sorted
     # volumes asks Erlang C about a few of them instead of each one.
+    scaled = {  # v × 1.0 is v: no growth, no copy
+        ch: figures["forecast"]
+        if growth == 1.0
+        else [[v * growth for v in week] for week in figures["forecast"]]
+        for ch, figures in channels.items()
+    }
+    tenths: dict[str, list[list[int]]] = {}
+    live_n: dict[str, dict[int, int]] = {}
     for ch in channels:
         if ch not in LIVE_CHANNELS:
             continue
-        distinct = sorted(
-            {round(v * growth * 10) for week in channels[ch]["forecast"] for v in week} - {0}
+        tenths[ch] = [[round(v * 10) for v in week] for week in scaled[ch]]
+        distinct = sorted({k for week in tenths[ch] for k in week} - {0})
+        live_n[ch] = monotone_fill(
+            distinct,
+            lambda k, ch=ch: live_agents(
+                k, aht[ch], params.answer_seconds, params.service_level, params.max_occupancy
+            ),
         )
-        live_memo.update(
-            ((ch, k), n)
-            for k, n in monotone_fill(
-                distinct,
-                lambda k, ch=ch: live_agents(
-                    k, aht[ch], params.answer_seconds, params.service_level, params.max_occupancy
-                ),
-            ).items()
-        )
+    paid_memo: dict[int, int] = {}
+    shrinkage = params.shrinkage
+    ceil = math.ceil
     for h in range(demand["horizon"]):
         live = [0] * SLOTS
         deferred = [0.0] * SLOTS
         contacts: dict[str, float] = {}
         deferred_hours: dict[str, float] = {}
-        for ch, figures in channels.items():
-            volume = [v * growth for v in figures["forecast"][h]]
+        for ch in channels:
+            volume = scaled[ch][h]
             contacts[ch] = sum(volume)
             if ch in LIVE_CHANNELS:
-                for s, v in enumerate(volume):
-                    tenths = round(v * 10)
-                    if tenths <= 0:
-                        continue
-                    key = (ch, tenths)
-                    n = live_memo.get(key)
-                    if n is None:
-                        n = live_memo[key] = live_agents(
-                            tenths,
-                            aht[ch],
-                            params.answer_seconds,
-                            params.service_level,
-                            params.max_occupancy,
-                        )
-                    live[s] += n
+                get = live_n[ch].get
+                # round(v·10) ≤ 0 needs nobody (live_agents' own rule)
+                live = [n + get(k, 0) for n, k in zip(live, tenths[ch][h], strict=True)]
                 continue
             # The window wraps into the same forecast week (the week before looks alike).
             per_agent = aht[ch] / 1800 / window
             running = sum(volume[SLOTS - window + 1 :]) if window > 1 else 0.0
-            for s in range(SLOTS):
-                running += volume[s]
-                deferred[s] += running * per_agent
-                running -= volume[s - window + 1]  # negative index wraps, as intended
+            load = []
+            add = load.append
+            # leaving = volume[s − window + 1], the index wrapping into the same week
+            for v, leaving in zip(
+                volume,
+                volume[1 - window :] + volume[: 1 - window] if window > 1 else volume,
+                strict=True,
+            ):
+                running += v
+                add(running * per_agent)
+                running -= leaving
+            deferred = [d + x for d, x in zip(deferred, load, strict=True)]
             deferred_hours[ch] = float(
                 erlang.workload_agent_hours(
                     Decimal(str(round(contacts[ch], 3))), aht[ch], params.shrinkage
                 )
             )
-        on_queue = [live[s] + math.ceil(deferred[s] - 1e-9) for s in range(SLOTS)]
+        on_queue = [n + ceil(d - 1e-9) for n, d in zip(live, deferred, strict=True)]
         required = []
         for n in on_queue:
             paid = paid_memo.get(n)
             if paid is None:
-                paid = paid_memo[n] = paid_agents(n, params.shrinkage)
+                paid = paid_memo[n] = paid_agents(n, shrinkage)
             required.append(paid)
         start = demand["forecast_start"] + timedelta(weeks=h)
         weeks.append(WeekPlan(start, contacts, on_queue, required, deferred_hours))

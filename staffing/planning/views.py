@@ -59,14 +59,15 @@ def _context(request: HttpRequest, team: Team, form: WhatIfForm, plan, **extra) 
         if week
         else []
     )
+    cells = compare_grid(week.required, scheduled) if week else []
     gaps = {"under": 0, "over": 0}
-    for row in compare_grid(week.required, scheduled) if week else []:
+    for row in cells:
         for _, _, state in row:
             if state:
                 gaps[state] += 1
     scheduled_hours = sum(scheduled) / 2
     return {
-        "cells": compare_grid(week.required, scheduled) if week else [],
+        "cells": cells,
         "scheduled_hours": scheduled_hours,
         "scheduled_fte": scheduled_hours / float(plan.params.hours_per_fte),
         "required_fte": week.fte(plan.params.hours_per_fte) if week else 0,

@@ -59,24 +59,19 @@ def heatmap_rows(cells, times, peak):
 
     Built here rather than by a template loop: its 336 cells through the template engine
     were most of the planning page's time. The HTML is the same as the loop's (a test renders
-    both); numbers go through ``localize`` once per distinct value, as ``{{ n }}`` would."""
-    shown: dict = {}
-
-    def text(value) -> str:
-        key = (type(value), value)
-        if key not in shown:
-            shown[key] = str(conditional_escape(localize(value)))
-        return shown[key]
-
+    both); each distinct number goes through ``localize`` once, as ``{{ n }}`` would."""
+    values = {v for row in cells for r, s, _ in row for v in (r, s)}
+    text = {v: str(conditional_escape(localize(v))) for v in values}
+    tint = {v: str(conditional_escape(heat(v, peak))) for v in values}
     out = []
     for i, row in enumerate(cells):
         out.append(f"<tr><th>{conditional_escape(times[i])}</th>")
         for r, s, state in row:
             mark = f' class="{conditional_escape(state)}"' if state else ""
-            body = f"{text(r)}/{text(s)}" if r or s else ""
+            body = f"{text[r]}/{text[s]}" if r or s else ""
             out.append(
-                f'<td style="--heat: {conditional_escape(heat(r, peak))}"{mark}'
-                f' title="required {text(r)}, scheduled {text(s)}">{body}</td>'
+                f'<td style="--heat: {tint[r]}"{mark}'
+                f' title="required {text[r]}, scheduled {text[s]}">{body}</td>'
             )
         out.append("</tr>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

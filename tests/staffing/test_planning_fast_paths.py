@@ -121,3 +121,115 @@ def test_each_forecast_computation_has_its_own_version(team):
     cache.clear()  # recomputed (e.g. the hour passed): a new version, so no stale memo
     assert team_forecast(team.pk)["version"] != first["version"]
     cache.clear()
+
+
+def _plain_plan(demand: dict, params: Params) -> list[tuple]:
+    """The requirement as KPI_SPEC §7 words it, half hour by half hour, asking Erlang C
+    (``erlang.agents_required``) about every live volume: what ``plan`` computed before its
+    loops, its Erlang C and its bisection were made fast."""
+    import math
+    from datetime import timedelta
+
+    from staffing import erlang
+    from staffing.planning.requirement import LIVE_CHANNELS, aht_for
+
+    growth = 1 + float(params.growth_percent) / 100
+    window = min(SLOTS, max(1, params.reply_target_hours * 2))
+    aht = {ch: aht_for(ch, params, demand["aht_seconds"]) for ch in demand["channels"]}
+    asked: dict[tuple[str, int], int] = {}
+    out = []
+    for h in range(demand["horizon"]):
+        live, deferred, contacts, hours = [0] * SLOTS, [0.0] * SLOTS, {}, {}
+        for ch, figures in demand["channels"].items():
+            volume = [v * growth for v in figures["forecast"][h]]
+            contacts[ch] = sum(volume)
+            if ch in LIVE_CHANNELS:
+                for s, v in enumerate(volume):
+                    tenths = round(v * 10)
+                    if tenths > 0:
+                        if (ch, tenths) not in asked:
+                            asked[ch, tenths] = erlang.agents_required(
+                                contacts=Decimal(tenths) / 10,
+                                interval_minutes=30,
+                                aht_seconds=aht[ch],
+                                target_seconds=params.answer_seconds,
+                                service_level_target=params.service_level,
+                                max_occupancy=params.max_occupancy,
+                            ).agents
+                        live[s] += asked[ch, tenths]
+                continue
+            per_agent = aht[ch] / 1800 / window
+            running = sum(volume[SLOTS - window + 1 :]) if window > 1 else 0.0
+            for s in range(SLOTS):
+                running += volume[s]
+                deferred[s] += running * per_agent
+                running -= volume[s - window + 1]
+            hours[ch] = float(
+                erlang.workload_agent_hours(
+                    Decimal(str(round(contacts[ch], 3))), aht[ch], params.shrinkage
+                )
+            )
+        on_queue = [live[s] + math.ceil(deferred[s] - 1e-9) for s in range(SLOTS)]
+        required = [erlang.agents_scheduled(n, params.shrinkage) for n in on_queue]
+        start = demand["forecast_start"] + timedelta(weeks=h)
+        out.append((start, contacts, on_queue, required, hours))
+    return out
+
+
+def test_fast_plan_equals_the_plain_computation():
+    rng = random.Random(5)
+    figures = _figures(None)
+    figures["channels"]["chat"] = {
+        "label": "Chat",
+        "forecast": [[rng.choice([0.0, 0.04, rng.uniform(0, 300)]) for _ in range(SLOTS)]] * 3,
+    }
+    figures["channels"]["web"] = {
+        "label": "Web",
+        "forecast": [[rng.uniform(0, 9) for _ in range(SLOTS)] for _ in range(3)],
+    }
+    cases = [
+        Params(),
+        Params(aht={"phone": 240, "chat": 700}, answer_seconds=15, max_occupancy=Decimal("0.9")),
+        Params(
+            growth_percent=Decimal("12.5"),
+            service_level=Decimal("0.95"),
+            shrinkage=Decimal("0.35"),
+            reply_target_hours=1,
+        ),
+        Params(growth_percent=Decimal("-40"), answer_seconds=0, reply_target_hours=168),
+        Params(aht={"phone": 37}, max_occupancy=Decimal("1"), reply_target_hours=24),
+    ]
+    for params in cases:
+        fast = plan(figures, params)
+        assert [
+            (w.start, w.contacts, w.on_queue, w.required, w.deferred_hours) for w in fast
+        ] == _plain_plan(figures, params)
+    assert max(max(w.required) for w in fast) > 50  # large volumes were covered
+
+
+def test_erlang_set_up_once_equals_agents_required():
+    """``erlang.agents_required_for`` (many volumes, one AHT, target, cap) gives N* of
+    ``agents_required`` bit for bit, over random inputs and the published examples."""
+    from fractions import Fraction
+
+    from staffing import erlang
+
+    rng = random.Random(9)
+    for _ in range(400):
+        aht = rng.choice([30, 180, 330, 1110, rng.randrange(1, 5000)])
+        answer = rng.choice([0, 20, 30, rng.randrange(0, 600)])
+        target = Decimal(rng.choice(["0.8", "0.9", "0.99", str(rng.randrange(1, 1000) / 1000)]))
+        cap = rng.choice(
+            [None, Decimal("0.85"), Decimal("1"), Decimal(rng.randrange(1, 101)) / 100]
+        )
+        inputs = {
+            "interval_minutes": 30,
+            "aht_seconds": aht,
+            "target_seconds": answer,
+            "service_level_target": target,
+            "max_occupancy": cap,
+        }
+        n_star = erlang.agents_required_for(**inputs)
+        for contacts in [Fraction(rng.randrange(0, 20000), 10), Decimal("28.5"), 100, 0]:
+            expected = erlang.agents_required(contacts=contacts, **inputs).agents
+            assert n_star(contacts) == expected
