@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from itertools import accumulate, islice
 
 from staffing import erlang
 from staffing.planning.models import LIVE_CHANNELS
@@ -188,17 +189,14 @@ def plan(demand: dict, params: Params) -> list[WeekPlan]:
             # The window wraps into the same forecast week (the week before looks alike).
             per_agent = aht[ch] / 1800 / window
             running = sum(volume[SLOTS - window + 1 :]) if window > 1 else 0.0
-            load = []
-            add = load.append
-            # leaving = volume[s − window + 1], the index wrapping into the same week
-            for v, leaving in zip(
-                volume,
-                volume[1 - window :] + volume[: 1 - window] if window > 1 else volume,
-                strict=True,
-            ):
-                running += v
-                add(running * per_agent)
-                running -= leaving
+            # The running window sum, half hour by half hour: running += volume[s], take it,
+            # running -= volume[s − window + 1] (wrapping into the same week); as one
+            # accumulate over (start, +v0, −l0, +v1, −l1, ...), which adds in the same order.
+            leaving = volume[1 - window :] + volume[: 1 - window] if window > 1 else volume
+            steps = [running] * (2 * len(volume) + 1)
+            steps[1::2] = volume
+            steps[2::2] = [-x for x in leaving]
+            load = [a * per_agent for a in islice(accumulate(steps), 1, None, 2)]
             deferred = [d + x for d, x in zip(deferred, load, strict=True)]
             deferred_hours[ch] = float(
                 erlang.workload_agent_hours(

@@ -198,6 +198,7 @@ def test_fast_plan_equals_the_plain_computation():
         ),
         Params(growth_percent=Decimal("-40"), answer_seconds=0, reply_target_hours=168),
         Params(aht={"phone": 37}, max_occupancy=Decimal("1"), reply_target_hours=24),
+        Params(reply_target_hours=0),  # a window of one half hour
     ]
     for params in cases:
         fast = plan(figures, params)
