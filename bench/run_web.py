@@ -65,8 +65,10 @@ class Session:
         self.cookies = dict(cookies or {})
         self.conn = http.client.HTTPConnection(HOST, port, timeout=60)
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
-        headers = {"Host": f"{HOST}:{self.port}"}
+    def request(
+        self, method: str, path: str, body: str | None = None, extra: dict | None = None
+    ) -> tuple[int, bytes]:
+        headers = {"Host": f"{HOST}:{self.port}", **(extra or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
@@ -125,9 +127,9 @@ def summarize(latencies: list[float], elapsed: float) -> dict:
     }
 
 
-def timed(session: Session, path: str) -> tuple[float, int, int]:
+def timed(session: Session, path: str, extra: dict | None = None) -> tuple[float, int, int]:
     start = time.perf_counter()
-    status, body = session.request("GET", path)
+    status, body = session.request("GET", path, extra=extra)
     return time.perf_counter() - start, status, len(body)
 
 

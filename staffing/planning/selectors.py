@@ -17,7 +17,13 @@ HORIZON = 12
 
 
 def settings_for(team: Team) -> PlanningSettings:
-    return PlanningSettings.objects.filter(team=team).first() or PlanningSettings(team=team)
+    """The team's planning settings, read once per ``team`` instance (a page asks for them
+    for the forecast's weeks and again for the default what-if)."""
+    found = getattr(team, "_planning_settings", None)
+    if found is None:
+        found = PlanningSettings.objects.filter(team=team).first() or PlanningSettings(team=team)
+        setattr(team, "_planning_settings", found)  # noqa: B010 - not a field of Team
+    return found
 
 
 def default_params(team: Team, measured: dict | None = None) -> Params:

@@ -54,4 +54,5 @@ def update_settings(team: Team, *, by: User, **values) -> PlanningSettings:
             setattr(obj, key, value)
         obj.full_clean()
         obj.save()
+    setattr(team, "_planning_settings", obj)  # noqa: B010 - what selectors.settings_for reads
     return obj
