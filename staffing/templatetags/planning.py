@@ -59,19 +59,24 @@ def heatmap_rows(cells, times, peak):
 
     Built here rather than by a template loop: its 336 cells through the template engine
     were most of the planning page's time. The HTML is the same as the loop's (a test renders
-    both); each distinct number goes through ``localize`` once, as ``{{ n }}`` would."""
-    values = {v for row in cells for r, s, _ in row for v in (r, s)}
-    text = {v: str(conditional_escape(localize(v))) for v in values}
-    tint = {v: str(conditional_escape(heat(v, peak))) for v in values}
+    both); numbers go through ``localize``, as ``{{ n }}`` would."""
+    shown: dict[tuple, str] = {}  # many cells repeat (nights, weekends): built once each
+
+    def cell(r, s, state) -> str:
+        key = (r, s, state)
+        if key not in shown:
+            mark = f' class="{conditional_escape(state)}"' if state else ""
+            rt, st = conditional_escape(localize(r)), conditional_escape(localize(s))
+            body = f"{rt}/{st}" if r or s else ""
+            shown[key] = (
+                f'<td style="--heat: {conditional_escape(heat(r, peak))}"{mark}'
+                f' title="required {rt}, scheduled {st}">{body}</td>'
+            )
+        return shown[key]
+
     out = []
     for i, row in enumerate(cells):
         out.append(f"<tr><th>{conditional_escape(times[i])}</th>")
-        for r, s, state in row:
-            mark = f' class="{conditional_escape(state)}"' if state else ""
-            body = f"{text[r]}/{text[s]}" if r or s else ""
-            out.append(
-                f'<td style="--heat: {tint[r]}"{mark}'
-                f' title="required {text[r]}, scheduled {text[s]}">{body}</td>'
-            )
+        out.extend(cell(r, s, state) for r, s, state in row)
         out.append("</tr>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
