@@ -63,3 +63,32 @@ def scheduled(
         for s in slots:
             counts[s] += 1
     return counts
+
+
+def covers(shift: ShiftSpec, local: datetime) -> bool:
+    """Whether a shift covers a local wall-clock instant (an overnight shift runs on into
+    the next day, Sunday's into Monday)."""
+    day, t = local.weekday(), local.time().replace(tzinfo=None)
+    if shift.end > shift.start:
+        return day == shift.weekday and shift.start <= t < shift.end
+    return (day == shift.weekday and t >= shift.start) or (
+        day == (shift.weekday + 1) % 7 and t < shift.end
+    )
+
+
+def on_shift(
+    people: Iterable[int],
+    shifts: Iterable[ShiftSpec],
+    blocks: Iterable[BlockSpec],
+    at: datetime,
+    zone: tzinfo,
+) -> set[int]:
+    """The people on shift at ``at``: someone with no shift in the pattern is not scheduled
+    and counts as on shift (schedules are optional); someone with shifts is on shift only
+    inside one; anyone inside a block (time off, training) is off."""
+    local = at.astimezone(zone)
+    scheduled: dict[int, bool] = {}
+    for shift in shifts:
+        scheduled[shift.user_id] = scheduled.get(shift.user_id, False) or covers(shift, local)
+    off = {b.user_id for b in blocks if b.starts_at <= at < b.ends_at}
+    return {u for u in people if scheduled.get(u, True) and u not in off}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
@@ -110,9 +110,3 @@ def availability_of(user_ids: Iterable[int]) -> dict[int, str]:
     users = set(user_ids)
     found = dict(Availability.objects.filter(user_id__in=users).values_list("user_id", "status"))
     return {u: found.get(u, AvailabilityStatus.OFFLINE) for u in users}
-
-
-def on_shift(user_ids: Iterable[int], at: datetime) -> set[int]:
-    """The people on shift at ``at``. Hook for schedules: there are none yet, so everyone is
-    on shift; when schedules land, this is the one place routing asks."""
-    return set(user_ids)

@@ -3,14 +3,17 @@ re-routing, and the ``assigned`` events it writes."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from csops.models import Notification
+from policies.models import OrganizationSettings
 from staffing.models import Certification
+from staffing.schedules.models import Block, Shift
 from staffing.services import certifications
 from staffing.skills import services as skill_services
 from tests.factories import make_ticket
@@ -225,3 +228,53 @@ def test_capacity_override_per_member(team):
     MemberCapacity.objects.create(team=team, user=a, capacity=0)
     got = {make_ticket(team).assignee_id for _ in range(3)}
     assert got == {b.pk}
+
+
+def _shift(user, team, weekday: int, start: str, end: str) -> None:
+    Shift.objects.create(
+        user=user, team=team, weekday=weekday, start=time.fromisoformat(start),
+        end=time.fromisoformat(end),
+    )  # fmt: skip
+
+
+@time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False)  # Monday 10:00 UTC
+def test_routing_gives_tickets_only_to_people_on_shift_per_the_schedule(team, other_team):
+    # given: a off shift (works afternoons), b on shift, c on time off, d on shift for
+    # another team only (unscheduled in this one: on shift)
+    a, b, c, d = h.reps(team, 4)
+    _shift(a, team, 0, "14:00", "22:00")
+    _shift(b, team, 0, "08:00", "16:00")
+    _shift(c, team, 0, "08:00", "16:00")
+    _shift(d, other_team, 0, "14:00", "22:00")
+    Block.objects.create(
+        user=c, kind="time_off", starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=8),
+    )  # fmt: skip
+    h.routed(team, "round_robin")
+    # when / then: only b and d take tickets
+    assert {make_ticket(team).assignee_id for _ in range(4)} == {b.pk, d.pk}
+
+
+@time_machine.travel(datetime(2026, 12, 7, 6, 0, tzinfo=UTC), tick=False)  # Monday 06:00 UTC
+def test_nobody_on_shift_waits_and_the_board_says_so(team, manager_client):
+    (a,) = h.reps(team, 1)
+    _shift(a, team, 0, "08:00", "16:00")
+    h.routed(team, "least_loaded")
+    ticket = make_ticket(team)
+    assert ticket.assignee_id is None
+    assert _waiting(ticket) == "no one available is on shift"
+    html = manager_client.get(reverse("tickets:routing-board")).content.decode()
+    assert "off shift" in html
+    assert "0 of 1 available" in html
+
+
+@time_machine.travel(datetime(2026, 12, 7, 8, 30, tzinfo=UTC), tick=False)  # 09:30 in Berlin
+def test_shift_times_follow_the_organisation_reporting_zone(team):
+    (a,) = h.reps(team, 1)
+    _shift(a, team, 0, "09:00", "17:00")
+    h.routed(team, "least_loaded")
+    assert make_ticket(team).assignee_id is None  # 08:30 UTC: before 09:00
+    OrganizationSettings.objects.update_or_create(
+        pk=1, defaults={"reporting_time_zone": "Europe/Berlin"}
+    )
+    assert make_ticket(team).assignee_id == a.pk

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from csops import permissions
 from staffing.models import Team
+from staffing.schedules import selectors as schedules
 from staffing.skills import selectors as skills
 from tickets.models import Ticket
 from tickets.routing import engine
 from tickets.routing.models import MemberCapacity, RoutingSettings
-from tickets.routing.services import loads
+from tickets.routing.services import loads, schedule_zone
 
 WAITING_SHOWN = 50
 
@@ -25,6 +26,7 @@ class PersonRow:
     status: str
     load: int
     capacity: int
+    on_shift: bool = True
     skills: list[skills.HeldSkill] = field(default_factory=list)
 
     @property
@@ -46,7 +48,7 @@ class TeamBoard:
 
     @property
     def available_count(self) -> int:
-        return sum(1 for p in self.people if p.status == "available")
+        return sum(1 for p in self.people if p.status == "available" and p.on_shift)
 
 
 def routing_teams(user: User):
@@ -66,12 +68,14 @@ def team_board(team: Team) -> TeamBoard:
         MemberCapacity.objects.filter(team=team, user_id__in=ids).values_list("user_id", "capacity")
     )
     held = skills.held_skills(ids, timezone.localdate())
+    shift = schedules.on_shift(ids, timezone.now(), team_id=team.pk, zone=schedule_zone())
     people = [
         PersonRow(
             user=m,
             status=status[m.pk],
             load=load.get(m.pk, 0),
             capacity=caps.get(m.pk, conf.capacity),
+            on_shift=m.pk in shift,
             skills=held.get(m.pk, []),
         )
         for m in members

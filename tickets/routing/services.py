@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Case, IntegerField, OuterRef, Subquery, Sum, Value, When
@@ -26,7 +28,9 @@ from django.utils import timezone
 from csops import permissions
 from csops.errors import InvalidInput
 from csops.people import display_name
+from policies.models import OrganizationSettings
 from staffing.models import Availability, AvailabilityStatus, Skill, Team
+from staffing.schedules import selectors as schedules
 from staffing.skills import selectors as skills
 from staffing.skills import services as skill_services
 from tickets import events
@@ -98,6 +102,16 @@ def set_required_skills(
 # --- choosing and assigning ------------------------------------------------------------------
 
 
+def schedule_zone() -> ZoneInfo:
+    """The zone of shift times: the organisation's reporting zone (the planning page's)."""
+    name = (
+        OrganizationSettings.objects.filter(pk=1)
+        .values_list("reporting_time_zone", flat=True)
+        .first()
+    )
+    return ZoneInfo(name or settings.TIME_ZONE)
+
+
 def loads(user_ids: Iterable[int]) -> dict[int, int]:
     """Open tickets (new, open) per person, weighted by priority: one indexed aggregate."""
     rows = (
@@ -127,7 +141,7 @@ def candidates(
         .values_list("pk", "first_name", "last_name", "username", "status", "own_capacity")
     )
     ids = [m[0] for m in members]
-    shift = skills.on_shift(ids, at)
+    shift = schedules.on_shift(ids, at, team_id=team_id, zone=schedule_zone())
     load = loads(ids)
     skill_ids = set(skill_ids)
     held = skills.valid_skill_ids(ids, timezone.localdate(at), skill_ids) if skill_ids else {}
