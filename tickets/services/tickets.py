@@ -246,16 +246,21 @@ def update_ticket(
     changed: set[str] = set()
 
     new_team_id = team.pk if team is not None else ticket.team_id
-    new_assignee = ticket.assignee if assignee is UNSET else cast(User | None, assignee)
     transfer = team is not None and team.pk != ticket.team_id and assignee is UNSET
+    if assignee is UNSET:
+        # The assignee row is read only for a transfer (a bulk priority change needs none).
+        new_assignee = ticket.assignee if transfer else None
+        new_assignee_id = ticket.assignee_id
+    else:
+        new_assignee = cast(User | None, assignee)
+        new_assignee_id = new_assignee.pk if new_assignee is not None else None
     # A transfer keeps the assignee only if they also work the new team.
     if (
         transfer
         and new_assignee is not None
         and not permissions.can_work_team(new_assignee, new_team_id)
     ):
-        new_assignee = None
-    new_assignee_id = new_assignee.pk if new_assignee is not None else None
+        new_assignee, new_assignee_id = None, None
     if new_team_id != ticket.team_id or new_assignee_id != ticket.assignee_id:
         _validate_assignee(new_team_id, new_assignee)
         log.append(
