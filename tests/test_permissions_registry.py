@@ -17,6 +17,7 @@ import staffing.planning.permissions
 import staffing.schedules.permissions
 import tickets.permissions
 import tickets.routing.permissions
+import tickets.saved_views.permissions
 import tickets.webhooks.permissions
 from csops import permissions
 
@@ -29,6 +30,7 @@ APP_RULES = (
     policies.knowledge.permissions,
     tickets.permissions,
     tickets.routing.permissions,
+    tickets.saved_views.permissions,
     tickets.webhooks.permissions,  # a capability's sub-package holds its own rules
     kpis.permissions,
     kpis.digests.permissions,

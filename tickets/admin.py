@@ -19,6 +19,7 @@ from tickets.mail import admin as mail_admin  # noqa: F401 (the outbox)
 from tickets.mail.inbound import admin as inbound_admin  # noqa: F401 (mailboxes, inbound)
 from tickets.models import Customer, Organization, Ticket, TicketEvent
 from tickets.routing import admin as routing_admin  # noqa: F401 (routing settings, rules)
+from tickets.saved_views import admin as saved_views_admin  # noqa: F401 (saved views)
 from tickets.webhooks import admin as webhook_admin  # noqa: F401 (outgoing webhooks)
 
 

@@ -10,11 +10,13 @@ class TicketsConfig(AppConfig):
         from csops import permissions
         from tickets import permissions as rules
         from tickets.routing import permissions as routing_rules
+        from tickets.saved_views import permissions as saved_view_rules
         from tickets.webhooks import permissions as webhook_rules
 
         permissions.register(rules)
         permissions.register(webhook_rules)
         permissions.register(routing_rules)
+        permissions.register(saved_view_rules)
 
         # A solved ticket invites its requester to the CSAT survey (on commit of the change).
         from tickets.services import surveys

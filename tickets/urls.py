@@ -80,6 +80,8 @@ urlpatterns = [
     path("incidents/alerts/<int:pk>/dismiss/", incidents.spike_dismiss, name="spike-dismiss"),
     # Outgoing webhooks (issue 17)
     path("webhooks/", include("tickets.webhooks.urls")),
+    # Saved views of the queue (issue 15)
+    path("views/", include("tickets.saved_views.urls")),
     # Routing: the managers' page, availability, a ticket's required skills (issue 15)
     path("routing/", include("tickets.routing.urls")),
     path(

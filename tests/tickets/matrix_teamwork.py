@@ -10,7 +10,8 @@ from tests.tickets.matrix import ticket_kwargs, ticket_snapshot
 from tickets.bulk import services as bulk
 from tickets.bulk.models import BulkAction
 from tickets.links.models import TicketLink
-from tickets.models import Ticket
+from tickets.models import SavedView, Ticket
+from tickets.saved_views import services as saved_views
 
 
 def _two_kwargs(ctx) -> dict:
@@ -129,4 +130,56 @@ ROWS: dict[str, Row] = {
         snapshot=_bulk_snapshot,
     ),
     "tickets-api:bulk-detail": Row("get", api_staff(404, manager=200), kwargs=_managers_bulk),
+}
+
+
+# Saved views: anyone saves a personal view; only the team's managers (and directors) share
+# one with the team or delete the team's view; members of the team see it.
+def _views_snapshot(ctx):
+    return sorted(SavedView.objects.values_list("pk", "name", "team_id"))
+
+
+def _team_view(ctx) -> dict:
+    view = saved_views.save_view(
+        by=ctx["users"]["manager"], name="Team urgent", query={"priority": ["urgent"]},
+        team_id=ctx["team"].pk,
+    )  # fmt: skip
+    return {"pk": view.pk}
+
+
+ROWS |= {
+    "tickets:saved-view-create": Row(
+        "post",
+        staff(302, rep=422, rep_other_team=422),
+        data=lambda ctx: {
+            "save-name": "Shared urgent",
+            "save-team": ctx["team"].pk,
+            "query": "priority=urgent&sort=-updated_at",
+        },  # fmt: skip
+        snapshot=_views_snapshot,
+    ),
+    "tickets:saved-view-delete": Row(
+        "post",
+        staff(302, rep=403, rep_other_team=404),
+        kwargs=_team_view,
+        snapshot=_views_snapshot,
+    ),  # fmt: skip
+    "tickets:saved-view-counts": Row("get", staff(200), kwargs=lambda ctx: _team_view(ctx) and {}),
+    "tickets-api:saved-view-list": Row(
+        "post",
+        api_staff(201, rep=403, rep_other_team=403),
+        data=lambda ctx: {
+            "name": "Shared urgent",
+            "team": ctx["team"].pk,
+            "query": {"priority": ["urgent"]},
+        },  # fmt: skip
+        content_type="application/json",
+        snapshot=_views_snapshot,
+    ),
+    "tickets-api:saved-view-detail": Row(
+        "delete",
+        api_staff(204, rep=403, rep_other_team=404),
+        kwargs=_team_view,
+        snapshot=_views_snapshot,
+    ),  # fmt: skip
 }

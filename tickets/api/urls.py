@@ -7,6 +7,7 @@ from tickets.bulk import api as bulk
 from tickets.customers import api as customers
 from tickets.links import api as links
 from tickets.routing import api as routing
+from tickets.saved_views import api as saved_views
 from tickets.webhooks import api as webhooks
 
 router = SimpleRouter()
@@ -33,6 +34,7 @@ root = APIRootView.as_view(
         "escalation-rules": "tickets-api:escalation-rule-list",
         "webhooks": "tickets-api:webhook-list",
         "routing-settings": "tickets-api:routing-settings-list",
+        "views": "tickets-api:saved-view-list",
         "teams": "staffing-api:team-list",
     }
 )
@@ -57,6 +59,11 @@ urlpatterns = [
                     # Bulk actions (tickets.bulk.api, issue 15).
                     path("bulk-actions/", bulk.bulk_create, name="bulk-create"),
                     path("bulk-actions/<str:pk>/", bulk.bulk_detail, name="bulk-detail"),
+                    # Saved views of the queue (tickets.saved_views.api, issue 15).
+                    path("views/", saved_views.saved_view_list, name="saved-view-list"),
+                    path(
+                        "views/<str:pk>/", saved_views.saved_view_detail, name="saved-view-detail"
+                    ),
                     # Merge and links (tickets.links.api, issue 15).
                     path("tickets/<str:pk>/merge/", links.ticket_merge, name="ticket-merge"),
                     path("tickets/<str:pk>/links/", links.ticket_links, name="ticket-links"),

@@ -35,6 +35,7 @@ from tickets.routing.models import (
     SkillRule,
     TicketRouting,
 )
+from tickets.saved_views.models import SavedView
 from tickets.webhooks.models import (
     DeliveryAttempt,
     WebhookDelivery,
@@ -74,6 +75,7 @@ __all__ = [
     "Priority",
     "RoutingMode",
     "RoutingSettings",
+    "SavedView",
     "RuleFiring",
     "RuleTrigger",
     "SkillRule",

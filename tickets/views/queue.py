@@ -9,6 +9,8 @@ from csops.roles import Role
 from tickets import selectors, selectors_search
 from tickets.customers import selectors as customer_selectors
 from tickets.filters import VIEW_CHOICES, TicketFilter
+from tickets.saved_views.forms import SaveViewForm
+from tickets.saved_views.views import sidebar_context
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -84,6 +86,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "views": VIEW_CHOICES,
         "current_view": filterset.form.data["view"],
         "query_without_page": params.urlencode(),
+        # Saved views beside the queue (their counts load after the page) and the form
+        # that saves the current filters as one.
+        **sidebar_context(request, counts=False),
+        "save_view_form": SaveViewForm(user=request.user),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "tickets/queue.html#results" if partial else "tickets/queue.html"

@@ -1,0 +1,52 @@
+"""A named set of the queue's filters and sort, personal or shared with one team."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class SavedView(models.Model):
+    name = models.CharField(max_length=80)
+    # The person who saved it; a personal view (no team) is theirs alone.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Shared with this team's members and managers (set only by a manager of the team or a
+    # director); empty: personal.
+    team = models.ForeignKey(
+        "staffing.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The queue's query parameters as a dict of lists ({"status": ["open"], ...}), checked by
+    # the queue's own FilterSet when saved.
+    query = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                condition=Q(team__isnull=True),
+                name="saved_view_personal_name_once",
+                violation_error_message="You already have a view with this name.",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "name"],
+                condition=Q(team__isnull=False),
+                name="saved_view_team_name_once",
+                violation_error_message="The team already has a view with this name.",
+            ),
+        ]
+        indexes = [
+            # The queue's sidebar: one's personal views and the views of one's teams.
+            models.Index(fields=["owner"], name="saved_view_owner"),
+            models.Index(fields=["team"], name="saved_view_team"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def shared(self) -> bool:
+        return self.team_id is not None
