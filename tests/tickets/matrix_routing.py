@@ -8,7 +8,7 @@ from staffing.models import Availability, PersonSkill
 from tests.matrix import Row, api_staff, staff
 from tests.tickets.matrix import ticket_kwargs
 from tests.tickets.routing_helpers import holds, skill
-from tickets.routing.models import RoutingSettings, TicketRouting
+from tickets.routing.models import RoutingSettings, SkillRule, TicketRouting
 
 JSON = "application/json"
 _MANAGERS = {"rep": 403, "rep_other_team": 403}
@@ -106,5 +106,40 @@ ROWS: dict[str, Row] = {
         api_staff(204, rep=404, rep_other_team=404),
         kwargs=_held,
         snapshot=lambda ctx: PersonSkill.objects.count(),
+    ),
+}
+
+
+# Skill rules: a team's managers and directors write the team's rules; reps see none.
+def _rules_snapshot(ctx):
+    return sorted(SkillRule.objects.values_list("pk", "name", "team_id", "active"))
+
+
+def _team_rule(ctx) -> dict:
+    rule = SkillRule.objects.create(name="German speakers", team=ctx["team"], language="de")
+    rule.skills.set([skill("German")])
+    return {"pk": rule.pk}
+
+
+ROWS |= {
+    "tickets-api:skill-rule-list": Row(
+        "post",
+        api_staff(201, **_MANAGERS),
+        data=lambda ctx: {
+            "name": "French",
+            "team": ctx["team"].pk,
+            "language": "fr",
+            "skills": [skill("French").pk],
+        },  # fmt: skip
+        content_type=JSON,
+        snapshot=_rules_snapshot,
+    ),
+    "tickets-api:skill-rule-detail": Row(
+        "patch",
+        api_staff(200, **_MANAGERS),
+        kwargs=_team_rule,
+        data=lambda ctx: {"active": False},
+        content_type=JSON,
+        snapshot=_rules_snapshot,
     ),
 }

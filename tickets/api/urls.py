@@ -7,6 +7,7 @@ from tickets.bulk import api as bulk
 from tickets.customers import api as customers
 from tickets.links import api as links
 from tickets.routing import api as routing
+from tickets.routing import api_rules as skill_rules
 from tickets.saved_views import api as saved_views
 from tickets.webhooks import api as webhooks
 
@@ -22,6 +23,7 @@ router.register(
 router.register("webhooks", webhooks.WebhookSubscriptionViewSet, basename="webhook")
 router.register("routing-settings", routing.RoutingSettingsViewSet, basename="routing-settings")
 router.register("ticket-routing", routing.TicketRoutingViewSet, basename="ticket-routing")
+router.register("skill-rules", skill_rules.SkillRuleViewSet, basename="skill-rule")
 
 # The browsable root of /api/v1/ (named "api-root", outside the namespaces it links to).
 root = APIRootView.as_view(
@@ -35,6 +37,7 @@ root = APIRootView.as_view(
         "webhooks": "tickets-api:webhook-list",
         "routing-settings": "tickets-api:routing-settings-list",
         "views": "tickets-api:saved-view-list",
+        "skill-rules": "tickets-api:skill-rule-list",
         "teams": "staffing-api:team-list",
     }
 )

@@ -22,6 +22,7 @@ def ensure_can_view_routing(user: AnyUser) -> None:
         raise NotAllowed("Only managers and directors see routing.")
 
 
-def ensure_can_manage_routing(user: AnyUser, team_id: int) -> None:
+def ensure_can_manage_routing(user: AnyUser, team_id: int | None) -> None:
+    """``team_id`` None: something for every team (directors and admins only)."""
     if not can_view_routing(user) or not in_scope(managed_team_scope(user), team_id):
         raise NotAllowed("You do not manage this team's routing.")
