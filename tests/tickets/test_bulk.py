@@ -144,6 +144,33 @@ def test_queue_form_starts_and_the_page_shows_progress_and_refusals(
     assert f'<a href="/tickets/{theirs.pk}/">#{theirs.pk}</a></td><td>Ticket #{theirs.pk}' in page
 
 
+def test_every_ticket_matching_the_queue_filters_beyond_the_page(
+    team, other_team, manager, manager_client
+):
+    # given: 30 low tickets of the manager's team (two pages), others that do not match
+    low = {make_ticket(team, priority="low").pk for _ in range(30)}
+    make_ticket(team, priority="urgent")
+    make_ticket(other_team, priority="low")  # outside the manager's scope
+    queue = manager_client.get(reverse("tickets:queue"), {"view": "teams", "priority": "low"})
+    assert 'id="bulk-all-matching"' in queue.content.decode()
+    # when
+    response = manager_client.post(
+        reverse("tickets:bulk-start"),
+        {"kind": "priority", "priority": "normal", "all_matching": "1",
+         "query": "view=teams&priority=low&page=2"},
+    )  # fmt: skip
+    # then: one job over exactly the 30 matching tickets
+    action = BulkAction.objects.get()
+    assert response.status_code == 302
+    assert (action.total, set(action.ticket_ids)) == (30, low)
+
+
+def test_no_ticket_and_no_all_matching_is_a_422(manager_client):
+    response = manager_client.post(reverse("tickets:bulk-start"), {"kind": "priority"})
+    assert response.status_code == 422
+    assert BulkAction.objects.count() == 0
+
+
 def test_a_bulk_action_is_seen_only_by_its_author(team, manager, rep_client):
     action = bulk.start(
         by=manager, kind="priority", params={"priority": "low"}, ticket_ids=[make_ticket(team).pk]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib.auth.models import User
+from django.http import QueryDict
 
 from csops import permissions
+from csops.errors import InvalidInput
 from csops.people import display_name
 from policies.models import Macro, Tag
 from staffing.models import Team
 from tickets.bulk.models import BulkKind
+from tickets.filters import TicketFilter
 from tickets.forms import _staff_for
 from tickets.models import Priority, Status
 
@@ -40,3 +44,12 @@ def bulk_choices(user: User) -> BulkChoices:
         macros=list(Macro.objects.filter(active=True).order_by("title").values_list("pk", "title")),
         tags=list(Tag.objects.order_by("name").values_list("name", flat=True)[:500]),
     )
+
+
+def matching_ticket_ids(user: User, query: QueryDict, limit: int) -> list[int]:
+    """The ids of the tickets the queue shows ``user`` for ``query`` (every page, in the
+    queue's order), at most ``limit``: "select all matching" in the bulk form."""
+    filterset = TicketFilter(query, request=SimpleNamespace(user=user))
+    if not filterset.is_valid():
+        raise InvalidInput("The queue's filters are not valid.")
+    return list(filterset.qs.values_list("pk", flat=True)[:limit])
