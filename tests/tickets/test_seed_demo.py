@@ -24,24 +24,29 @@ from policies.replay import replay
 from staffing.hiring import selectors
 from staffing.hiring.models import Candidate, HiringDecision, Requisition
 from staffing.models import (
+    Availability,
     Course,
     OnboardingPlan,
     PerformanceReview,
     QAReview,
+    Skill,
     StaffCertification,
     Team,
     TrainingRecord,
 )
+from staffing.skills.selectors import held_skills
 from tickets.models import (
     Customer,
     Escalation,
     EscalationState,
     Incident,
+    SavedView,
     SurveyResponse,
     Ticket,
     TicketEvent,
     TicketSlaInstance,
 )
+from tickets.routing.models import RoutingSettings, SkillRule
 from tickets.seeding import seed
 from tickets.webhooks.models import WebhookSubscription
 
@@ -407,6 +412,22 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     pat = Ticket.objects.filter(requester__email="pat.portal@example.com").order_by("pk")
     assert [(t.channel, t.status) for t in pat] == [("web", "pending"), ("portal", "new")]
     assert all(t.outbox.filter(kind="ack").exists() for t in pat)
+    # routing: Tier 2 routes by skill; skills held (payments lapses without the PCI
+    # certification), some people available, rules that require skills; saved views
+    tier2 = Team.objects.get(slug="tier-2-technical")
+    assert RoutingSettings.objects.get(team=tier2).mode == "skills"
+    assert not RoutingSettings.objects.exclude(team=tier2).exists()
+    assert set(Skill.objects.values_list("name", flat=True)) == {"German", "Devices", "Payments"}
+    members = list(tier2.members.values_list("pk", flat=True))
+    held = held_skills(members, today)
+    payments = [s for hs in held.values() for s in hs if s.name == "Payments"]
+    assert {s.valid for s in payments} == {True, False}
+    assert Availability.objects.filter(user__in=members, status="available").exists()
+    assert SkillRule.objects.filter(team=tier2).count() == 2
+    assert sorted(SavedView.objects.values_list("name", "team__slug")) == [
+        ("Breached in Tier 1", "tier-1-support"),
+        ("My urgent and high", None),
+    ]
     # survey answers with comments
     answers = SurveyResponse.objects.filter(is_current=True)
     assert answers.count() >= 100

@@ -29,6 +29,7 @@ from tickets.seeding.features import (
     people,
     planning,
     portal,
+    routing,
     surveys,
     teamwork,
 )
@@ -71,7 +72,10 @@ def seed_features(
         made["portal requests"] = portal.seed_portal_customer(reps)
         made["help articles"] = knowledge.seed_help_center(rng, manager=manager, director=director)
         made["links and merges"] = teamwork.seed_links(manager)
+        made["saved views"] = teamwork.seed_saved_views(manager, reps[0])
         made["customer notes"] = customers.seed_customer_notes(rng, reps=reps)
         made["inbound mails"] = mail.seed_mail_thread(reps)
+        # Last: routing is switched on only after every demo ticket exists.
+        made["skills granted"] = routing.seed_routing(manager=manager, director=director)
     log("  features: " + ", ".join(f"{v} {k}" for k, v in made.items()))
     return made

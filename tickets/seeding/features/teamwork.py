@@ -1,5 +1,6 @@
 """Merge and link in the demo (issue 15): a parent with two children, a related pair and one
-duplicate merged into its original, all through the services as a manager would."""
+duplicate merged into its original, all through the services as a manager would; and saved
+views of the queue (a rep's own, one the manager shares with Tier 1)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.contrib.auth.models import User
 from policies.ticket_log import UNRESOLVED
 from tickets.links import services as links
 from tickets.links.models import TicketLink
-from tickets.models import Ticket
+from tickets.models import SavedView, Ticket
+from tickets.saved_views import services as saved_views
 
 
 def seed_links(manager: User) -> int:
@@ -29,3 +31,18 @@ def seed_links(manager: User) -> int:
     links.link(related, other=parent, kind="related", by=manager)
     links.merge([duplicate], into=original, by=manager)
     return 4
+
+
+def seed_saved_views(manager: User, rep: User) -> int:
+    """How many saved views were made (0 when the demo already has some)."""
+    tier1 = manager.managed_teams.filter(slug="tier-1-support").first()
+    if SavedView.objects.exists() or tier1 is None:
+        return 0
+    saved_views.save_view(
+        by=rep, name="My urgent and high", query={"view": ["mine"], "priority": ["urgent", "high"]}
+    )
+    saved_views.save_view(
+        by=manager, name="Breached in Tier 1", team_id=tier1.pk,
+        query={"view": ["teams"], "team": [str(tier1.pk)], "sla": ["breached"]},
+    )  # fmt: skip
+    return 2
