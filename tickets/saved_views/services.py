@@ -21,17 +21,19 @@ KEPT = tuple(name for name in TicketFilter.Meta.fields)
 MAX_PER_OWNER = 50
 
 
+def _given(raw: Mapping | QueryDict, name: str) -> list:
+    if isinstance(raw, QueryDict):
+        return raw.getlist(name)
+    value = raw.get(name)
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
 def clean_query(by: User, raw: Mapping | QueryDict) -> dict[str, list[str]]:
     """The queue parameters of ``raw`` as a dict of lists, checked by the queue's FilterSet
     (unknown names are dropped; a bad value is refused with the field's message)."""
     query: dict[str, list[str]] = {}
     for name in KEPT:
-        if isinstance(raw, QueryDict):
-            values = raw.getlist(name)
-        else:
-            value = raw.get(name)
-            values = value if isinstance(value, list | tuple) else [value]
-        values = [str(v).strip()[:200] for v in values if v not in (None, "")]
+        values = [str(v).strip()[:200] for v in _given(raw, name) if v not in (None, "")]
         if values:
             query[name] = values
     filterset = selectors.filterset_for(by, query)
@@ -56,7 +58,9 @@ def _taken(name: str, *, owner: User, team_id: int | None, exclude: int | None =
         if team_id
         else SavedView.objects.filter(team__isnull=True, owner=owner)
     )
-    if qs.filter(name=name).exclude(pk=exclude).exists():
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude)
+    if qs.filter(name=name).exists():
         where = "The team already has" if team_id else "You already have"
         raise InvalidInput(
             f"{where} a view named “{name}”.", fields={"name": ["This name is taken."]}
