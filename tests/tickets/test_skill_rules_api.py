@@ -36,7 +36,9 @@ def test_a_manager_adds_a_rule_for_their_team_and_new_tickets_need_the_skill(
         TicketRouting.objects.get(ticket=ticket).required_skills.values_list("name", flat=True)
     ) == ["German"]
     rule = SkillRule.objects.get()
-    assert list(rule.history.values_list("history_type", "name")) == [("+", "German speakers")]
+    # its history: created, then its skills set (newest first)
+    assert [h.history_type for h in rule.history.all()] == ["~", "+"]
+    assert [s.skill_id for s in rule.history.first().skills.all()] == [german.pk]
 
 
 def test_rules_for_other_teams_or_every_team_are_refused_to_a_manager(
