@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('staffing', '0007_skills_availability'),
-        ('tickets', '0021_mailbox_processed_folder'),
+        ('tickets', '0023_outbox_notices_incident_followers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
