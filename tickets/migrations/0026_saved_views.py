@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('staffing', '0007_skills_availability'),
-        ('tickets', '0023_outbox_notices_incident_followers'),
+        ('tickets', '0025_assignee_team_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
