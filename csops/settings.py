@@ -501,6 +501,8 @@ SPECTACULAR_SETTINGS = {
         "QAReviewStateEnum": "staffing.models.qa.ReviewState",
         "CertificationStatusEnum": "staffing.models.certifications.CertStatus",
         "ScheduleBlockKindEnum": "staffing.schedules.models.BlockKind",
+        "BudgetCostCategoryEnum": "staffing.budget.models.CostCategory",
+        "BudgetCostRoleEnum": "staffing.budget.models.CostRole",
         "AvailabilityStatusEnum": "staffing.models.skills.AvailabilityStatus",
         "SkillKindEnum": "staffing.models.skills.SkillKind",
         "RoutingModeEnum": "tickets.routing.models.RoutingMode",

@@ -40,3 +40,9 @@ class KpisConfig(AppConfig):
         from staffing.planning import demand
 
         demand.register_provider(planning_demand)
+
+        # The budget's cost per ticket and per contact: volumes computed here.
+        from kpis.budget_volumes import monthly_volumes
+        from staffing.budget import volumes
+
+        volumes.register_provider(monthly_volumes)

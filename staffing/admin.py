@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from csops.admin_people import PeopleAdminMixin, person
 from csops.parsers import JSON_FORM_FIELD
+from staffing.budget import admin as budget_admin  # noqa: F401 (budgets)
 from staffing.hiring import admin as hiring_admin  # noqa: F401 (requisitions, candidates)
 from staffing.models import (
     Block,

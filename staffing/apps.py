@@ -20,6 +20,9 @@ class StaffingConfig(AppConfig):
         from staffing.hiring import permissions as hiring_rules
 
         permissions.register(hiring_rules)
+        from staffing.budget import permissions as budget_rules
+
+        permissions.register(budget_rules)
 
         from staffing import step_evidence
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from staffing.budget import views as budget
 from staffing.hiring import views as hiring
 from staffing.planning import views as planning
 from staffing.schedules import views as schedules
@@ -97,6 +98,18 @@ urlpatterns = [
         name="hiring-scorecard-submit",
     ),
     path("hiring/candidates/<int:pk>/cv/", hiring.candidate_cv, name="hiring-candidate-cv"),
+    # Budget (staffing/budget): fiscal years, lines × months, actuals, cost per ticket.
+    path("budget/", budget.budget_home, name="budget-home"),
+    path("budget/new/", budget.budget_create, name="budget-create"),
+    path("budget/<int:pk>/", budget.budget_detail, name="budget"),
+    path("budget/<int:pk>/roles/", budget.role_cost_set, name="budget-role-cost"),
+    path("budget/<int:pk>/lines/", budget.line_add, name="budget-line-add"),
+    path("budget/<int:pk>/import/", budget.actuals_import, name="budget-import"),
+    path("budget/<int:pk>/budget.csv", budget.budget_csv, name="budget-csv"),
+    path("budget/<int:pk>/plan/", budget.plan_cost, name="budget-plan"),
+    path("budget/lines/<int:pk>/", budget.line_detail, name="budget-line"),
+    path("budget/lines/<int:pk>/save/", budget.line_save, name="budget-line-save"),
+    path("budget/lines/<int:pk>/delete/", budget.line_delete, name="budget-line-delete"),
     path("qa/", qa.reviews, name="qa"),
     path("qa/start/", qa.review_start, name="qa-start"),
     path("qa/scorecards/", qa.scorecards, name="qa-scorecards"),

@@ -11,6 +11,7 @@ import kpis.digests.permissions
 import kpis.permissions
 import policies.knowledge.permissions
 import policies.permissions
+import staffing.budget.permissions
 import staffing.hiring.permissions
 import staffing.permissions
 import staffing.planning.permissions
@@ -24,6 +25,7 @@ from csops import permissions
 APP_RULES = (
     staffing.permissions,
     staffing.planning.permissions,
+    staffing.budget.permissions,
     staffing.schedules.permissions,
     staffing.hiring.permissions,
     policies.permissions,

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from staffing.api import development, views
+from staffing.budget import api as budget
 from staffing.hiring import api as hiring
 from staffing.planning import api as planning
 from staffing.schedules import api as schedules
@@ -31,6 +32,9 @@ router.register("schedules/blocks", schedules.BlockViewSet, basename="schedule-b
 # Hiring (staffing/hiring/api.py)
 router.register("hiring/requisitions", hiring.RequisitionViewSet, basename="hiring-requisition")
 router.register("hiring/candidates", hiring.CandidateViewSet, basename="hiring-candidate")
+# Budget (staffing/budget/api.py)
+router.register("budgets", budget.BudgetViewSet, basename="budget")
+router.register("budget-lines", budget.CostLineViewSet, basename="budget-line")
 urlpatterns = [
     path(
         "planning/teams/<int:pk>/requirement/",

@@ -2,6 +2,7 @@
 onboarding, QA reviews, performance reviews). ``from staffing.models import Team`` keeps
 working: everything is re-exported here."""
 
+from staffing.budget.models import Budget, CostLine, LineMonth, RoleCost
 from staffing.hiring.models import (
     Candidate,
     Competency,
@@ -42,6 +43,10 @@ __all__ = [
     "Rating",
     "Requisition",
     "StageMove",
+    "Budget",
+    "CostLine",
+    "LineMonth",
+    "RoleCost",
     "Block",
     "BlockKind",
     "Availability",

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from csops.roles import Role
@@ -21,6 +22,8 @@ from kpis.selectors.summary import summary
 from policies.knowledge.models import Article
 from policies.models import Acknowledgment, Macro, PolicyVersion, SlaMetric, SlaPolicy
 from policies.replay import replay
+from staffing.budget import selectors as budget_selectors
+from staffing.budget.models import Budget, LineMonth
 from staffing.hiring import selectors
 from staffing.hiring.models import Candidate, HiringDecision, Requisition
 from staffing.models import (
@@ -398,6 +401,17 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     assert OnboardingPlan.objects.filter(user=hired).count() == 1
     assert HiringDecision.objects.count() == 2
     assert selectors.stats(Requisition.objects.all()).median_days_to_hire == 24.0
+    # a budget for the current fiscal year: lines per team and department, three months of
+    # actuals, and the cost per resolved ticket they give
+    budget = Budget.objects.get()
+    assert budget.first_month <= today < budget.end
+    assert budget.lines.count() == Team.objects.count() + 2 + 4
+    assert budget_selectors.months_with_actuals(budget) == budget.months[:3]
+    assert LineMonth.objects.filter(actual__isnull=False).count() == budget.lines.count() * 3
+    units = _demo_client("director").get(reverse("staffing:budget", args=[budget.pk]))
+    everyone = units.context["units"].rows[-1][2]
+    assert everyone.resolved > 0
+    assert everyone.per_resolved is not None
     # escalations in every state, an open incident with linked tickets
     assert set(Escalation.objects.values_list("state", flat=True)) == set(EscalationState.values)
     incident = Incident.objects.get(state="open")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tickets.models import Escalation, EscalationState
 from tickets.seeding.features import (
+    budget,
     customers,
     desk,
     digests,
@@ -69,6 +70,7 @@ def seed_features(
         made["KPI digests"] = digests.seed_digest(director)
         made["planning"] = planning.seed_planning(director=director, today=today)
         made["hiring"] = hiring.seed_hiring(manager=manager, director=director)
+        made["budget lines"] = budget.seed_budget(director=director, today=today)
         made["portal requests"] = portal.seed_portal_customer(reps)
         made["help articles"] = knowledge.seed_help_center(rng, manager=manager, director=director)
         made["links and merges"] = teamwork.seed_links(manager)
