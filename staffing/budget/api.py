@@ -70,7 +70,7 @@ class BudgetInput(serializers.Serializer):
 
 class RoleCostInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=CostRole.choices)
-    monthly_cost = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    monthly_cost = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
 
 
 class LineInput(serializers.Serializer):

@@ -37,7 +37,13 @@ class BudgetForm(forms.Form):
 
 class RoleCostForm(forms.Form):
     role = forms.ChoiceField(choices=CostRole.choices)
-    monthly_cost = money(label="Loaded cost per month", help_text="Salary, taxes and benefits.")
+    monthly_cost = forms.DecimalField(
+        label="Loaded cost per month",
+        help_text="Salary, taxes and benefits.",
+        min_value=0,
+        max_value=Decimal("99999999.99"),
+        decimal_places=2,
+    )
 
 
 class TeamChoice(forms.ModelChoiceField):
@@ -77,7 +83,7 @@ class LineMonthsForm(forms.Form):
             self.fields[f"planned_{i}"] = forms.DecimalField(
                 label=f"{label} {'headcount (FTE)' if salaries else 'planned'}",
                 min_value=0,
-                max_value=MAX,
+                max_value=Decimal("9999.99") if salaries else MAX,
                 decimal_places=2,
             )
             self.fields[f"actual_{i}"] = money(label=f"{label} actual", required=False)

@@ -27,7 +27,9 @@ from staffing.budget.models import (
 )
 from staffing.models import Team
 
-MAX_AMOUNT = Decimal("9999999999.99")
+MAX_AMOUNT = Decimal("9999999999.99")  # LineMonth.planned / actual (12 digits)
+MAX_ROLE_COST = Decimal("99999999.99")  # RoleCost.monthly_cost (10 digits)
+MAX_HEADCOUNT = Decimal("9999.99")  # LineMonth.headcount (6 digits)
 ZERO = Decimal("0")
 
 
@@ -63,9 +65,9 @@ def set_role_cost(budget: Budget, *, by: User, role: str, monthly_cost: Decimal)
     permissions.ensure_can_manage_budgets(by)
     if role not in CostRole.values:
         raise InvalidInput(f"{role!r} is not a role.", fields={"role": ["Unknown role."]})
-    if monthly_cost < 0 or monthly_cost > MAX_AMOUNT:
+    if not monthly_cost.is_finite() or monthly_cost < 0 or monthly_cost > MAX_ROLE_COST:
         raise InvalidInput(
-            "A loaded cost is between 0 and 9,999,999,999.99.",
+            "A loaded cost is between 0 and 99,999,999.99 a month.",
             fields={"monthly_cost": ["Out of range."]},
         )
     with transaction.atomic():
@@ -76,7 +78,7 @@ def set_role_cost(budget: Budget, *, by: User, role: str, monthly_cost: Decimal)
             line__budget=budget, line__role=role, headcount__isnull=False
         ).order_by("pk")
         for m in months.select_for_update(of=("self",)):
-            m.planned = cents((m.headcount or ZERO) * monthly_cost)
+            m.planned = _salaries(m.headcount or ZERO, monthly_cost)
             m.save(update_fields=["planned"])
     return row
 
@@ -127,10 +129,20 @@ def add_line(
     return line
 
 
+def _salaries(headcount: Decimal, cost: Decimal) -> Decimal:
+    planned = cents(headcount * cost)
+    if planned > MAX_AMOUNT:
+        raise InvalidInput(
+            f"{headcount} × {cost} is more than a month's line can hold (9,999,999,999.99).",
+            fields={"planned": ["Too large."]},
+        )
+    return planned
+
+
 def _amount(value: Decimal | None, field: str) -> Decimal | None:
     if value is None:
         return None
-    if value < 0 or value > MAX_AMOUNT:
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
         raise InvalidInput(
             "Amounts are between 0 and 9,999,999,999.99.", fields={field: ["Out of range."]}
         )
@@ -160,8 +172,12 @@ def plan_line(
             if month in planned and planned[month] is not None:
                 value = _amount(planned[month], "planned") or ZERO
                 if line.is_salaries:
+                    if value > MAX_HEADCOUNT:
+                        raise InvalidInput(
+                            "Headcount is at most 9,999.99.", fields={"planned": ["Too large."]}
+                        )
                     row.headcount = value
-                    row.planned = cents(value * cost)
+                    row.planned = _salaries(value, cost)
                 else:
                     row.planned = value
             if month in actual:

@@ -547,3 +547,35 @@ def test_api_refuses_writes_of_managers_and_reps(lines, budget, manager_client, 
     listed = manager_client.get("/api/v1/budget-lines/").json()["results"]
     assert [r["label"] for r in listed] == ["Reps"]
     assert rep_client.get("/api/v1/budget-lines/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_amounts_too_large_for_a_line_are_refused_not_500(lines, budget, director_client):
+    # a headcount whose salaries would not fit a month's line: a form error
+    data = {f"planned_{i}": "0" for i in range(12)} | {"planned_2": "9999.99"}
+    services.set_role_cost(budget, by=budget.created_by, role="Rep", monthly_cost=D("99999999"))
+    r = director_client.post(reverse("staffing:budget-line-save", args=[lines["reps"].pk]), data)
+    assert r.status_code == 422
+    assert "more than a month's line can hold" in r.content.decode()
+    # a loaded cost that would overflow the planned salaries: refused, nothing re-planned
+    services.set_role_cost(budget, by=budget.created_by, role="Rep", monthly_cost=D("5000"))
+    r = _post(
+        director_client,
+        f"/api/v1/budget-lines/{lines['reps'].pk}/months/",
+        {"month": "2026-03", "planned": "9000"},
+    )
+    assert r.status_code == 200
+    r = _post(
+        director_client,
+        f"/api/v1/budgets/{budget.pk}/role-costs/",
+        {"role": "Rep", "monthly_cost": "99999999.99"},
+    )
+    assert r.status_code == 422
+    assert r.json()["fields"] == {"planned": ["Too large."]}
+    assert LineMonth.objects.get(line=lines["reps"], month=MAR).planned == D("45000000.00")
+    too_big = _post(
+        director_client,
+        f"/api/v1/budgets/{budget.pk}/role-costs/",
+        {"role": "Rep", "monthly_cost": "100000000"},
+    )
+    assert too_big.status_code == 400
