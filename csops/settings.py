@@ -512,6 +512,7 @@ SPECTACULAR_SETTINGS = {
         "CandidateStageEnum": "staffing.hiring.models.Stage",
         "CandidateSourceEnum": "staffing.hiring.models.Source",
         "ScoredStageEnum": "staffing.hiring.models.SCORED_STAGE_CHOICES",
+        "HireRoleEnum": "staffing.hiring.models.HIRE_ROLES",  # "role" is also a budget line's
     },
 }
 

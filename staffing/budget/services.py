@@ -132,10 +132,8 @@ def add_line(
 def _salaries(headcount: Decimal, cost: Decimal) -> Decimal:
     planned = cents(headcount * cost)
     if planned > MAX_AMOUNT:
-        raise InvalidInput(
-            f"{headcount} × {cost} is more than a month's line can hold (9,999,999,999.99).",
-            fields={"planned": ["Too large."]},
-        )
+        message = f"{headcount} × {cost} is more than a month's line can hold (9,999,999,999.99)."
+        raise InvalidInput(message, fields={"planned": [message]})
     return planned
 
 
@@ -173,9 +171,8 @@ def plan_line(
                 value = _amount(planned[month], "planned") or ZERO
                 if line.is_salaries:
                     if value > MAX_HEADCOUNT:
-                        raise InvalidInput(
-                            "Headcount is at most 9,999.99.", fields={"planned": ["Too large."]}
-                        )
+                        message = "Headcount is at most 9,999.99."
+                        raise InvalidInput(message, fields={"planned": [message]})
                     row.headcount = value
                     row.planned = _salaries(value, cost)
                 else:

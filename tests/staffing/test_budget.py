@@ -556,7 +556,9 @@ def test_amounts_too_large_for_a_line_are_refused_not_500(lines, budget, directo
     services.set_role_cost(budget, by=budget.created_by, role="Rep", monthly_cost=D("99999999"))
     r = director_client.post(reverse("staffing:budget-line-save", args=[lines["reps"].pk]), data)
     assert r.status_code == 422
-    assert "more than a month's line can hold" in r.content.decode()
+    assert r.context["form"].non_field_errors() == [
+        "9999.99 × 99999999.00 is more than a month's line can hold (9,999,999,999.99)."
+    ]
     # a loaded cost that would overflow the planned salaries: refused, nothing re-planned
     services.set_role_cost(budget, by=budget.created_by, role="Rep", monthly_cost=D("5000"))
     r = _post(
@@ -571,7 +573,11 @@ def test_amounts_too_large_for_a_line_are_refused_not_500(lines, budget, directo
         {"role": "Rep", "monthly_cost": "99999999.99"},
     )
     assert r.status_code == 422
-    assert r.json()["fields"] == {"planned": ["Too large."]}
+    assert r.json()["fields"] == {
+        "planned": [
+            "9000.00 × 99999999.99 is more than a month's line can hold (9,999,999,999.99)."
+        ]
+    }
     assert LineMonth.objects.get(line=lines["reps"], month=MAR).planned == D("45000000.00")
     too_big = _post(
         director_client,
