@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tickets.mail.inbound.models import InboundMessage
-from tickets.seeding.features.mail import FIRST_ID, seed_mail_thread
+from tickets.seeding.features.mail import CLIENT_LOG, FIRST_ID, seed_mail_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -20,4 +20,11 @@ def test_the_demo_gets_an_email_thread_with_a_cc_and_an_auto_reply(team, rep):
     assert kinds[0] == ("created", "customer")
     assert ("auto_reply", "system") in kinds
     assert kinds.count(("public_reply", "customer")) == 1
+    files = ticket.attachments.order_by("pk")
+    assert [(f.filename, f.content_type, f.event.actor_role) for f in files] == [
+        ("vpn-checklist.txt", "text/plain", "agent"),
+        ("vpn-client-log.txt", "text/plain", "customer"),
+    ]
+    with files[1].file.open("rb") as stored:
+        assert stored.read() == CLIENT_LOG[1]
     assert seed_mail_thread([rep]) == 0  # a re-run finds it

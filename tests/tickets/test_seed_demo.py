@@ -38,6 +38,7 @@ from staffing.models import (
     TrainingRecord,
 )
 from staffing.skills.selectors import held_skills
+from tickets.attachments.models import Attachment
 from tickets.models import (
     Customer,
     Escalation,
@@ -441,6 +442,11 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     assert sorted(SavedView.objects.values_list("name", "team__slug")) == [
         ("Breached in Tier 1", "tier-1-support"),
         ("My urgent and high", None),
+    ]
+    # the email thread's files: the rep's checklist and the colleague's client log
+    assert sorted(Attachment.objects.values_list("filename", flat=True)) == [
+        "vpn-checklist.txt",
+        "vpn-client-log.txt",
     ]
     # survey answers with comments
     answers = SurveyResponse.objects.filter(is_current=True)

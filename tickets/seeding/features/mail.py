@@ -1,8 +1,10 @@
 """The demo's email thread, made through the inbound service as real mail would be: Jordan
 writes to the support mailbox with a colleague in Cc, a rep answers, Jordan's out-of-office
 answers back (kept on the ticket, not counted) and the colleague replies to all (joins the
-ticket's CC list and reopens it). The support mailbox is the first team's, with no IMAP
-server: the embedded demo feeds mail with ``manage.py ingest_email``."""
+ticket's CC list and reopens it). The rep's answer carries a checklist and the colleague's
+mail a client log, so the demo shows attachments both ways (fixed bytes: the same every
+run). The support mailbox is the first team's, with no IMAP server: the embedded demo feeds
+mail with ``manage.py ingest_email``."""
 
 from __future__ import annotations
 
@@ -26,7 +28,27 @@ CC_ID = "<vpn-drops.sam@example.com>"
 OOF_ID = "<oof.jordan@example.com>"
 
 
-def _mail(address: str, sender: str, subject: str, message_id: str, body: str, **headers) -> bytes:
+CHECKLIST = (
+    "vpn-checklist.txt",
+    b"VPN checklist\n1. Update the client to 5.2.\n2. Turn off Wi-Fi power saving.\n"
+    b"3. Send us the client log (Help > Export log) if it still drops.\n",
+)
+CLIENT_LOG = (
+    "vpn-client-log.txt",
+    b"09:00:02 connected to gw-2\n09:59:58 keepalive timeout\n10:00:01 disconnected\n"
+    b"10:00:09 connected to gw-2\n",
+)
+
+
+def _mail(
+    address: str,
+    sender: str,
+    subject: str,
+    message_id: str,
+    body: str,
+    files: tuple[tuple[str, bytes], ...] = (),
+    **headers,
+) -> bytes:
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = address
@@ -36,6 +58,8 @@ def _mail(address: str, sender: str, subject: str, message_id: str, body: str, *
     for name, value in headers.items():
         mail[name.replace("_", "-")] = value
     mail.set_content(body)
+    for filename, content in files:
+        mail.add_attachment(content, maintype="text", subtype="plain", filename=filename)
     return mail.as_bytes()
 
 
@@ -70,8 +94,10 @@ def seed_mail_thread(reps: list[User]) -> int:
     tickets.reply(
         first.ticket_id,
         by=rep,
-        body="Thanks Jordan. Does it also drop when you are on the office network?",
+        body="Thanks Jordan. Does it also drop when you are on the office network? "
+        "The checklist attached may already fix it.",
         new_status=Status.PENDING,
+        attachments=[CHECKLIST],
     )
     ours = OutboundMessage.objects.filter(ticket=first.ticket_id, kind=MessageKind.REPLY).first()
     our_id = ours.message_id if ours else FIRST_ID
@@ -96,6 +122,7 @@ def seed_mail_thread(reps: list[User]) -> int:
             CC_ID,
             "Jordan is away this week: yes, it drops in the office too, for me as well.\n\n"
             "> Thanks Jordan. Does it also drop when you are on the office network?",
+            (CLIENT_LOG,),
             In_Reply_To=our_id,
             References=f"{FIRST_ID} {our_id}",
         ),
