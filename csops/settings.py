@@ -365,6 +365,8 @@ JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 300)
 JOB_RETRY_BASE_SECONDS = env_int("JOB_RETRY_BASE_SECONDS", 30)
 JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 600)
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 14)  # finished jobs are then deleted
+# Threads a worker drains due jobs with (each on its own connection; 1: one job at a time).
+JOB_THREADS = env_int("JOB_THREADS", 4)
 # Hiring (staffing/hiring/purge.py): months after a rejection or withdrawal when a candidate's
 # personal data (name, contact, CV, notes) is deleted; the anonymous counts stay.
 HIRING_PURGE_MONTHS = env_int("HIRING_PURGE_MONTHS", 6)

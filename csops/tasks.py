@@ -24,7 +24,7 @@ def record_heartbeat() -> None:
 def run_due_jobs() -> int:
     """Run due job rows (beat every few seconds, and woken on commit); re-wake while more are
     due after this run's time budget."""
-    ran = runner.run_due()
+    ran = runner.run_due(threads=settings.JOB_THREADS)
     if ran and oldest_due_age() is not None:
         wake()
     return ran

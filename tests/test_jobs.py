@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -33,6 +35,13 @@ def _fail(payload):
 def _partial(payload):
     calls.append(payload)
     return jobs.Again() if len(calls) < 3 else None
+
+
+@jobs.handler("test.wait")
+def _wait(payload):
+    """A job that mostly waits (as a webhook's HTTP answer does)."""
+    time.sleep(0.3)
+    calls.append({**payload, "thread": threading.get_ident()})
 
 
 @pytest.fixture(autouse=True)
@@ -147,3 +156,22 @@ def test_the_admin_lists_jobs_read_only_and_runs_failed_ones_again(admin_user):
     client.post("/admin/csops/job/", {"action": "run_again", "_selected_action": [failed.pk]})
     failed.refresh_from_db()
     assert (failed.state, failed.attempts) == ("pending", 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_threads_run_waiting_jobs_side_by_side_each_once():
+    for n in range(12):
+        jobs.enqueue("test.wait", key=f"wait-{n}", payload={"n": n})
+    started = time.monotonic()
+    assert runner.run_due(budget_seconds=60, threads=4) == 12
+    took = time.monotonic() - started
+    assert sorted(c["n"] for c in calls) == list(range(12))  # each job once
+    assert len({c["thread"] for c in calls}) > 1
+    assert took < 12 * 0.3  # one at a time would take 3.6 s of sleeping alone
+    assert set(Job.objects.values_list("state", flat=True)) == {Job.State.DONE}
+
+
+def test_inside_a_transaction_jobs_run_one_at_a_time_on_its_connection():
+    jobs.enqueue("test.record", key="in-tx", payload={"n": 1})  # uncommitted: the test's
+    assert runner.run_due(threads=4) == 1
+    assert calls == [{"n": 1}]

@@ -1,7 +1,8 @@
 """Webhook deliveries through a real Celery worker (with beat) on Redis to a real HTTP
 receiver, with the worker SIGKILLed while a delivery waits for the receiver's answer: a
 second worker finishes the fan-out, and every delivery is logged delivered exactly once (the
-one cut off is sent again with the same X-Csops-Delivery id, which a receiver drops)."""
+one cut off is sent again with the same X-Csops-Delivery id, which a receiver drops). Run
+with one job thread per worker and with four (JOB_THREADS)."""
 
 from __future__ import annotations
 
@@ -37,9 +38,11 @@ def _delivered() -> int:
     return WebhookDelivery.objects.filter(state=DeliveryState.DELIVERED).count()
 
 
+@pytest.mark.parametrize("threads", [1, 4])
 def test_a_worker_killed_mid_fan_out_leaves_each_delivery_logged_once(
-    team, director, record_property
+    team, director, record_property, threads
 ):
+    env = {**FAST, "JOB_THREADS": str(threads)}
     script = [("sleep", 0.05)] * (STALL_AT - 1) + [("stall", 3.0)]
     with running_receiver(script=script, default=("sleep", 0.05)) as receiver:
         subs = [
@@ -53,7 +56,7 @@ def test_a_worker_killed_mid_fan_out_leaves_each_delivery_logged_once(
         total = WebhookDelivery.objects.count()
         assert total == 2 * TICKETS
 
-        with running_worker(beat=True, env=FAST) as worker:
+        with running_worker(beat=True, env=env) as worker:
             assert receiver.stalled.wait(60), "the worker never delivered"
             kill(worker.pid)  # while it waits for the stalled answer, row locked
             worker.wait(timeout=10)
@@ -62,7 +65,7 @@ def test_a_worker_killed_mid_fan_out_leaves_each_delivery_logged_once(
         assert done_at_kill < total, "the fan-out finished before the kill: proved nothing"
 
         started = time.monotonic()
-        with running_worker(beat=True, env=FAST):
+        with running_worker(beat=True, env=env):
             assert _wait_for(lambda: _delivered() == total, 90), (
                 f"{_delivered()} of {total} delivered"
             )
@@ -82,5 +85,6 @@ def test_a_worker_killed_mid_fan_out_leaves_each_delivery_logged_once(
     seen = Counter(r.delivery for r in receiver.requests)
     assert set(seen) == set(uuids)
     assert all(r.verify(secrets[uuids[r.delivery]]) for r in receiver.requests)
+    # (with several threads, the others' deliveries in flight at the kill may come twice too)
     repeated = [uuid for uuid, n in seen.items() if n > 1]
-    assert len(repeated) == 1, seen.most_common(3)
+    assert 1 <= len(repeated) <= threads, seen.most_common(5)
