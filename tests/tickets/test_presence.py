@@ -116,6 +116,24 @@ def test_poll_is_light(ticket, rep, django_assert_max_num_queries):
         assert _beat(client, ticket, typing="0").status_code == 200
 
 
+def test_poll_query_count_does_not_grow_with_viewers_and_reads_no_ticket_text(
+    ticket, rep, rep2, manager, django_assert_num_queries
+):
+    # given: two colleagues have the ticket open too
+    for other in (rep2, manager):
+        _beat(_client(other), ticket, typing="1")
+    client = _client(rep)
+    _beat(client, ticket, typing="0")  # warm: content types, the first connection
+    # when / then: session, user, groups, teams and the ticket's id and version, nothing else
+    with django_assert_num_queries(5) as ctx:
+        response = _beat(client, ticket, typing="0", version=ticket.version, seen=1)
+    assert response.content.decode().count('class="presence-person') == 2
+    ticket_sql = [q["sql"] for q in ctx.captured_queries if '"tickets_ticket"' in q["sql"]]
+    assert len(ticket_sql) == 1
+    assert '"search_vector"' not in ticket_sql[0]
+    assert '"description"' not in ticket_sql[0]
+
+
 def test_poll_with_junk_parameters_is_answered_not_500(ticket, rep):
     response = _beat(_client(rep), ticket, typing="x", version="abc", seen="-5")
     assert response.status_code == 200
