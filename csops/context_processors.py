@@ -26,6 +26,7 @@ _NAV = [
     ("Hiring", "staffing:hiring", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Schedules", "staffing:schedules", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Webhooks", "tickets:webhook-list", {Role.DIRECTOR, Role.ADMIN}),
+    ("Chat", "tickets:chat-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Admin", "admin:index", {Role.ADMIN}),
     ("API", "api-docs", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
 ]

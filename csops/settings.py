@@ -515,6 +515,7 @@ SPECTACULAR_SETTINGS = {
         "CandidateSourceEnum": "staffing.hiring.models.Source",
         "ScoredStageEnum": "staffing.hiring.models.SCORED_STAGE_CHOICES",
         "HireRoleEnum": "staffing.hiring.models.HIRE_ROLES",  # "role" is also a budget line's
+        "ChatKindEnum": "tickets.chat.models.ChatKind",
     },
 }
 

@@ -16,6 +16,7 @@ import staffing.hiring.permissions
 import staffing.permissions
 import staffing.planning.permissions
 import staffing.schedules.permissions
+import tickets.chat.permissions
 import tickets.permissions
 import tickets.routing.permissions
 import tickets.saved_views.permissions
@@ -34,6 +35,7 @@ APP_RULES = (
     tickets.routing.permissions,
     tickets.saved_views.permissions,
     tickets.webhooks.permissions,  # a capability's sub-package holds its own rules
+    tickets.chat.permissions,
     kpis.permissions,
     kpis.digests.permissions,
 )

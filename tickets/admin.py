@@ -12,6 +12,7 @@ from tickets import (  # noqa: F401
 )
 from tickets.attachments import admin as attachments_admin  # noqa: F401 (files)
 from tickets.bulk import admin as bulk_admin  # noqa: F401 (bulk actions)
+from tickets.chat import admin as chat_admin  # noqa: F401 (chat channels)
 from tickets.customers import admin as customers_admin  # noqa: F401 (notes, merges)
 from tickets.followers import admin as followers_admin  # noqa: F401 (incident followers)
 from tickets.links import admin as links_admin  # noqa: F401 (ticket links)

@@ -9,6 +9,7 @@ class TicketsConfig(AppConfig):
         # The app's scope rules, asked through the one entry point ``csops.permissions``.
         from csops import permissions
         from tickets import permissions as rules
+        from tickets.chat import permissions as chat_rules
         from tickets.routing import permissions as routing_rules
         from tickets.saved_views import permissions as saved_view_rules
         from tickets.webhooks import permissions as webhook_rules
@@ -17,6 +18,7 @@ class TicketsConfig(AppConfig):
         permissions.register(webhook_rules)
         permissions.register(routing_rules)
         permissions.register(saved_view_rules)
+        permissions.register(chat_rules)
 
         # A solved ticket invites its requester to the CSAT survey (on commit of the change).
         from tickets.services import surveys

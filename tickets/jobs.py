@@ -5,6 +5,7 @@ from __future__ import annotations
 from csops.jobs import Again, handler
 from tickets.attachments import cleanup
 from tickets.bulk import services as bulk
+from tickets.chat import jobs as chat_jobs  # noqa: F401 (registers the chat delivery handler)
 from tickets.mail import jobs as mail_jobs  # noqa: F401 (registers the outbox handler)
 from tickets.mail.inbound import jobs as inbound_jobs  # noqa: F401 (the mailbox poll)
 from tickets.models import IncidentUpdate

@@ -82,6 +82,8 @@ urlpatterns = [
     path("webhooks/", include("tickets.webhooks.urls")),
     # Saved views of the queue (issue 15)
     path("views/", include("tickets.saved_views.urls")),
+    # Chat notifications to teams' Slack and Teams channels (issue 17)
+    path("chat/", include("tickets.chat.urls")),
     # Routing: the managers' page, availability, a ticket's required skills (issue 15)
     path("routing/", include("tickets.routing.urls")),
     path(

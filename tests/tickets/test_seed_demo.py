@@ -39,6 +39,7 @@ from staffing.models import (
 )
 from staffing.skills.selectors import held_skills
 from tickets.attachments.models import Attachment
+from tickets.chat.models import ChatChannel
 from tickets.models import (
     Customer,
     Escalation,
@@ -423,6 +424,14 @@ def test_demo_seeds_a_few_records_of_every_feature(demo):
     digest = DigestSubscription.objects.get()
     assert (digest.user.username, digest.cadence, digest.active) == ("director", "weekly", True)
     assert (digest.teams.count(), digest.deliveries.count()) == (0, 0)
+    # Tier 1's Slack channel at the local receiver (off), a follower of the public incident
+    channel = ChatChannel.objects.get()
+    assert (channel.team.slug, channel.kind, channel.active) == ("tier-1-support", "slack", False)
+    assert channel.url == "http://127.0.0.1:9000/slack/tier-1"
+    assert incident.public
+    assert list(incident.followers.values_list("email", "unfollowed_at")) == [
+        ("sam.follower@example.com", None)
+    ]
     # a portal-ready customer: a web request a rep answered, one from the portal, both acked
     pat = Ticket.objects.filter(requester__email="pat.portal@example.com").order_by("pk")
     assert [(t.channel, t.status) for t in pat] == [("web", "pending"), ("portal", "new")]

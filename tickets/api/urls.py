@@ -4,6 +4,7 @@ from rest_framework.routers import APIRootView, SimpleRouter
 from tickets.api import escalation_rules, escalations, incidents, sla, views
 from tickets.attachments import api as attachments
 from tickets.bulk import api as bulk
+from tickets.chat import api as chat
 from tickets.customers import api as customers
 from tickets.links import api as links
 from tickets.routing import api as routing
@@ -21,6 +22,7 @@ router.register(
     "escalation-rules", escalation_rules.EscalationRuleViewSet, basename="escalation-rule"
 )
 router.register("webhooks", webhooks.WebhookSubscriptionViewSet, basename="webhook")
+router.register("chat-channels", chat.ChatChannelViewSet, basename="chat-channel")
 router.register("routing-settings", routing.RoutingSettingsViewSet, basename="routing-settings")
 router.register("ticket-routing", routing.TicketRoutingViewSet, basename="ticket-routing")
 router.register("skill-rules", skill_rules.SkillRuleViewSet, basename="skill-rule")
@@ -35,6 +37,7 @@ root = APIRootView.as_view(
         "incidents": "tickets-api:incident-list",
         "escalation-rules": "tickets-api:escalation-rule-list",
         "webhooks": "tickets-api:webhook-list",
+        "chat-channels": "tickets-api:chat-channel-list",
         "routing-settings": "tickets-api:routing-settings-list",
         "views": "tickets-api:saved-view-list",
         "skill-rules": "tickets-api:skill-rule-list",

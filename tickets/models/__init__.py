@@ -1,5 +1,6 @@
 from tickets.attachments.models import Attachment
 from tickets.bulk.models import BulkAction, BulkKind, BulkResult
+from tickets.chat.models import ChatChannel, ChatDelivery
 from tickets.customers.models import CustomerMerge, CustomerNote
 from tickets.followers.models import IncidentFollower
 from tickets.links.models import LinkKind, TicketLink
@@ -49,6 +50,8 @@ __all__ = [
     "BulkKind",
     "BulkResult",
     "Channel",
+    "ChatChannel",
+    "ChatDelivery",
     "Customer",
     "CustomerMerge",
     "CustomerNote",

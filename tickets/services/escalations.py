@@ -29,6 +29,7 @@ from csops.errors import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from csops.notify import notify
 from staffing.models import Team
 from tickets import events
+from tickets.chat import services as chat
 from tickets.models import (
     Escalation,
     EscalationCategory,
@@ -145,6 +146,7 @@ def open_escalation(
     if to_team.pk != ticket.team_id:
         log.append(events.assigned(ticket, at, by, None, to_team.pk))
         ticket.team, ticket.assignee = to_team, None
+    chat.record_escalation(escalation)
     notify(
         to_team.managers.all(),
         key=f"escalation:{escalation.pk}:opened",

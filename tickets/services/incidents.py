@@ -36,6 +36,7 @@ from csops import jobs, permissions
 from csops.errors import InvalidInput, InvalidTransition, NotFound
 from staffing.models import Team
 from tickets import events
+from tickets.chat import services as chat
 from tickets.followers import services as followers
 from tickets.models import (
     Incident,
@@ -115,6 +116,7 @@ def declare(
                 ]
             )
     webhooks.record_incident(incident, Hook.INCIDENT_DECLARED, source=f"incident:{incident.pk}")
+    chat.record_incident(incident, "declared", source=f"{incident.pk}")
     return incident
 
 
@@ -163,6 +165,8 @@ def edit(incident_id: int, *, by: User, public: bool | None = None, **changes: s
         webhooks.record_incident(
             incident, Hook.INCIDENT_UPDATED, source=f"incident-change:{change.pk}", fields=diff
         )
+        text = f"Changed: {', '.join(sorted(diff))}."
+        chat.record_incident(incident, "updated", source=f"change:{change.pk}", text=text)
     return incident
 
 
@@ -250,6 +254,7 @@ def post_update(incident_id: int, *, by: User, body: str) -> IncidentUpdate:
     webhooks.record_incident(
         incident, Hook.INCIDENT_UPDATED, source=f"incident-update:{update.pk}", update=body
     )
+    chat.record_incident(incident, "updated", source=f"update:{update.pk}", text=body)
     return update
 
 
@@ -277,6 +282,9 @@ def resolve(
     )
     webhooks.record_incident(
         incident, Hook.INCIDENT_RESOLVED, source=f"incident:{incident.pk}:resolved"
+    )
+    chat.record_incident(
+        incident, "resolved", source=f"{incident.pk}:resolved", text=closing_message.strip()
     )
     return incident
 

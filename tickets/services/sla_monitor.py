@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from csops.notify import notify
 from policies.models import SlaMetric
+from tickets.chat import services as chat
 from tickets.models import SlaAlert, SlaAlertKind, Ticket, TicketSlaBreach, TicketSlaInstance
 from tickets.services import sla
 from tickets.services.escalations import apply_rules
@@ -142,6 +143,8 @@ def _record(row: TicketSlaInstance, kind: str, now: datetime) -> bool:
         webhooks.record_sla_alert(
             row.ticket_id, metric=row.metric, index=row.index, kind=kind, at=at
         )
+        if kind == SlaAlertKind.BREACH:
+            chat.record_sla_breach(row.ticket, metric=row.metric, index=row.index, at=at)
         trigger = "sla_breach" if kind == SlaAlertKind.BREACH else "sla_at_risk"
         fired = apply_rules(row.ticket_id, trigger, metric=row.metric, index=row.index, at=at)
         if fired:  # a rule changed the ticket (priority, team): its clocks follow

@@ -18,6 +18,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from policies.models import Category, Tag
+from tickets.chat import services as chat
 from tickets.models import SpikeAlert, Ticket
 from tickets.models.incidents import SpikeDimension
 
@@ -87,6 +88,7 @@ def detect_spikes(hour: datetime) -> list[SpikeAlert]:
             )
             if new:
                 created.append(alert)
+                chat.record_spike(alert)
     return created
 
 

@@ -68,6 +68,8 @@ def seed_features(
         made["incidents"] = int(desk.seed_incident(manager, until) is not None)
         made["webhooks"] = integrations.seed_webhook(director)
         made["KPI digests"] = digests.seed_digest(director)
+        made["chat channels"] = integrations.seed_chat_channel(manager)
+        made["incident followers"] = integrations.seed_follower()
         made["planning"] = planning.seed_planning(director=director, today=today)
         made["hiring"] = hiring.seed_hiring(manager=manager, director=director)
         made["budget lines"] = budget.seed_budget(director=director, today=today)

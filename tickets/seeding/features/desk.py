@@ -174,8 +174,9 @@ TITLE = "Mobile app sync failing after the 4.2 update"
 
 
 def seed_incident(manager: User, until: datetime) -> Incident | None:
-    """An open incident on Tier 1 with its recent unresolved tickets linked (once; after a
-    ``--reset`` took its tickets, the new ones are linked to it)."""
+    """An open incident on Tier 1, shown on the help center (public), with its recent
+    unresolved tickets linked (once; after a ``--reset`` took its tickets, the new ones are
+    linked to it)."""
     incident = Incident.objects.filter(title=TITLE, state="open").first()
     if incident is not None and incident.links.exists():
         return None
@@ -202,6 +203,7 @@ def seed_incident(manager: User, until: datetime) -> Incident | None:
             "We know the app is not syncing for some customers since the latest update. "
             "Our engineers are on it and we will update you within a few hours."
         ),
+        public=True,
     )
     if linked:
         incidents.link_tickets(incident.pk, by=manager, ticket_ids=linked)
