@@ -386,3 +386,29 @@ def test_api_creates_lists_changes_tests_and_deletes(manager, team, other_team, 
         manager_client.get(reverse("tickets-api:chat-channel-detail", args=["abc"])).status_code
         == 404
     )
+
+
+# --- Admin ---------------------------------------------------------------------------------
+
+
+def test_admin_lists_channels_with_their_deliveries_and_adds_one(
+    admin_user, manager, team, client_for
+):
+    channel = _channel(manager, team, "http://127.0.0.1:9/")
+    chat.send_test(channel.pk, by=manager)
+    client = client_for(admin_user)
+    listing = client.get(reverse("admin:tickets_chatchannel_changelist"))
+    assert listing.status_code == 200
+    assert "#support" in listing.content.decode()
+    change = client.get(reverse("admin:tickets_chatchannel_change", args=[channel.pk]))
+    assert "Test message" in change.content.decode()
+    assert client.get(reverse("admin:tickets_chatdelivery_changelist")).status_code == 200
+    added = client.post(
+        reverse("admin:tickets_chatchannel_add"),
+        {"team": team.pk, "name": "#admin", "kind": "teams", "url": "https://example.org/h",
+         "events": '["incident"]', "active": "on", "created_by": manager.pk,
+         "deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert added.status_code == 302, added.content[:500]
+    made = ChatChannel.objects.get(name="#admin")
+    assert (made.kind, made.events, made.created_at is not None) == ("teams", ["incident"], True)

@@ -258,3 +258,12 @@ def test_asking_to_follow_is_rate_limited_per_address_and_per_ip(incident, setti
     assert per_address == [200, 200, 429]
     assert per_ip == [200, 200, 200, 200, 429]
     assert OutboundMessage.objects.count() == 6
+
+
+def test_admin_lists_followers_and_adds_none(admin_user, incident, client_for):
+    _confirmed(Client(), incident, "robin@example.org")
+    client = client_for(admin_user)
+    listing = client.get(reverse("admin:tickets_incidentfollower_changelist"))
+    assert listing.status_code == 200
+    assert "robin@example.org" in listing.content.decode()
+    assert client.get(reverse("admin:tickets_incidentfollower_add")).status_code == 403
