@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("staffing", "0007_skills_availability"),
-        ("tickets", "0023_outbox_notices_incident_followers"),
+        ("tickets", "0026_saved_views"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
