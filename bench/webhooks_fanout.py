@@ -28,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -93,11 +94,12 @@ class Receiver:
             return len(self.arrived)
 
 
-def start_worker(pool: str, concurrency: int) -> subprocess.Popen:
+def start_worker(pool: str, concurrency: int, schedule_dir: str) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "celery", "-A", "csops", "worker", f"--pool={pool}"]
     if pool == "prefork":
         cmd.append(f"--concurrency={concurrency}")
-    cmd += ["--beat", "--schedule", f"/tmp/{QUEUE}-beat", "--loglevel=WARNING", "-Q", QUEUE]
+    cmd += ["--beat", "--schedule", str(Path(schedule_dir) / "beat")]
+    cmd += ["--loglevel=WARNING", "-Q", QUEUE]
     cmd += ["--without-gossip", "--without-mingle"]
     return subprocess.Popen(cmd, cwd=ROOT, env=os.environ.copy())
 
@@ -151,7 +153,8 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     ]
     app.control.purge()
     load_before = load_average()
-    worker = start_worker(args.pool, args.concurrency)
+    schedule_dir = tempfile.TemporaryDirectory(prefix="webhook-bench-")  # beat's schedule file
+    worker = start_worker(args.pool, args.concurrency, schedule_dir.name)
     committed: dict[int, float] = {}
     lock = threading.Lock()
     try:
@@ -197,6 +200,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+        schedule_dir.cleanup()
     load_after = load_average()
 
     latencies = []
