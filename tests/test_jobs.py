@@ -175,3 +175,16 @@ def test_inside_a_transaction_jobs_run_one_at_a_time_on_its_connection():
     jobs.enqueue("test.record", key="in-tx", payload={"n": 1})  # uncommitted: the test's
     assert runner.run_due(threads=4) == 1
     assert calls == [{"n": 1}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_skip_locked_jobs_run_one_at_a_time(monkeypatch):
+    # as on the embedded SQLite (no FOR UPDATE at all): threads there would claim the same rows
+    from django.db import connection
+
+    monkeypatch.setattr(connection.features, "has_select_for_update", False)
+    monkeypatch.setattr(connection.features, "has_select_for_update_skip_locked", False)
+    for n in range(3):
+        jobs.enqueue("test.wait", key=f"alone-{n}", payload={"n": n})
+    assert runner.run_due(budget_seconds=60, threads=4) == 3
+    assert {c["thread"] for c in calls} == {threading.get_ident()}

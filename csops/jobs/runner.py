@@ -101,9 +101,11 @@ def run_due(*, budget_seconds: float = 20.0, threads: int = 1) -> int:
     ``threads`` > 1 drains with that many threads, each claiming its own jobs on its own
     connection (SKIP LOCKED, as between workers): jobs that mostly wait (a webhook's HTTP
     answer, an SMTP server) overlap instead of queueing behind each other. Inside a
-    transaction (a test's) it runs alone, so the jobs see the caller's rows."""
+    transaction (a test's) it runs alone, so the jobs see the caller's rows; so it does on a
+    database without SKIP LOCKED (the embedded SQLite, whose writers would lock each other out)."""
     deadline = time.monotonic() + budget_seconds
-    if threads <= 1 or connection.in_atomic_block:
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    if threads <= 1 or connection.in_atomic_block or not skip_locked:
         return _drain(deadline)
     with ThreadPoolExecutor(threads, thread_name_prefix="csops-jobs") as pool:
         return sum(pool.map(_drain_in_thread, [deadline] * threads))
