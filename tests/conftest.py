@@ -10,20 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 
-# pytest-xdist (scripts/test runs two workers): each worker gets its own Redis database and
-# Celery queue, so one worker's cache.clear() (FLUSHDB) or queue purge never touches the
-# other's jobs. Set before Django reads its settings; worker processes started by tests
-# inherit the environment. The database already gets a per-worker suffix from pytest-django.
-_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _XDIST_WORKER.startswith("gw"):
-    from tests.services import per_worker_redis_url
-
-    _index = int(_XDIST_WORKER[2:])
-    for _name in ("REDIS_URL", "CELERY_BROKER_URL"):
-        if os.environ.get(_name, "").startswith("redis://"):
-            os.environ[_name] = per_worker_redis_url(os.environ[_name], _index)
-    os.environ["CELERY_QUEUE"] = f"{os.environ.get('CELERY_QUEUE', 'csops-test')}-{_XDIST_WORKER}"
-
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
