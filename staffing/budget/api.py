@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from csops import permissions
 from csops.api_schema import error_responses
+from csops.bounds import column_bounds
 from csops.errors import NotFound
 from staffing.budget import selectors, services
 from staffing.budget.models import Budget, CostCategory, CostLine, CostRole, LineMonth, RoleCost
@@ -62,6 +63,7 @@ class BudgetSerializer(serializers.ModelSerializer):
         fields = ["id", "fiscal_year", "first_month", "note", "role_costs", "created_at"]
 
 
+@column_bounds()  # dates within the supported range
 class BudgetInput(serializers.Serializer):
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
     first_month = MonthField()
@@ -81,6 +83,7 @@ class LineInput(serializers.Serializer):
     role = serializers.ChoiceField(choices=CostRole.choices, required=False, default="")
 
 
+@column_bounds()  # dates within the supported range
 class MonthInput(serializers.Serializer):
     month = MonthField()
     planned = serializers.DecimalField(

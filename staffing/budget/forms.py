@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 
+from csops.bounds import column_bounds
 from staffing.budget.models import CostCategory, CostRole
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
@@ -26,6 +27,7 @@ def money(**kwargs) -> forms.DecimalField:
     return forms.DecimalField(min_value=0, max_value=MAX, decimal_places=2, **kwargs)
 
 
+@column_bounds()  # dates within the supported range
 class BudgetForm(forms.Form):
     fiscal_year = forms.IntegerField(label="Fiscal year (FY)", min_value=2000, max_value=2100)
     first_month = month_field(label="First month", help_text="The month the fiscal year starts.")
@@ -118,6 +120,7 @@ class ActualsImportForm(forms.Form):
             raise forms.ValidationError("The file must be UTF-8 text.") from None
 
 
+@column_bounds()  # dates within the supported range
 class HiresForm(forms.Form):
     team = TeamChoice(queryset=None, empty_label=None)
     hires = forms.IntegerField(label="Extra reps hired", min_value=0, max_value=500, initial=0)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from csops import permissions
 from csops.api_schema import error_responses
+from csops.bounds import column_bounds
 from csops.errors import InvalidInput, NotFound
 from staffing.hiring import selectors, services
 from staffing.hiring.models import (
@@ -78,6 +79,7 @@ class CandidateInput(serializers.Serializer):
     notes = serializers.CharField(required=False, default="", allow_blank=True)
 
 
+@column_bounds()  # dates within the supported range
 class MoveInput(serializers.Serializer):
     to = serializers.ChoiceField(choices=BOARD_MOVES)
     reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=2000)

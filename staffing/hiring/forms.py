@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from csops.bounds import column_bounds
 from staffing.hiring.models import BOARD_MOVES, HIRE_ROLES, Competency, Source, Stage
 from staffing.models import Scenario, Team
 
@@ -47,6 +48,7 @@ class CandidateForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+@column_bounds()  # dates within the supported range
 class MoveForm(forms.Form):
     to = forms.ChoiceField(choices=BOARD_MOVES, label="Move to")
     reason = forms.CharField(

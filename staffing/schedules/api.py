@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from csops import permissions
 from csops.api_schema import error_responses
+from csops.bounds import column_bounds
 from csops.errors import NotFound
 from staffing.models import Team
 from staffing.schedules import services
@@ -58,6 +59,7 @@ class BlockSerializer(serializers.ModelSerializer):
         fields = ["id", "user", "kind", "starts_at", "ends_at", "note"]
 
 
+@column_bounds()  # dates within the supported range
 class BlockInput(serializers.Serializer):
     user = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=BlockKind.choices)

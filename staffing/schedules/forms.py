@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from csops.bounds import column_bounds
 from csops.people import display_name
 from staffing.schedules.models import WEEKDAYS, BlockKind
 
@@ -25,6 +26,7 @@ class ShiftForm(forms.Form):
         self.fields["user"].queryset = team.members.order_by("first_name", "username")
 
 
+@column_bounds()  # dates within the supported range
 class BlockForm(forms.Form):
     user = PersonChoice(queryset=None, label="Person")
     kind = forms.ChoiceField(choices=BlockKind.choices)

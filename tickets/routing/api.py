@@ -18,7 +18,7 @@ from staffing.models import AvailabilityStatus, Skill, Team
 from staffing.skills.selectors import availability_of
 from tickets.api.views import Pagination
 from tickets.routing import services
-from tickets.routing.models import RoutingMode, TicketRouting
+from tickets.routing.models import MAX_OVERFLOW_MINUTES, RoutingMode, TicketRouting
 
 
 class RoutingSettingsSerializer(serializers.Serializer):
@@ -36,7 +36,9 @@ class RoutingSettingsInput(serializers.Serializer):
     overflow_team = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.all(), allow_null=True, required=False
     )
-    overflow_after_minutes = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    overflow_after_minutes = serializers.IntegerField(
+        min_value=1, max_value=MAX_OVERFLOW_MINUTES, allow_null=True, required=False
+    )
 
 
 @extend_schema_view(

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from staffing.models import AvailabilityStatus, Skill, Team
-from tickets.routing.models import RoutingMode
+from tickets.routing.models import MAX_OVERFLOW_MINUTES, RoutingMode
 
 
 class RoutingSettingsForm(forms.Form):
@@ -18,7 +18,10 @@ class RoutingSettingsForm(forms.Form):
         queryset=Team.objects.order_by("tier", "name"), required=False, empty_label="None"
     )
     overflow_after_minutes = forms.IntegerField(
-        min_value=1, required=False, help_text="Move a ticket nobody takes after this long."
+        min_value=1,
+        max_value=MAX_OVERFLOW_MINUTES,
+        required=False,
+        help_text="Move a ticket nobody takes after this long.",
     )
 
     def clean(self) -> dict:

@@ -16,6 +16,10 @@ class RoutingMode(models.TextChoices):
     SKILLS = "skills", "Skills, then least loaded"
 
 
+# The longest a ticket waits for someone before it overflows to another team (a week).
+MAX_OVERFLOW_MINUTES = 7 * 24 * 60
+
+
 class RoutingSettings(models.Model):
     """One team's routing. No row means manual (the behaviour before routing existed)."""
 
