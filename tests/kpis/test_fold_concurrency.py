@@ -42,7 +42,9 @@ def _act(rng: random.Random, agent: User) -> int:
         requester = Ticket.objects.get(pk=ticket.pk).requester
         services.customer_reply(ticket.pk, customer=requester, body="Any news?")
     elif rng.random() < 0.5:
-        services.reply(ticket.pk, by=agent, body="Solved", new_status="solved")
+        services.reply(
+            ticket.pk, by=agent, body="Solved", new_status="solved", confirm_open_children=True
+        )  # the demo has a parent with open children
     else:
         priority = rng.choice(["low", "normal", "high", "urgent"])
         services.update_ticket(ticket.pk, by=agent, expected_version=None, priority=priority)

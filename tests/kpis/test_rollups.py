@@ -78,7 +78,9 @@ def _act(rng: random.Random, ticket: Ticket, agent: User) -> None:
     if ticket.status == "solved" or rng.random() < 0.3:
         services.customer_reply(ticket.pk, customer=ticket.requester, body="Any news?")
     elif rng.random() < 0.5:
-        services.reply(ticket.pk, by=agent, body="Solved", new_status="solved")
+        services.reply(
+            ticket.pk, by=agent, body="Solved", new_status="solved", confirm_open_children=True
+        )  # the demo has a parent with open children
     else:
         services.update_ticket(ticket.pk, by=agent, expected_version=None, priority="high")
 
