@@ -65,4 +65,10 @@ class WhatIfForm(forms.Form):
 
 
 class ScenarioForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Scenario name")
+    # Kept as typed when a what-if change redraws the results around it (htmx hx-preserve):
+    # leaving an AHT box for this one fires that change.
+    name = forms.CharField(
+        max_length=120,
+        label="Scenario name",
+        widget=forms.TextInput(attrs={"hx-preserve": "true"}),
+    )
