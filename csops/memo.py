@@ -51,7 +51,7 @@ def per_batch(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return cache[key]
         except KeyError:
-            value = cache[key] = fn(*args)
+            value = cache[key] = fn(*args, **kwargs)  # kwargs: none (see above)
             return value
 
     return wrapper

@@ -130,13 +130,15 @@ def _percentiles(
         **{f"{day}__range": (lo, hi), f"{column}__isnull": False},
     )
     if connection.vendor != "postgresql":
-        out = {}
+        out: dict[str, tuple[float | None, float | None]] = {}
         for p in PERIODS:
             s = stats.summarize(qs.filter(_range(periods, day, p)).values_list(column, flat=True))
             out[p] = (minutes(s.median), minutes(s.p90))
         return out
-    r = qs.aggregate(**{p: MedianP90(column, filter=_range(periods, day, p)) for p in PERIODS})
-    return {p: (minutes((r[p] or [None])[0]), minutes((r[p] or [None, None])[1])) for p in PERIODS}
+    agg = qs.aggregate(**{p: MedianP90(column, filter=_range(periods, day, p)) for p in PERIODS})
+    return {
+        p: (minutes((agg[p] or [None])[0]), minutes((agg[p] or [None, None])[1])) for p in PERIODS
+    }
 
 
 def _sla_dims(f: DashboardFilter, teams: Teams) -> Q:

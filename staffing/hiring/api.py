@@ -230,7 +230,7 @@ class CandidateViewSet(_Read):
         request=ScorecardInput,
         responses={201: ScorecardSerializer, **error_responses(400, 404, 409, 422)},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # one list per stage
     def scorecards(self, request: Request, pk: str) -> Response:
         """GET: the scorecards per stage as you may see them (others' only after yours).
         POST: submit yours for a stage."""

@@ -14,11 +14,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from itertools import accumulate, islice
+from typing import TypeVar
 
 from staffing import erlang
 from staffing.planning.models import LIVE_CHANNELS
@@ -48,6 +50,9 @@ class Params:
             kwargs[name] = Decimal(str(kwargs[name]))
         kwargs["hours_per_fte"] = Decimal(str(kwargs["hours_per_fte"]))
         return cls(**kwargs)
+
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=200_000)
@@ -215,7 +220,7 @@ def plan(demand: dict, params: Params) -> list[WeekPlan]:
     return weeks
 
 
-def heat_grid(values: list[int]) -> list[list[int]]:
+def heat_grid(values: Sequence[T]) -> list[list[T]]:
     """336 half hours of a week as 48 rows (time of day) × 7 columns (Monday first)."""
     return [[values[d * 48 + r] for d in range(7)] for r in range(48)]
 
@@ -233,4 +238,4 @@ def staffing_state(required: int, scheduled: int) -> str:
 def compare_grid(required: list[int], scheduled: list[int]) -> list[list[tuple[int, int, str]]]:
     """Required vs scheduled per cell of the heat map: (required, scheduled, state)."""
     cells = [(r, s, staffing_state(r, s)) for r, s in zip(required, scheduled, strict=True)]
-    return heat_grid(cells)  # type: ignore[arg-type]
+    return heat_grid(cells)

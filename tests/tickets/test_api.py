@@ -996,6 +996,10 @@ def test_api_root_links_every_collection(rep):
         "webhooks": "http://testserver/api/v1/webhooks/",
         "teams": "http://testserver/api/v1/teams/",
         "routing-settings": "http://testserver/api/v1/routing-settings/",
+        "chat-channels": "http://testserver/api/v1/chat-channels/",
+        "organizations": "http://testserver/api/v1/organizations/",
+        "skill-rules": "http://testserver/api/v1/skill-rules/",
+        "views": "http://testserver/api/v1/views/",
     }
 
 

@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import cast
 
 import puremagic
 from django.conf import settings
@@ -213,14 +214,16 @@ def attach(
 ) -> list[Attachment]:
     """Store the files and link them to ``event`` (and its ticket). Checks them first unless
     they were checked already (``CheckedFile``); call inside the message's transaction."""
-    items = list(files)
-    if not items:
+    given = list(files)
+    if not given:
         return []
-    if not all(isinstance(f, CheckedFile) for f in items):
-        items = check_files(items)  # type: ignore[arg-type]
+    items: list[CheckedFile] = (
+        [f for f in given if isinstance(f, CheckedFile)]
+        if all(isinstance(f, CheckedFile) for f in given)
+        else check_files(cast("list[FileLike]", given))
+    )
     stored = []
     for f in items:
-        assert isinstance(f, CheckedFile)
         attachment = Attachment(
             ticket_id=event.ticket_id,
             event=event,

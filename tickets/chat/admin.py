@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils import timezone
 
+from csops.parsers import JSON_FORM_FIELD
 from tickets.chat.models import ChatChannel, ChatDelivery
 
 
@@ -29,6 +30,7 @@ class ChatChannelAdmin(admin.ModelAdmin):
     raw_id_fields = ("created_by",)
     readonly_fields = ("failure_streak", "paused_at", "created_at")
     inlines = [ChatDeliveryInline]
+    formfield_overrides = JSON_FORM_FIELD
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from csops.admin_people import PeopleAdminMixin, person
+from csops.parsers import JSON_FORM_FIELD
 from tickets.saved_views.models import SavedView
 
 
@@ -15,3 +16,4 @@ class SavedViewAdmin(PeopleAdminMixin, admin.ModelAdmin):
     list_select_related = ["owner", "team"]
     search_fields = ["name"]
     raw_id_fields = ["owner"]
+    formfield_overrides = JSON_FORM_FIELD
