@@ -19,8 +19,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -40,10 +38,10 @@ from tickets.chat.models import (
 )
 from tickets.models import Escalation, Incident, SpikeAlert, Ticket
 from tickets.webhooks import transport
+from tickets.webhooks.services import endpoint_field_errors
 
 DELIVER = "tickets.deliver_chat_message"  # job kind (tickets/chat/jobs.py)
 FIELDS = ("team", "name", "kind", "url", "events", "active")
-_url = URLValidator(schemes=["http", "https"])
 
 
 class ChatDeliveryFailed(Exception):
@@ -59,39 +57,9 @@ def max_attempts() -> int:
 
 def check_fields(values: dict) -> dict:
     """The given channel fields, cleaned; InvalidInput names each wrong one."""
-    unknown = sorted(set(values) - set(FIELDS))
-    if unknown:
-        raise InvalidInput(
-            f"Unknown fields: {', '.join(unknown)}.",
-            fields={k: ["Unknown field."] for k in unknown},
-        )
-    errors: dict[str, list[str]] = {}
-    if "name" in values:
-        values["name"] = str(values["name"]).strip()
-        if not values["name"]:
-            errors["name"] = ["This field is required."]
-        elif len(values["name"]) > 100:
-            errors["name"] = ["At most 100 characters."]
+    errors = endpoint_field_errors(values, fields=FIELDS, events=CHAT_EVENTS)
     if "kind" in values and values["kind"] not in ChatKind.values:
         errors["kind"] = ["Choose Slack or Microsoft Teams."]
-    if "url" in values:
-        values["url"] = str(values["url"]).strip()
-        try:
-            _url(values["url"])
-        except ValidationError:
-            errors["url"] = ["Enter an http:// or https:// URL."]
-        if len(values["url"]) > 500:
-            errors["url"] = ["At most 500 characters."]
-    if "events" in values:
-        chosen = values["events"]
-        if not isinstance(chosen, list | tuple) or not chosen:
-            errors["events"] = ["Choose at least one event."]
-        elif bad := sorted({str(e) for e in chosen} - set(CHAT_EVENTS)):
-            errors["events"] = [f"Unknown event: {', '.join(bad)}."]
-        else:
-            values["events"] = [e for e in CHAT_EVENTS if e in chosen]
-    if "active" in values and not isinstance(values["active"], bool):
-        errors["active"] = ["Must be true or false."]
     if "team" in values and not isinstance(values["team"], Team):
         errors["team"] = ["Choose a team."]
     if errors:

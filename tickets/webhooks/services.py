@@ -65,7 +65,19 @@ def max_attempts() -> int:
 
 def check_fields(values: dict) -> dict:
     """The given subscription fields, cleaned; InvalidInput names each wrong one."""
-    unknown = sorted(set(values) - set(FIELDS))
+    errors = endpoint_field_errors(values, fields=FIELDS, events=SUBSCRIBABLE)
+    if errors:
+        raise InvalidInput("The subscription is not valid.", fields=errors)
+    return values
+
+
+def endpoint_field_errors(
+    values: dict, *, fields: tuple[str, ...], events: list[str]
+) -> dict[str, list[str]]:
+    """Clean the fields an outgoing endpoint shares (a webhook subscription, a team's chat
+    channel: name, url, events, active) in place and return the errors per field; an unknown
+    field is InvalidInput at once."""
+    unknown = sorted(set(values) - set(fields))
     if unknown:
         raise InvalidInput(
             f"Unknown fields: {', '.join(unknown)}.",
@@ -90,15 +102,13 @@ def check_fields(values: dict) -> dict:
         chosen = values["events"]
         if not isinstance(chosen, list | tuple) or not chosen:
             errors["events"] = ["Choose at least one event."]
-        elif bad := sorted({str(e) for e in chosen} - set(SUBSCRIBABLE)):
+        elif bad := sorted({str(e) for e in chosen} - set(events)):
             errors["events"] = [f"Unknown event: {', '.join(bad)}."]
         else:
-            values["events"] = [e for e in SUBSCRIBABLE if e in chosen]
+            values["events"] = [e for e in events if e in chosen]
     if "active" in values and not isinstance(values["active"], bool):
         errors["active"] = ["Must be true or false."]
-    if errors:
-        raise InvalidInput("The subscription is not valid.", fields=errors)
-    return values
+    return errors
 
 
 def access_subscription(by: User, pk: int, *, for_update: bool = False) -> WebhookSubscription:
