@@ -1,17 +1,23 @@
 """Mail delivered to a real IMAP server (dovecot) → a real Celery worker with beat on Redis
 polls it (beat queues the poll job, the job row is the truth) → tickets and replies.
-Also: a worker killed in the middle of a poll leaves no duplicate once the lease passes."""
+Also: a worker killed in the middle of a poll leaves no duplicate once the lease passes; and
+without beat, the IDLE listener (``manage.py listen_mailboxes``) makes new mail a ticket within
+seconds, across a restart of the listener, without duplicates."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from tests.dovecot import SPARE_PASSWORD
-from tests.integration.worker import running_worker
+from tests.integration.worker import ROOT, _test_database_url, running_worker
 from tests.mail.imap.conftest import PASSWORD_ENV, mail, make_mailbox
 from tickets.mail.inbound.models import InboundMessage, Mailbox
 from tickets.models import Ticket, TicketEvent
@@ -121,3 +127,69 @@ def test_a_worker_killed_mid_poll_leaves_no_duplicate(team, dovecot_server, tmp_
     subjects = list(Ticket.objects.values_list("subject", flat=True))
     assert sorted(subjects) == sorted(f"Crash {n}" for n in range(count))
     assert len(dovecot_server.flags(user)) == count
+
+
+@contextlib.contextmanager
+def _listener(tmp_path, name: str) -> Iterator[subprocess.Popen]:
+    """``manage.py listen_mailboxes`` against the test database; ended with SIGTERM."""
+    env = {**os.environ, **_env(tmp_path), "DATABASE_URL": _test_database_url()}
+    with open(tmp_path / f"{name}.log", "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "manage.py", "listen_mailboxes", "--refresh-seconds", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                assert proc.wait(timeout=20) == 0, (tmp_path / f"{name}.log").read_text()
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise
+
+
+def test_the_idle_listener_brings_mail_in_within_seconds_without_beat(
+    team, dovecot_server, tmp_path
+):
+    user = dovecot_server.take_user()
+    mailbox = make_mailbox(team, dovecot_server, user)
+    with running_worker(beat=False, env=_env(tmp_path)) as worker:
+        with _listener(tmp_path, "listener-1"):
+            # the listener's first connection makes a catch-up poll due: the worker runs it
+            assert _wait_for(lambda: Mailbox.objects.get(pk=mailbox.pk).last_polled_at), _log(
+                worker
+            )
+            first, first_id = mail(subject="Router blinks red")
+            dovecot_server.deliver(first, user=user)
+            delivered = time.monotonic()
+            assert _wait_for(
+                lambda: Ticket.objects.filter(subject="Router blinks red").exists(), timeout=30
+            ), _log(worker)
+            delay = time.monotonic() - delivered
+        # mail that comes while the listener is down is taken when it is back, once
+        reply, _ = mail(subject="Re: Router blinks red", body="Green now.", in_reply_to=first_id)
+        second, _ = mail(subject="Printer on fire")
+        dovecot_server.deliver(reply, second, user=user)
+        time.sleep(1)
+        assert InboundMessage.objects.filter(mailbox=mailbox).count() == 1  # no beat: nobody
+        with _listener(tmp_path, "listener-2"):
+            assert _wait_for(
+                lambda: InboundMessage.objects.filter(mailbox=mailbox).count() == 3, timeout=30
+            ), _log(worker)
+            time.sleep(2)  # more wake-ups (the flags the poll set): nothing is taken twice
+    assert delay < 5, f"delivery -> ticket took {delay:.1f} s with the listener"
+    assert sorted(Ticket.objects.values_list("subject", flat=True)) == [
+        "Printer on fire",
+        "Router blinks red",
+    ]
+    ticket = Ticket.objects.get(subject="Router blinks red")
+    replies = TicketEvent.objects.filter(
+        ticket=ticket, type=EventType.PUBLIC_REPLY, actor_role=ActorRole.CUSTOMER
+    )
+    assert [e.body.strip() for e in replies] == ["Green now."]
+    assert InboundMessage.objects.filter(mailbox=mailbox).count() == 3
+    assert dovecot_server.flags(user) == {1: {SEEN}, 2: {SEEN}, 3: {SEEN}}

@@ -4,6 +4,8 @@
 logs in; the session selects the folder and reports its UIDVALIDITY, lists the UIDs to
 read, fetches messages in batches with ``BODY.PEEK[]`` (reading never sets ``\\Seen``), and
 marks a batch processed: ``\\Seen`` or, when a processed folder is set, moved there.
+``wait_for_mail`` holds IMAP IDLE (RFC 2177; imaplib has none before Python 3.14) for the
+mailbox listener (listener.py).
 
 Every failure a mailbox's owner can fix (a missing password variable, a refused connection,
 a bad certificate, wrong credentials, a folder that does not exist) is raised as
@@ -15,7 +17,10 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import re
+import select
 import ssl
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -24,6 +29,8 @@ TLS, STARTTLS, NONE = "tls", "starttls", "none"  # the mailbox's ``imap_security
 _UID = re.compile(rb"\bUID (\d+)")
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)")
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
+_EXISTS = re.compile(rb"^\* \d+ EXISTS\b", re.IGNORECASE)
+_IDLE_TAG = b"CSIDLE"
 
 
 class ImapError(Exception):
@@ -100,6 +107,7 @@ class Session:
         self.conn = conn
         self.account = account
         self.folder = ""
+        self._idle_round = 0
 
     def __enter__(self) -> Session:
         return self
@@ -201,6 +209,81 @@ class Session:
             self._call("UID EXPUNGE", self.conn.uid, "EXPUNGE", _set(uids))
         else:
             self._call("EXPUNGE", self.conn.expunge)
+
+    def watch(self, folder: str) -> None:
+        """Open ``folder`` read-only (EXAMINE) to wait for its new mail with IDLE; raises
+        ``ImapError`` when the server has no IDLE."""
+        if b"IDLE" not in _capabilities(self.conn):
+            raise ImapError(f"{self.account.label()} does not offer IMAP IDLE.")
+        try:
+            typ, data = self.conn.select(_quote(folder), readonly=True)
+        except (imaplib.IMAP4.error, OSError) as exc:
+            raise ImapError(f"Cannot open folder {folder!r}: {exc}") from exc
+        if typ != "OK":
+            raise ImapError(
+                f"Folder {folder!r} does not exist on {self.account.label()} ({_text(data)})."
+            )
+        # From here on only short lines are read, each once the socket says it is there:
+        # unbuffered, so that nothing the server sent sits in a buffer select() cannot see.
+        self.conn.file = self.conn.sock.makefile("rb", buffering=0)
+        self.folder = folder
+
+    def wait_for_mail(self, seconds: float, stop: threading.Event) -> bool:
+        """Hold IDLE on the watched folder until the server reports new mail (``EXISTS``),
+        ``seconds`` pass or ``stop`` is set (looked at every second); True on new mail.
+        The caller renews it (servers drop an IDLE after 30 minutes, NATs sooner): a
+        connection that died silently fails at the ``DONE`` that ends each round."""
+        self._idle_round += 1
+        tag = _IDLE_TAG + str(self._idle_round).encode()
+        self._send(tag + b" IDLE\r\n", "IDLE")
+        new = False
+        while True:  # up to the server's "+ idling"
+            line = self._line("IDLE")
+            if line.startswith(b"+"):
+                break
+            if line.startswith(tag):
+                raise ImapError(f"IDLE refused by {self.account.label()}: {_text([line])}")
+            new = new or bool(_EXISTS.match(line))
+        deadline = time.monotonic() + seconds
+        while not (new or stop.is_set() or time.monotonic() >= deadline):
+            if self._readable(min(1.0, max(0.0, deadline - time.monotonic()))):
+                new = bool(_EXISTS.match(self._line("IDLE")))
+        self._send(b"DONE\r\n", "IDLE")
+        while True:
+            line = self._line("IDLE")
+            if line.startswith(tag):
+                if not line[len(tag) :].lstrip().upper().startswith(b"OK"):
+                    raise ImapError(f"IDLE ended badly on {self.account.label()}: {_text([line])}")
+                return new
+            new = new or bool(_EXISTS.match(line))
+
+    def _send(self, data: bytes, what: str) -> None:
+        try:
+            self.conn.send(data)
+        except OSError as exc:
+            raise ImapError(f"Connection to {self.account.label()} lost ({what}): {exc}") from exc
+
+    def _readable(self, seconds: float) -> bool:
+        sock = self.conn.sock
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True
+        try:
+            return bool(select.select([sock], [], [], seconds)[0])
+        except (OSError, ValueError) as exc:
+            raise ImapError(f"Connection to {self.account.label()} lost: {exc}") from exc
+
+    def _line(self, what: str) -> bytes:
+        """One line from the server (within the socket's timeout); a closed connection or a
+        ``BYE`` (the server going away) is an ``ImapError``."""
+        try:
+            line = self.conn.readline()
+        except (OSError, imaplib.IMAP4.error) as exc:
+            raise ImapError(f"Connection to {self.account.label()} lost ({what}): {exc}") from exc
+        if not line:
+            raise ImapError(f"{self.account.label()} closed the connection ({what}).")
+        if line.upper().startswith(b"* BYE"):
+            raise ImapError(f"{self.account.label()} ended the session: {_text([line])}")
+        return line
 
     def _ensure_folder(self, folder: str) -> None:
         typ, data = self.conn.list('""', _quote(folder))

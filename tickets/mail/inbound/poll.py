@@ -40,6 +40,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from csops import jobs
+from csops.models import Job
 from tickets.mail.inbound import imap, services
 from tickets.mail.inbound.models import InboundSource, Mailbox
 
@@ -75,6 +76,16 @@ def enqueue_polls() -> int:
     return sum(
         jobs.enqueue_recurring(POLL, key=poll_key(pk), payload={"mailbox": pk}) for pk in due
     )
+
+
+def poll_now(mailbox_id: int) -> bool:
+    """Make the mailbox's poll due now and wake a worker (the IDLE listener, on new mail).
+    True when a poll that has not yet started is due; False while one is running (it may have
+    listed the folder before the new mail came) or waits for a later time: ask again."""
+    key = poll_key(mailbox_id)
+    if jobs.enqueue_recurring(POLL, key=key, payload={"mailbox": mailbox_id}):
+        return True
+    return Job.objects.filter(key=key, state=Job.State.PENDING, due_at__lte=timezone.now()).exists()
 
 
 def account_for(mailbox: Mailbox) -> imap.Account:
