@@ -78,3 +78,20 @@ def test_search_without_a_match_is_an_empty_first_page(team, rep):
     qs = _queue(rep, "view=teams&status=any&q=refund")
     page = selectors.queue_page(qs, 1, search=True)
     assert (page.tickets, page.total, page.has_next) == ([], 0, False)
+
+
+def test_the_word_and_the_assignee_share_one_gin_index():
+    """My tickets and a word: one GIN index holds both (tickets.0028), so PostgreSQL
+    intersects them inside it (6-8 ms for "refund" at 1M tickets) instead of ANDing every
+    ticket with the word (78,000) with every ticket of the rep. No index on the team alone
+    is left for the planner to AND in (a quarter of a million entries per team)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tickets_ticket'"
+        )
+        indexes = dict(cursor.fetchall())
+    assert "gin (search_vector, assignee_id)" in indexes["ticket_search_assignee_gin"]
+    assert not [d for d in indexes.values() if d.endswith("(search_vector)")]
+    assert not [d for d in indexes.values() if d.endswith("btree (team_id)")]
