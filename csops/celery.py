@@ -6,7 +6,12 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import (
+    worker_process_init,
+    worker_process_shutdown,
+    worker_ready,
+    worker_shutting_down,
+)
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csops.settings")
@@ -22,6 +27,37 @@ app.autodiscover_tasks(["tickets.routing"])  # tickets/routing/tasks.py
 app.autodiscover_tasks(["tickets.mail.inbound"])  # the mailbox polls' beat task
 app.autodiscover_tasks(["kpis.digests"])  # the KPI digests' beat task
 app.autodiscover_tasks(["tickets.attachments"])  # the orphaned-file cleanup's beat task
+
+
+@worker_process_init.connect
+def _start_child_job_threads(**kwargs) -> None:
+    """Each process that runs tasks runs due jobs in threads of its own (PostgreSQL only;
+    csops/jobs/dispatcher.py): here a prefork child; a solo worker starts them once ready,
+    after it forked its embedded beat."""
+    from billiard.process import current_process
+
+    from csops.jobs import dispatcher
+
+    if current_process().name != "MainProcess":
+        dispatcher.start()
+
+
+@worker_ready.connect
+def _start_solo_job_threads(sender, **kwargs) -> None:
+    from celery.concurrency.solo import TaskPool as SoloPool
+
+    from csops.jobs import dispatcher
+
+    if isinstance(sender.pool, SoloPool):
+        dispatcher.start()
+
+
+@worker_shutting_down.connect
+@worker_process_shutdown.connect
+def _stop_job_threads(**kwargs) -> None:
+    from csops.jobs import dispatcher
+
+    dispatcher.stop()
 
 
 @worker_ready.connect

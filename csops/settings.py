@@ -367,6 +367,10 @@ JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 600)
 JOB_RETENTION_DAYS = env_int("JOB_RETENTION_DAYS", 14)  # finished jobs are then deleted
 # Threads a worker drains due jobs with (each on its own connection; 1: one job at a time).
 JOB_THREADS = env_int("JOB_THREADS", 4)
+# On PostgreSQL each worker process keeps those threads running, woken by NOTIFY on commit
+# (csops/jobs/dispatcher.py), so jobs never wait behind another task; off: beat and wake-up
+# messages run them between tasks, as on SQLite.
+JOB_DISPATCHER = env_bool("JOB_DISPATCHER", True)
 # Hiring (staffing/hiring/purge.py): months after a rejection or withdrawal when a candidate's
 # personal data (name, contact, CV, notes) is deleted; the anonymous counts stay.
 HIRING_PURGE_MONTHS = env_int("HIRING_PURGE_MONTHS", 6)

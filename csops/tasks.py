@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from csops.jobs import oldest_due_age, runner, wake
+from csops.jobs import dispatcher, oldest_due_age, runner, wake
 from csops.jobs.queue import purge_finished
 from csops.models import Heartbeat
 
@@ -23,7 +23,9 @@ def record_heartbeat() -> None:
 @shared_task(name="csops.tasks.run_due_jobs", ignore_result=True)
 def run_due_jobs() -> int:
     """Run due job rows (beat every few seconds, and woken on commit); re-wake while more are
-    due after this run's time budget."""
+    due after this run's time budget. Where this process has job threads, only wake them."""
+    if dispatcher.poke():
+        return 0
     ran = runner.run_due(threads=settings.JOB_THREADS)
     if ran and oldest_due_age() is not None:
         wake()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +23,16 @@ def publish(task, *args, fallback: str) -> bool:
 
 
 def wake() -> None:
+    """Job threads listening on PostgreSQL hear a NOTIFY; elsewhere a worker gets a message."""
+    from csops.jobs import dispatcher
     from csops.tasks import run_due_jobs
 
+    if dispatcher.available():
+        try:
+            dispatcher.notify()
+        except DatabaseError:
+            log.warning("could not notify job threads; they look at their next poll", exc_info=True)
+        return
     publish(run_due_jobs, fallback="due jobs run at the next beat")
 
 

@@ -106,20 +106,21 @@ def test_broker_outage_loses_no_write_and_no_job(
             assert created.status_code == 201, created.content
             tickets.append(created.json()["id"])
             update = IncidentUpdate.objects.get(body="A fix is rolling out.")
-            assert update.finished_at is None  # nothing could run yet
-            time.sleep(3)
-
-            redis.start()
+            # jobs do not need the broker: the worker's job threads hear PostgreSQL's NOTIFY
             started = time.monotonic()
             assert _wait_for(
                 lambda: IncidentUpdate.objects.filter(
                     pk=update.pk, finished_at__isnull=False
                 ).exists(),
-                60,
-            ), "the incident update was never delivered after the broker came back"
+                30,
+            ), "the incident update waited for the broker"
             record_property(
-                "update_delivered_after_restart_s", round(time.monotonic() - started, 1)
+                "update_delivered_during_outage_s", round(time.monotonic() - started, 1)
             )
+            assert redis.proc is None  # still down
+
+            redis.start()
+            started = time.monotonic()
             assert _wait_for(_metrics_current, 60 - (time.monotonic() - started)), (
                 "KPIs still stale 60 s after the broker came back"
             )
