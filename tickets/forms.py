@@ -7,7 +7,7 @@ from django.db.models import Q
 from csops import permissions
 from csops.bounds import column_bounds
 from csops.people import by_name, display_name
-from csops.widgets import chips
+from csops.widgets import Select, chips
 from policies.models import Category, Tag
 from staffing.models import Team
 from tickets.models import Channel, Priority, Status, Ticket
@@ -70,14 +70,14 @@ def _staff_for(user: User):
 
 @column_bounds(Ticket)
 class PropertiesForm(forms.Form):
-    status = forms.ChoiceField(choices=Status.choices)
-    priority = forms.ChoiceField(choices=Priority.choices)
-    team = forms.ModelChoiceField(queryset=Team.objects.all(), empty_label=None)
+    status = forms.ChoiceField(choices=Status.choices, widget=Select)
+    priority = forms.ChoiceField(choices=Priority.choices, widget=Select)
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), empty_label=None, widget=Select)
     assignee = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, empty_label="Unassigned"
+        queryset=User.objects.none(), required=False, empty_label="Unassigned", widget=Select
     )
     category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), required=False, empty_label="None"
+        queryset=Category.objects.all(), required=False, empty_label="None", widget=Select
     )
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.all(),
@@ -91,6 +91,19 @@ class PropertiesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = _staff_for(user)
         self.fields["assignee"].label_from_instance = display_name
+
+    def read_choices(self, *, teams: list[Team] | None = None) -> None:
+        """For a form only shown: read each model field's choices once, in one plain query
+        (a model choice field reads them through a server-side cursor, three round trips).
+        ``teams``: every team, if the page has read them already."""
+        given = {"team": teams} if teams is not None else {}
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField):
+                options = field.iterator(field)
+                objs = given[name] if name in given else list(field.queryset)
+                rows = [options.choice(obj) for obj in objs]
+                empty = [] if field.empty_label is None else [("", field.empty_label)]
+                field.widget.choices = empty + rows
 
 
 class NewTicketForm(forms.Form):

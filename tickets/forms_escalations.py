@@ -49,15 +49,25 @@ class EscalateForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
-    def __init__(self, *args, team: Team | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, team: Team | None = None, teams: list[Team] | None = None, **kwargs
+    ) -> None:
+        """``teams``: every team, in their order (tier, name), if the page has read them."""
         # Its own ids: the workspace shows other forms with a category and a reason.
         kwargs.setdefault("auto_id", "escalate-%s")
         super().__init__(*args, **kwargs)
         self.team = team
         self.higher_teams: list[Team] = []
         if team is not None:
-            self.higher_teams = list(next_tier_teams(team))
-            self.fields["to_team"].queryset = next_tier_teams(team)
+            if teams is None:
+                self.higher_teams = list(next_tier_teams(team))
+            else:
+                self.higher_teams = [t for t in teams if t.tier > team.tier]
+            field = self.fields["to_team"]
+            field.queryset = next_tier_teams(team)  # what a submitted choice is checked against
+            field.widget.choices = [  # shown: the list read above, not a second read
+                (field.prepare_value(t), field.label_from_instance(t)) for t in self.higher_teams
+            ]
         if self.higher_teams:
             self.fields["to_team"].initial = self.higher_teams[0].pk
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,14 +28,19 @@ def _status(value: str | None) -> str:
     return _STATUS.get(value or "", value or "none")
 
 
-def describe(events: list[TicketEvent]) -> list[HistoryLine]:
+def describe(
+    events: list[TicketEvent], *, team_names: Mapping[int, str] | None = None
+) -> list[HistoryLine]:
+    """``team_names``: every team's name by id, if the caller has read the teams."""
     user_ids = {e.data.get("assignee") for e in events if e.type == EventType.ASSIGNED}
     team_ids = {e.data.get("team") for e in events if e.data.get("team")}
     users: dict[int | None, str] = {
         u.pk: display_name(u) for u in User.objects.filter(pk__in={i for i in user_ids if i})
     }
-    teams: dict[int | None, str] = dict(
-        Team.objects.filter(pk__in=team_ids).values_list("pk", "name")
+    teams: Mapping[int, str] = (
+        team_names
+        if team_names is not None
+        else dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
     )
     lines = []
     for e in events:

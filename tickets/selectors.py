@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,8 +136,9 @@ class Timeline:
     events: list[TicketEvent] = field(default_factory=list)  # the ticket's whole log, by pk
 
 
-def timeline(ticket: Ticket) -> Timeline:
-    """The workspace's conversation and history, from one read of the ticket's log."""
+def timeline(ticket: Ticket, *, team_names: Mapping[int, str] | None = None) -> Timeline:
+    """The workspace's conversation and history, from one read of the ticket's log
+    (``team_names``: every team's name by id, if the caller has read the teams)."""
     events = list(
         ticket.events.select_related("actor", "customer", "outbound").prefetch_related(
             "attachments"
@@ -157,7 +159,7 @@ def timeline(ticket: Ticket) -> Timeline:
         conversation = sorted(conversation + merged, key=lambda e: (e.at, e.pk))
     return Timeline(
         conversation,
-        describe(events),
+        describe(events, team_names=team_names),
         events[-1].pk if events else 0,
         events,
     )

@@ -7,6 +7,7 @@ from django import template
 from django.contrib.auth.models import AnonymousUser, User
 
 from csops import permissions
+from staffing.models import Team
 from tickets import selectors_escalations as selectors
 from tickets.forms_escalations import EscalateForm
 from tickets.models import Ticket
@@ -15,19 +16,27 @@ register = template.Library()
 
 
 def panel_context(
-    user: User | AnonymousUser, ticket: Ticket, form: EscalateForm | None = None
+    user: User | AnonymousUser,
+    ticket: Ticket,
+    form: EscalateForm | None = None,
+    teams: list[Team] | None = None,
 ) -> dict:
+    """``teams``: every team, if the page has read them (the form's higher tiers)."""
     escalation = selectors.latest_escalation(ticket)
     can_handle_incidents = permissions.can_handle_incidents(user)
     ticket_incidents = list(selectors.ticket_incidents(ticket))
+    can_escalate = (
+        permissions.can_work_ticket(user, ticket)
+        and ticket.is_unresolved
+        and not (escalation and escalation.is_active)
+    )
+    if form is None and can_escalate:  # the form reads the higher tiers' teams: only if shown
+        form = EscalateForm(initial={"version": ticket.version}, team=ticket.team, teams=teams)
     return {
         "ticket": ticket,
         "escalation": escalation,
-        "escalate_form": form
-        or EscalateForm(initial={"version": ticket.version}, team=ticket.team),
-        "can_escalate": permissions.can_work_ticket(user, ticket)
-        and ticket.is_unresolved
-        and not (escalation and escalation.is_active),
+        "escalate_form": form,
+        "can_escalate": can_escalate,
         "can_handle": escalation is not None
         and escalation.is_active
         and permissions.can_handle_team(user, escalation.to_team_id),
@@ -49,7 +58,7 @@ def escalation_panel(context, ticket: Ticket) -> dict:
     escalation, the bound form the view put in the context)."""
     if "escalation_panel" in context:
         return context["escalation_panel"]
-    return panel_context(context["request"].user, ticket)
+    return panel_context(context["request"].user, ticket, teams=context.get("teams"))
 
 
 @register.simple_tag(takes_context=True)

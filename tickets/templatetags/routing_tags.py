@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import template
 
 from staffing.models import Skill
-from tickets.models import Ticket
+from tickets.models import Status, Ticket
 from tickets.routing.models import TicketRouting
 
 register = template.Library()
@@ -27,6 +27,9 @@ def required_skills(context, ticket) -> dict:
         "row": row,
         "chosen": chosen,
         "chosen_ids": {s.pk for s in chosen},
-        "choices": list(Skill.objects.filter(active=True).order_by("kind", "name")),
+        # The editor's options: a closed ticket shows no editor.
+        "choices": list(Skill.objects.filter(active=True).order_by("kind", "name"))
+        if ticket.status != Status.CLOSED
+        else [],
         "csrf_token": context.get("csrf_token"),
     }

@@ -13,17 +13,18 @@ from csops import permissions
 from csops.errors import InvalidInput, StaleTicket
 from csops.htmx import domain_errors
 from csops.people import display_name
+from staffing.models import Team
 from tickets import selectors, selectors_procedures, selectors_sla, services
 from tickets.forms import PropertiesForm, ReplyForm
 from tickets.links.forms import LinkForm, MergeForm
 from tickets.links.selectors import links_of
-from tickets.models import Ticket
+from tickets.models import Status, Ticket
 from tickets.services import procedures
 
 WORKSPACE = "tickets/workspace.html"
 
 
-def _props_form(user, ticket: Ticket, data=None) -> PropertiesForm:
+def _props_form(user, ticket: Ticket, data=None, teams: list[Team] | None = None) -> PropertiesForm:
     initial = {
         "status": ticket.status,
         "priority": ticket.priority,
@@ -34,8 +35,8 @@ def _props_form(user, ticket: Ticket, data=None) -> PropertiesForm:
         "version": ticket.version,
     }
     form = PropertiesForm(data, initial=initial, user=user)
-    if data is None:  # only shown: read the teams once (the select reads its first option too)
-        form.fields["team"].widget.choices = list(iter(form.fields["team"].choices))  # no COUNT
+    if data is None:  # only shown: each select's choices in one plain read
+        form.read_choices(teams=teams)
     return form
 
 
@@ -94,9 +95,13 @@ def _render(
     changes: list[selectors.Change] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    log = selectors.timeline(ticket)
+    # Every team, read once: the team select, the history's team names, the escalation's tiers.
+    teams = list(Team.objects.all())
+    log = selectors.timeline(ticket, team_names={t.pk: t.name for t in teams})
     links = links_of(ticket)
+    shown = ticket.status != Status.CLOSED  # a closed ticket shows no reply form nor editors
     context = {
+        "teams": teams,
         "links": links,
         "open_children": [
             r.other for r in links if r.label == "Parent of" and not r.other.is_resolved
@@ -109,7 +114,7 @@ def _render(
         "other_tickets": selectors.requester_other_tickets(request.user, ticket),
         "reply_form": reply_form
         or ReplyForm(initial={"version": ticket.version, "kind": "public"}),
-        "props_form": props_form or _props_form(request.user, ticket),
+        "props_form": props_form or _props_form(request.user, ticket, teams=teams),
         "stale": stale,
         "changes": changes or [],  # what others did since the page was opened (a stale reply)
         "last_event_id": log.last_event_id,
@@ -120,7 +125,7 @@ def _render(
         # Procedures in force (policies app) with the checklist ticks, and the reply macros.
         "procedures": selectors_procedures.workspace_procedures(ticket),
         "policy_records": selectors_procedures.policy_records(ticket),
-        "macros": selectors_procedures.active_macros(),
+        "macros": selectors_procedures.active_macros() if shown else [],  # the reply form's
     }
     template = f"{WORKSPACE}#ticket" if request.htmx else WORKSPACE
     return render(request, template, context, status=status)
