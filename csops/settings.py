@@ -512,7 +512,7 @@ SPECTACULAR_SETTINGS = {
         "AvailabilityStatusEnum": "staffing.models.skills.AvailabilityStatus",
         "SkillKindEnum": "staffing.models.skills.SkillKind",
         "RoutingModeEnum": "tickets.routing.models.RoutingMode",
-        "TicketLinkKindEnum": "tickets.links.models.LinkKind",
+        "TicketLinkKindEnum": "tickets.links.models.MANUAL_LINK_KINDS",
         "BulkActionKindEnum": "tickets.bulk.models.BulkKind",
         "BulkActionStateEnum": "tickets.bulk.models.BulkAction.State",
         "CandidateStageEnum": "staffing.hiring.models.Stage",

@@ -126,6 +126,31 @@ def test_links_show_on_both_sides_and_both_logs_record_them(team, rep, rep_clien
     assert child.events.filter(type="unlinked").count() == 1
 
 
+def test_a_follow_up_and_its_closed_ticket_show_each_other(team, rep, rep_client):
+    closed = make_ticket(team, subject="Printer on fire")
+    Ticket.objects.filter(pk=closed.pk).update(status="closed")
+    follow_up = services.customer_reply(closed.pk, customer=closed.requester, body="Again!")
+    assert follow_up.pk != closed.pk
+    assert closed.events.count() == 1  # the closed ticket is final: nothing logged on it
+
+    for ticket, label, other in (
+        (follow_up, "Follow-up of", closed),
+        (closed, "Followed up by", follow_up),
+    ):
+        page = rep_client.get(reverse("tickets:ticket-detail", kwargs={"pk": ticket.pk}))
+        assert [(r.label, r.other.pk) for r in page.context["links"]] == [(label, other.pk)]
+        html = page.content.decode()
+        assert f'{label} <a href="/tickets/{other.pk}/">#{other.pk} {other.subject}</a>' in html
+        assert f"Remove link to #{other.pk}" not in html  # it stays
+
+    link = TicketLink.objects.get()
+    with pytest.raises(InvalidInput, match="stays linked"):
+        links.unlink(link.pk, by=rep)
+    with pytest.raises(InvalidInput, match="Unknown link type"):  # made by the system only
+        links.link(make_ticket(team).pk, other=closed.pk, kind="follow_up", by=rep)
+    assert TicketLink.objects.count() == 1
+
+
 def test_a_parent_waits_for_its_open_children_unless_confirmed(team, rep, rep_client):
     parent, child = make_ticket(team), make_ticket(team)
     links.link(parent.pk, other=child.pk, kind="parent", by=rep)

@@ -13,7 +13,7 @@ from csops import permissions
 from csops.api_schema import error_responses, path_pk
 from tickets.api.serializers import InputSerializer, TicketDetailSerializer
 from tickets.links import selectors, services
-from tickets.links.models import LinkKind, TicketLink
+from tickets.links.models import MANUAL_LINK_KINDS, TicketLink
 
 TICKET = OpenApiParameter("pk", int, OpenApiParameter.PATH, description="The ticket's id.")
 LINK = OpenApiParameter("link_pk", int, OpenApiParameter.PATH, description="The link's id.")
@@ -38,7 +38,7 @@ class MergeInput(InputSerializer):
 
 
 class TicketLinkInput(InputSerializer):
-    kind = serializers.ChoiceField(choices=LinkKind.choices, help_text="This ticket is ...")
+    kind = serializers.ChoiceField(choices=MANUAL_LINK_KINDS, help_text="This ticket is ...")
     other = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 
 

@@ -1,4 +1,5 @@
-"""Links between tickets: related, duplicate of, parent of (the child is the other end)."""
+"""Links between tickets: related, duplicate of, parent of (the child is the other end), and
+follow-up of (made when a customer writes to a closed ticket)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,13 @@ class LinkKind(models.TextChoices):
     RELATED = "related", "Related to"
     DUPLICATE = "duplicate", "Duplicate of"  # source is a duplicate of target
     PARENT = "parent", "Parent of"  # source is the parent of target (the child)
+    # source was opened by a customer's message to target, closed (tickets.services): made by
+    # the system only, and kept (the closed ticket is final).
+    FOLLOW_UP = "follow_up", "Follow-up of"
+
+
+# The kinds a person links tickets with (the form, the API, ``services.link``).
+MANUAL_LINK_KINDS = [(k.value, k.label) for k in LinkKind if k != LinkKind.FOLLOW_UP]
 
 
 # How the link reads from the target's side.
@@ -17,6 +25,7 @@ REVERSE_LABEL = {
     LinkKind.RELATED: "Related to",
     LinkKind.DUPLICATE: "Duplicated by",
     LinkKind.PARENT: "Child of",
+    LinkKind.FOLLOW_UP: "Followed up by",
 }
 
 

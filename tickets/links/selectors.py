@@ -13,8 +13,10 @@ from tickets.models import Ticket
 @dataclass(frozen=True)
 class LinkRow:
     link_id: int
-    label: str  # "Parent of", "Child of", "Duplicate of", "Duplicated by", "Related to"
+    label: str  # "Parent of", "Child of", "Duplicate of", "Duplicated by", "Related to",
+    # "Follow-up of", "Followed up by"
     other: Ticket
+    removable: bool = True  # a follow-up link stays
 
 
 _UNSHOWN = ("description", "search_vector")  # long texts the panel never shows
@@ -31,8 +33,9 @@ def links_of(ticket: Ticket) -> list[LinkRow]:
     out = []
     for link in rows.order_by("kind", "pk"):
         kind = LinkKind(link.kind)
+        removable = kind != LinkKind.FOLLOW_UP
         if link.source_id == ticket.pk:
-            out.append(LinkRow(link.pk, kind.label, link.target))
+            out.append(LinkRow(link.pk, kind.label, link.target, removable))
         else:
-            out.append(LinkRow(link.pk, REVERSE_LABEL[kind], link.source))
+            out.append(LinkRow(link.pk, REVERSE_LABEL[kind], link.source, removable))
     return out

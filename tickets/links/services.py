@@ -13,7 +13,7 @@ from django.db.models import Q
 from csops import permissions
 from csops.errors import Conflict, InvalidInput, InvalidTransition
 from tickets import events
-from tickets.links.models import REVERSE_LABEL, LinkKind, TicketLink
+from tickets.links.models import MANUAL_LINK_KINDS, REVERSE_LABEL, LinkKind, TicketLink
 from tickets.models import Status, Ticket
 from tickets.services.actions import action_time, check_version, record, save_ticket
 
@@ -88,7 +88,7 @@ def _existing(a: int, b: int) -> TicketLink | None:
 def link(ticket_id: int, *, other: int, kind: str, by: User) -> TicketLink:
     """Link two tickets: ``ticket_id`` is related to / a duplicate of / the parent of
     ``other``. Both tickets log ``linked`` with the link as it reads from their side."""
-    if kind not in LinkKind.values:
+    if kind not in dict(MANUAL_LINK_KINDS):  # follow-ups are linked by customer_reply only
         raise InvalidInput("Unknown link type.", fields={"kind": ["Choose a link type."]})
     if ticket_id == other:
         raise InvalidInput(
@@ -108,10 +108,13 @@ def link(ticket_id: int, *, other: int, kind: str, by: User) -> TicketLink:
 
 @transaction.atomic
 def unlink(link_id: int, *, by: User) -> None:
-    found = TicketLink.objects.filter(pk=link_id).values_list("source_id", "target_id").first()
-    if found is None:
+    found = TicketLink.objects.filter(pk=link_id).values_list("source_id", "target_id", "kind")
+    row = found.first()
+    if row is None:
         raise InvalidInput("That link no longer exists.")
-    tickets = _lock(by, found)
+    if row[2] == LinkKind.FOLLOW_UP:
+        raise InvalidInput("A follow-up stays linked to the closed ticket it continues.")
+    tickets = _lock(by, row[:2])
     existing = TicketLink.objects.select_for_update().filter(pk=link_id).first()
     if existing is None:
         raise InvalidInput("That link no longer exists.")

@@ -18,7 +18,16 @@ from staffing.models import Team
 from tickets import events
 from tickets.attachments.services import FileLike, attach, check_files
 from tickets.links.rules import ensure_children_done, resolve_merged
-from tickets.models import Channel, Customer, Priority, Status, Ticket, TicketEvent
+from tickets.models import (
+    Channel,
+    Customer,
+    LinkKind,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+)
 from tickets.models.policy_records import PolicyMoment
 from tickets.models.tickets import PRIORITY_RANK
 from tickets.routing import services as routing
@@ -66,7 +75,8 @@ def create_ticket(
 ) -> Ticket:
     """Open a ticket. ``by`` is the agent logging it (phone, walk-in, outbound) or None when a
     customer channel (email, web form, API integration) creates it. ``follow_up_of`` links a
-    follow-up to the closed ticket it continues (kept in the ``created`` event)."""
+    follow-up to the closed ticket it continues (in the ``created`` event, and a link both
+    workspaces show: "Follow-up of" / "Followed up by")."""
     if by is not None:
         permissions.ensure_can_work_team(by, team.pk)
     subject, description = subject.strip(), description.strip()
@@ -107,6 +117,10 @@ def create_ticket(
         ticket.tags.set(tags)
     record_policy_versions(ticket, PolicyMoment.CREATED, at, tag_ids=[t.pk for t in tags])
     log = [events.created(ticket, at, by=by, customer=requester, follow_up_of=follow_up_of)]
+    if follow_up_of is not None:  # no event on the closed ticket: it is final
+        TicketLink.objects.create(
+            source=ticket, target_id=follow_up_of, kind=LinkKind.FOLLOW_UP, created_at=at
+        )
     if by is not None and assignee is not None:
         log += open_if_new(ticket, at, by)
         Ticket.objects.filter(pk=ticket.pk).update(status=ticket.status)
