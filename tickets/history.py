@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 
@@ -37,7 +38,7 @@ def describe(
     users: dict[int | None, str] = {
         u.pk: display_name(u) for u in User.objects.filter(pk__in={i for i in user_ids if i})
     }
-    teams: Mapping[int, str] = (
+    teams: Mapping[Any, str] = (  # looked up by the ids the log holds
         team_names
         if team_names is not None
         else dict(Team.objects.filter(pk__in=team_ids).values_list("pk", "name"))
