@@ -28,7 +28,7 @@ def link_existing_follow_ups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0027_chat_channels"),
+        ("tickets", "0028_search_by_assignee"),
     ]
 
     operations = [
