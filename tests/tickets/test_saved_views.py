@@ -3,13 +3,19 @@ them, their counts, the sidebar and the API."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from csops.errors import InvalidInput, NotAllowed, NotFound
 from tests.factories import make_ticket
+from tickets.columns import COLUMNS, KEYS
 from tickets.models import SavedView
 from tickets.saved_views import selectors, services
+from tickets.saved_views.views import view_url
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +154,7 @@ def test_api_lists_creates_updates_and_deletes_views(team, manager, rep_client, 
     body = created.json()
     assert body == {
         "id": body["id"], "name": "Urgent", "team": team.pk, "team_name": team.name,
-        "owner": manager.pk, "query": {"priority": ["urgent"]}, "count": 1,
+        "owner": manager.pk, "query": {"priority": ["urgent"]}, "columns": KEYS, "count": 1,
         "count_capped": False,
     }  # fmt: skip
     listed = rep_client.get("/api/v1/views/").json()
@@ -166,3 +172,95 @@ def test_api_lists_creates_updates_and_deletes_views(team, manager, rep_client, 
     assert list(bad.json()["fields"]) == ["sort"]
     assert manager_client.delete(f"/api/v1/views/{body['id']}/").status_code == 204
     assert manager_client.get(f"/api/v1/views/{body['id']}/").status_code == 404
+
+
+# --- columns (issue 15: "personal and team views (filters, columns, sort)") ---------------
+
+
+def _headers(html: str) -> list[str]:
+    table = html[html.index('id="queue-table"') : html.index("</thead>")]
+    return re.findall(r"<th[^>]*>(?:<a[^>]*>)?([^<]+)", table)
+
+
+def test_a_view_keeps_its_columns_in_the_queues_order_and_all_is_stored_as_default(team, rep):
+    view = services.save_view(
+        by=rep, name="Lean", query={"sort": ["-priority_rank"]}, columns=["updated", "status"]
+    )
+    assert view.columns == ["status", "updated"]
+    every = services.save_view(by=rep, name="All", query={}, columns=list(reversed(KEYS)))
+    assert every.columns == []  # all: columns added later show too
+    with pytest.raises(InvalidInput) as refused:
+        services.save_view(by=rep, name="Odd", query={}, columns=["status", "mood"])
+    assert "mood" in refused.value.fields["columns"][0]
+    assert services.update_view(view.pk, by=rep, columns=["team"]).columns == ["team"]
+
+
+def test_the_queue_shows_the_views_columns_and_only_those(team, rep, rep_client):
+    make_ticket(team, subject="Printer on fire", priority="urgent")
+    view = services.save_view(
+        by=rep, name="Lean", query={"view": ["teams"]}, columns=["priority", "status"]
+    )
+    url = view_url(view)
+    assert url == f"/tickets/?view=teams&columns=status&columns=priority&saved={view.pk}"
+    html = rep_client.get(url).content.decode()
+    assert _headers(html) == ["#", "Subject", "Status", "Priority"]
+    assert 'class="badge prio-urgent"' in html
+    assert 'data-label="Requester"' not in html
+    # the column boxes of the filter form show the choice
+    assert '<input type="checkbox" name="columns" value="status" checked>' in html
+    assert '<input type="checkbox" name="columns" value="team">' in html
+    # an unknown column in a link is left out; none chosen shows every column
+    odd = rep_client.get(reverse("tickets:queue"), {"view": "teams", "columns": ["mood", "team"]})
+    assert _headers(odd.content.decode()) == ["#", "Subject", "Team"]
+    plain = rep_client.get(reverse("tickets:queue"), {"view": "teams"}).content.decode()
+    assert _headers(plain)[2:] == [label for _, label in COLUMNS]
+
+
+def test_saving_from_the_queue_keeps_the_ticked_columns(team, rep_client):
+    rep_client.post(
+        reverse("tickets:saved-view-create"),
+        {"save-name": "Mine lean", "view": "mine", "columns": ["assignee", "requester"]},
+    )
+    assert SavedView.objects.get().columns == ["requester", "assignee"]
+
+
+def test_api_carries_columns_and_refuses_an_unknown_one_with_400(team, rep, rep2, rep_client):
+    created = rep_client.post(
+        "/api/v1/views/",
+        {"name": "Lean", "query": {}, "columns": ["updated", "priority"]},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    body = created.json()
+    assert body["columns"] == ["priority", "updated"]
+    unknown = rep_client.post(
+        "/api/v1/views/",
+        {"name": "Odd", "columns": ["priority", "mood"]},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400
+    assert unknown["Content-Type"] == "application/json"
+    assert unknown.json()["fields"] == {"columns.1": ['"mood" is not a valid choice.']}
+    assert SavedView.objects.filter(name="Odd").count() == 0
+    patched = rep_client.patch(
+        f"/api/v1/views/{body['id']}/", {"columns": []}, content_type="application/json"
+    )
+    assert patched.status_code == 200
+    assert patched.json()["columns"] == KEYS  # empty: every column
+    # another rep can neither see nor change the personal view's columns
+    other = APIClient()
+    other.force_authenticate(rep2)
+    refused = other.patch(f"/api/v1/views/{body['id']}/", {"columns": ["team"]}, format="json")
+    assert refused.status_code == 404
+    assert SavedView.objects.get(pk=body["id"]).columns == []
+
+
+def test_a_malformed_stored_column_list_shows_every_column(team, rep, rep_client):
+    make_ticket(team)
+    view = services.save_view(by=rep, name="Lean", query={"view": ["teams"]})
+    SavedView.objects.filter(pk=view.pk).update(columns={"not": "a list"})
+    view.refresh_from_db()
+    html = rep_client.get(view_url(view)).content.decode()
+    assert _headers(html)[2:] == [label for _, label in COLUMNS]
+    with pytest.raises(ValidationError):
+        view.full_clean()

@@ -1,10 +1,13 @@
-"""A named set of the queue's filters and sort, personal or shared with one team."""
+"""A named set of the queue's filters, sort and columns, personal or shared with one team."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+from tickets import columns as queue_columns
 
 
 class SavedView(models.Model):
@@ -19,6 +22,9 @@ class SavedView(models.Model):
     # The queue's query parameters as a dict of lists ({"status": ["open"], ...}), checked by
     # the queue's own FilterSet when saved.
     query = models.JSONField(default=dict, blank=True)
+    # The queue's optional columns shown (``tickets.columns``), in the queue's order; empty:
+    # all of them.
+    columns = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -46,6 +52,13 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The admin's check of the columns (the API and the queue check them in the service)."""
+        if not isinstance(self.columns, list) or queue_columns.unknown(self.columns):
+            raise ValidationError(
+                {"columns": f"A list of these columns: {', '.join(queue_columns.KEYS)}."}
+            )
 
     @property
     def shared(self) -> bool:

@@ -1,5 +1,5 @@
-"""Save, rename, re-filter and delete views. A personal view: any staff member, for
-themselves. A view shared with a team: its managers and directors."""
+"""Save, rename, change (filters, sort, columns) and delete views. A personal view: any staff
+member, for themselves. A view shared with a team: its managers and directors."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from csops import permissions
 from csops.errors import InvalidInput, NotAllowed
+from tickets import columns as queue_columns
 from tickets.filters import TicketFilter
 from tickets.saved_views import selectors
 from tickets.saved_views.models import SavedView
@@ -41,6 +42,20 @@ def clean_query(by: User, raw: Mapping | QueryDict) -> dict[str, list[str]]:
         fields = {k: [str(e) for e in v] for k, v in filterset.errors.items()}
         raise InvalidInput("Some filters of the view are not valid.", fields=fields)
     return query
+
+
+def clean_columns(raw: list | tuple | None) -> list[str]:
+    """The chosen columns in the queue's order; an unknown name is refused. Every column
+    chosen is stored as empty (the default: all, including any added later)."""
+    if not isinstance(raw, list | tuple):
+        raise InvalidInput("Columns are a list.", fields={"columns": ["A list of columns."]})
+    values = [str(v) for v in raw][: queue_columns.MAX_GIVEN]
+    if bad := queue_columns.unknown(values):
+        known = ", ".join(queue_columns.KEYS)
+        message = f"Unknown column {', '.join(bad[:5])[:200]}; known: {known}."
+        raise InvalidInput(message, fields={"columns": [message]})
+    shown = queue_columns.chosen(values)
+    return [] if shown == queue_columns.KEYS else shown
 
 
 def _clean_name(name: str) -> str:
@@ -78,19 +93,33 @@ def _save(view: SavedView) -> SavedView:
     return view
 
 
-def save_view(*, by: User, name: str, query: Mapping | QueryDict, team_id: int | None = None):
+def save_view(
+    *,
+    by: User,
+    name: str,
+    query: Mapping | QueryDict,
+    team_id: int | None = None,
+    columns: list[str] | None = None,
+):
     if not permissions.is_staff_member(by):
         raise NotAllowed("Only staff save views.")
     if team_id is not None:
         permissions.ensure_can_share_view(by, team_id)
     name = _clean_name(name)
     cleaned = clean_query(by, query)
+    shown = clean_columns(columns or [])
     _taken(name, owner=by, team_id=team_id)
     if SavedView.objects.filter(owner=by).count() >= MAX_PER_OWNER:
         raise InvalidInput(f"You have saved {MAX_PER_OWNER} views: delete one first.")
     now = timezone.now()
     view = SavedView(
-        name=name, owner=by, team_id=team_id, query=cleaned, created_at=now, updated_at=now
+        name=name,
+        owner=by,
+        team_id=team_id,
+        query=cleaned,
+        columns=shown,
+        created_at=now,
+        updated_at=now,
     )
     return _save(view)
 
@@ -103,7 +132,12 @@ def _changeable(by: User, pk: int) -> SavedView:
 
 
 def update_view(
-    pk: int, *, by: User, name: str | None = None, query: Mapping | QueryDict | None = None
+    pk: int,
+    *,
+    by: User,
+    name: str | None = None,
+    query: Mapping | QueryDict | None = None,
+    columns: list[str] | None = None,
 ) -> SavedView:
     view = _changeable(by, pk)
     if name is not None:
@@ -111,6 +145,8 @@ def update_view(
         _taken(view.name, owner=view.owner, team_id=view.team_id, exclude=view.pk)
     if query is not None:
         view.query = clean_query(by, query)
+    if columns is not None:
+        view.columns = clean_columns(columns)
     view.updated_at = timezone.now()
     return _save(view)
 

@@ -1,4 +1,5 @@
-"""Saved views from the queue: save the current filters, delete, and the sidebar's counts."""
+"""Saved views from the queue: save the current filters and columns, delete, and the
+sidebar's counts."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from csops import permissions
 from csops.errors import InvalidInput
 from csops.htmx import domain_errors
+from tickets import columns as queue_columns
 from tickets.saved_views import selectors, services
 from tickets.saved_views.forms import SaveViewForm
 from tickets.saved_views.models import SavedView
@@ -24,6 +26,9 @@ SIDEBAR = "tickets/saved_views/_sidebar.html"
 def view_url(view: SavedView) -> str:
     """The queue showing the view (``saved`` marks it current in the sidebar)."""
     pairs = [(k, v) for k, values in view.query.items() for v in values]
+    shown = queue_columns.chosen(view.columns)
+    if shown != queue_columns.KEYS:
+        pairs += [("columns", c) for c in shown]
     return f"{reverse('tickets:queue')}?{urlencode([*pairs, ('saved', view.pk)])}"
 
 
@@ -45,7 +50,7 @@ def sidebar_context(request: HttpRequest, *, counts: bool) -> dict:
 def _filters(request: HttpRequest) -> QueryDict:
     """The queue's filters: the live filter form's values (htmx includes them), else the
     query string the page was rendered with (a form without JS)."""
-    if any(name in request.POST for name in services.KEPT):
+    if any(name in request.POST for name in (*services.KEPT, "columns")):
         return request.POST
     return QueryDict(request.POST.get("query", "")[:2000])
 
@@ -60,11 +65,14 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
             "Give the view a name (and a team you manage to share it).", fields=fields
         )
     team = form.cleaned_data["team"]
+    filters = _filters(request)
     view = services.save_view(
         by=request.user,
         name=form.cleaned_data["name"],
-        query=_filters(request),
+        query=filters,
         team_id=team.pk if team else None,
+        # The columns ticked in the filter form (a view saved from an old link: the known ones).
+        columns=queue_columns.chosen(filters.getlist("columns")),
     )
     shared = f" and shared with {team.name}" if team else ""
     messages.success(request, f"View “{view.name}” saved{shared}.")

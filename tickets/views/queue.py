@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from csops import permissions
 from csops.roles import Role
+from tickets import columns as queue_columns
 from tickets import selectors, selectors_search
 from tickets.customers import selectors as customer_selectors
 from tickets.filters import VIEW_CHOICES, TicketFilter
@@ -26,26 +27,29 @@ def default_view(user) -> str:
     return "mine" if permissions.role_of(user) == Role.REP else "teams"
 
 
-# Header columns: (label, sort when first clicked, the other direction or None).
+# Header columns: (key or None when always shown, label, sort when first clicked, the other
+# direction or None).
 COLUMNS = [
-    ("#", "-created_at", "created_at"),
-    ("Subject", None, None),
-    ("Requester", None, None),
-    ("Status", None, None),
-    ("Priority", "-priority_rank", "priority_rank"),
-    ("Team", None, None),
-    ("Assignee", None, None),
-    ("Channel", None, None),
-    ("Next SLA due", "next_sla_due_at", None),
-    ("Updated", "-updated_at", "updated_at"),
+    (None, "#", "-created_at", "created_at"),
+    (None, "Subject", None, None),
+    ("requester", "Requester", None, None),
+    ("status", "Status", None, None),
+    ("priority", "Priority", "-priority_rank", "priority_rank"),
+    ("team", "Team", None, None),
+    ("assignee", "Assignee", None, None),
+    ("channel", "Channel", None, None),
+    ("sla", "Next SLA due", "next_sla_due_at", None),
+    ("updated", "Updated", "-updated_at", "updated_at"),
 ]
 
 
-def sort_columns(params: QueryDict, current: str) -> list[dict]:
-    """The queue's header cells: a link that sorts by the column (a second click reverses
-    it), and ``aria-sort`` on the column the queue is sorted by."""
+def sort_columns(params: QueryDict, current: str, shown: list[str]) -> list[dict]:
+    """The queue's header cells of the ``shown`` columns: a link that sorts by the column (a
+    second click reverses it), and ``aria-sort`` on the column the queue is sorted by."""
     columns = []
-    for label, first, other in COLUMNS:
+    for key, label, first, other in COLUMNS:
+        if key is not None and key not in shown:
+            continue
         cell: dict = {"label": label, "url": "", "aria_sort": ""}
         if first:
             active = current in (first, other)
@@ -76,13 +80,16 @@ def queue(request: HttpRequest) -> HttpResponse:
             t.highlight = marks.get(t.pk)
     params = request.GET.copy()
     params.pop("page", None)
+    shown = queue_columns.chosen(request.GET.getlist("columns"))
     # The search box also finds people: customers and organizations (first page only).
     query = data.get("q", "") if valid and _page_number(request) == 1 else ""
     context = {
         "people": customer_selectors.search(request.user, query[:200]),
         "filter": filterset,
         "page": page,
-        "columns": sort_columns(params, filterset.form.data.get("sort") or "-updated_at"),
+        "columns": sort_columns(params, filterset.form.data.get("sort") or "-updated_at", shown),
+        "shown": shown,
+        "column_choices": queue_columns.COLUMNS,
         "views": VIEW_CHOICES,
         "current_view": filterset.form.data["view"],
         "query_without_page": params.urlencode(),
