@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0028_search_by_assignee"),
+        ("tickets", "0029_follow_up_links"),
     ]
 
     operations = [
