@@ -24,6 +24,7 @@ _NAV = [
     ("Goals", "kpis:goals", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Planning", "staffing:planning", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Hiring", "staffing:hiring", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
+    ("Budget", "staffing:budget-home", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Schedules", "staffing:schedules", {Role.REP, Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
     ("Webhooks", "tickets:webhook-list", {Role.DIRECTOR, Role.ADMIN}),
     ("Chat", "tickets:chat-list", {Role.MANAGER, Role.DIRECTOR, Role.ADMIN}),
@@ -36,13 +37,15 @@ def navigation(request: HttpRequest) -> dict:
     role = role_of(request.user) if hasattr(request, "user") else None
     if role is None:
         return {"nav": [], "role": None}
-    path = request.path
-    items = []
-    for label, name, roles in _NAV:
-        if role in roles:
-            url = reverse(name)
-            items.append(
-                {"label": label, "url": url, "active": path.startswith(url) and url != "/"}
-            )
+    items = [
+        {"label": label, "url": reverse(name), "active": False}
+        for label, name, roles in _NAV
+        if role in roles
+    ]
+    # The current page's item: the longest URL it lies under (/staffing/budget/ is Budget's,
+    # not also Staff's).
+    under = [i for i in items if request.path.startswith(i["url"]) and i["url"] != "/"]
+    if under:
+        max(under, key=lambda i: len(i["url"]))["active"] = True
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
     return {"nav": items, "role": role, "unread_notifications": unread}
