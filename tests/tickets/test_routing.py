@@ -278,3 +278,65 @@ def test_shift_times_follow_the_organisation_reporting_zone(team):
         pk=1, defaults={"reporting_time_zone": "Europe/Berlin"}
     )
     assert make_ticket(team).assignee_id == a.pk
+
+
+# --- going off shift (issue 15: re-routing when a person goes offline) ---------------------
+
+
+def _worked_shift_then(team, *, grace: int):
+    """a works Monday 08:00-16:00 and gets two tickets at 10:00 (b is away then), replies to
+    one; b, unscheduled (always on shift), becomes available."""
+    a, b = h.reps(team, 2)
+    _shift(a, team, 0, "08:00", "16:00")
+    h.routed(team, "round_robin", off_shift_grace_minutes=grace)
+    h.available(b, status="away")
+    untouched, replied = make_ticket(team), make_ticket(team)
+    assert untouched.assignee_id == replied.assignee_id == a.pk
+    services.reply(replied.pk, by=a, body="Looking into it.")
+    h.available(b)
+    return a, b, untouched, replied
+
+
+def test_going_off_shift_returns_untouched_tickets_after_the_grace(team):
+    with time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False) as clock:
+        a, b, untouched, replied = _worked_shift_then(team, grace=15)
+        # 16:10: the shift ended 10 minutes ago, within the grace: nothing moves
+        clock.move_to(datetime(2026, 12, 7, 16, 10, tzinfo=UTC))
+        assert routing.route_waiting(timezone.now())["returned"] == 0
+        assert Ticket.objects.get(pk=untouched.pk).assignee_id == a.pk
+        # 16:20: past the grace: the untouched ticket goes to b, the replied one stays
+        clock.move_to(datetime(2026, 12, 7, 16, 20, tzinfo=UTC))
+        totals = routing.route_waiting(timezone.now())
+    assert (totals["returned"], totals["assigned"]) == (1, 1)
+    assert Ticket.objects.get(pk=untouched.pk).assignee_id == b.pk
+    assert Ticket.objects.get(pk=replied.pk).assignee_id == a.pk
+    reasons = [
+        e.data["reason"]
+        for e in TicketEvent.objects.filter(ticket=untouched, type="assigned").order_by("pk")
+    ]
+    assert reasons[1:] == [f"{a.get_full_name()} is off shift", f"round-robin: {b.get_full_name()}"]
+    # a second run changes nothing
+    with time_machine.travel(datetime(2026, 12, 7, 16, 25, tzinfo=UTC), tick=False):
+        assert routing.route_waiting(timezone.now())["returned"] == 0
+
+
+def test_no_grace_returns_them_as_the_shift_ends_and_unscheduled_people_keep_theirs(team):
+    with time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False) as clock:
+        a, b, untouched, _ = _worked_shift_then(team, grace=0)
+        b_ticket = make_ticket(team)
+        assert b_ticket.assignee_id == b.pk
+        clock.move_to(datetime(2026, 12, 7, 16, 1, tzinfo=UTC))
+        assert routing.route_waiting(timezone.now())["returned"] == 1
+    assert Ticket.objects.get(pk=untouched.pk).assignee_id == b.pk
+    assert Ticket.objects.get(pk=b_ticket.pk).assignee_id == b.pk  # b has no shifts: on shift
+
+
+def test_off_shift_tickets_wait_when_nobody_is_on_shift(team):
+    with time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False) as clock:
+        a, b, untouched, _ = _worked_shift_then(team, grace=15)
+        _shift(b, team, 0, "08:00", "16:00")
+        clock.move_to(datetime(2026, 12, 7, 17, 0, tzinfo=UTC))
+        totals = routing.route_waiting(timezone.now())
+    assert (totals["returned"], totals["assigned"]) == (1, 0)
+    assert Ticket.objects.get(pk=untouched.pk).assignee_id is None
+    assert _waiting(untouched) == "no one available is on shift"

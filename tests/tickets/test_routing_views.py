@@ -45,18 +45,20 @@ def test_settings_form_saves_and_keeps_history(team, other_team, manager, client
             "capacity": 5,
             "overflow_team": other_team.pk,
             "overflow_after_minutes": 15,
+            "off_shift_grace_minutes": 30,
         },
         follow=True,
     )
     assert response.status_code == 200
     assert "Routing of Tier 1: Round-robin." in response.content.decode()
     conf = RoutingSettings.objects.get(team=team)
-    assert (conf.mode, conf.capacity, conf.overflow_team_id, conf.overflow_after_minutes) == (
-        "round_robin",
-        5,
-        other_team.pk,
-        15,
-    )
+    assert (
+        conf.mode,
+        conf.capacity,
+        conf.overflow_team_id,
+        conf.overflow_after_minutes,
+        conf.off_shift_grace_minutes,
+    ) == ("round_robin", 5, other_team.pk, 15, 30)
     assert conf.history.first().history_user_id == manager.pk
 
 
@@ -127,6 +129,27 @@ def test_api_availability_settings_and_skills(team, rep, manager, client_for):
         f"/api/v1/routing-settings/{team.pk}/", {"mode": "skills"}, content_type="application/json"
     )
     assert patch.json()["mode"] == "skills"
+    assert patch.json()["off_shift_grace_minutes"] == 15  # the default
+    grace = manager_api.patch(
+        f"/api/v1/routing-settings/{team.pk}/",
+        {"off_shift_grace_minutes": 0},
+        content_type="application/json",
+    )
+    assert (grace.status_code, grace.json()["off_shift_grace_minutes"]) == (200, 0)
+    too_long = manager_api.patch(
+        f"/api/v1/routing-settings/{team.pk}/",
+        {"off_shift_grace_minutes": 24 * 60 + 1},
+        content_type="application/json",
+    )
+    assert too_long.status_code == 400
+    assert list(too_long.json()["fields"]) == ["off_shift_grace_minutes"]
+    refused = rep_api.patch(
+        f"/api/v1/routing-settings/{team.pk}/",
+        {"off_shift_grace_minutes": 60},
+        content_type="application/json",
+    )
+    assert refused.status_code in (403, 404)
+    assert RoutingSettings.objects.get(team=team).off_shift_grace_minutes == 0
 
     skill = manager_api.post(
         "/api/v1/skills/", {"kind": "language", "name": "German"}, content_type="application/json"

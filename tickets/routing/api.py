@@ -18,7 +18,12 @@ from staffing.models import AvailabilityStatus, Skill, Team
 from staffing.skills.selectors import availability_of
 from tickets.api.views import Pagination
 from tickets.routing import services
-from tickets.routing.models import MAX_OVERFLOW_MINUTES, RoutingMode, TicketRouting
+from tickets.routing.models import (
+    MAX_OFF_SHIFT_GRACE_MINUTES,
+    MAX_OVERFLOW_MINUTES,
+    RoutingMode,
+    TicketRouting,
+)
 
 
 class RoutingSettingsSerializer(serializers.Serializer):
@@ -28,6 +33,10 @@ class RoutingSettingsSerializer(serializers.Serializer):
     capacity = serializers.IntegerField()
     overflow_team = serializers.IntegerField(source="overflow_team_id", allow_null=True)
     overflow_after_minutes = serializers.IntegerField(allow_null=True)
+    off_shift_grace_minutes = serializers.IntegerField(
+        help_text="After a member's shift ends, their untouched tickets go back to the pool "
+        "after this many minutes."
+    )
 
 
 class RoutingSettingsInput(serializers.Serializer):
@@ -38,6 +47,9 @@ class RoutingSettingsInput(serializers.Serializer):
     )
     overflow_after_minutes = serializers.IntegerField(
         min_value=1, max_value=MAX_OVERFLOW_MINUTES, allow_null=True, required=False
+    )
+    off_shift_grace_minutes = serializers.IntegerField(
+        min_value=0, max_value=MAX_OFF_SHIFT_GRACE_MINUTES, required=False
     )
 
 

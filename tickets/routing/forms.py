@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from staffing.models import AvailabilityStatus, Skill, Team
-from tickets.routing.models import MAX_OVERFLOW_MINUTES, RoutingMode
+from tickets.routing.models import MAX_OFF_SHIFT_GRACE_MINUTES, MAX_OVERFLOW_MINUTES, RoutingMode
 
 
 class RoutingSettingsForm(forms.Form):
@@ -24,10 +24,20 @@ class RoutingSettingsForm(forms.Form):
         help_text="Move a ticket nobody takes after this long.",
     )
 
+    off_shift_grace_minutes = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_OFF_SHIFT_GRACE_MINUTES,
+        required=False,
+        label="Grace after a shift ends (minutes)",
+        help_text="Then a member's untouched tickets go back to the pool for someone on shift.",
+    )
+
     def clean(self) -> dict:
         data = super().clean() or {}
         if data.get("overflow_team") and not data.get("overflow_after_minutes"):
             self.add_error("overflow_after_minutes", "Say after how many minutes to overflow.")
+        if data.get("off_shift_grace_minutes") is None:
+            data.pop("off_shift_grace_minutes", None)  # left empty: unchanged
         return data
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -18,6 +18,8 @@ class RoutingMode(models.TextChoices):
 
 # The longest a ticket waits for someone before it overflows to another team (a week).
 MAX_OVERFLOW_MINUTES = 7 * 24 * 60
+# The longest grace after a shift ends before untouched tickets go back (a day).
+MAX_OFF_SHIFT_GRACE_MINUTES = 24 * 60
 
 
 class RoutingSettings(models.Model):
@@ -37,6 +39,14 @@ class RoutingSettings(models.Model):
     )
     overflow_after_minutes = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    # A member whose shift ended this long ago (and who is still off shift) gives back their
+    # untouched tickets; a short gap or a late finish keeps them.
+    off_shift_grace_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MaxValueValidator(MAX_OFF_SHIFT_GRACE_MINUTES)],
+        help_text="After a member's shift ends, their untouched tickets go back to the pool "
+        "after this many minutes.",
     )
     # Round-robin pointer: the member who got the last ticket (the next one goes after them).
     last_assignee = models.ForeignKey(

@@ -9,7 +9,8 @@ happen only while holding no other person lock, so these locks cannot deadlock.
 
 A ticket nobody can take is marked waiting with its reason; the periodic ``route_waiting``
 retries waiting tickets, overflows them after the team's minutes, and returns untouched new
-tickets of people who went away or lost a required skill to the pool.
+tickets of people who went away, went off shift (after the team's grace) or lost a required
+skill to the pool.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from tickets import events
 from tickets.models import Status, Ticket, TicketEvent
 from tickets.routing import engine
 from tickets.routing.models import (
+    MAX_OFF_SHIFT_GRACE_MINUTES,
     MemberCapacity,
     RoutingMode,
     RoutingSettings,
@@ -407,9 +409,22 @@ def return_untouched(
     return returned
 
 
+def off_shift(user_ids: Iterable[int], team_id: int, now: datetime, grace_minutes: int) -> set[int]:
+    """The people off shift for the team now and ``grace_minutes`` ago: their shift ended
+    longer ago than the grace (people without shifts in the team are always on shift)."""
+    people = set(user_ids)
+    zone = schedule_zone()
+    on_now = schedules.on_shift(people, now, team_id=team_id, zone=zone)
+    off = people - on_now
+    if off and grace_minutes:
+        before = now - timedelta(minutes=grace_minutes)
+        off -= schedules.on_shift(off, before, team_id=team_id, zone=zone)
+    return off
+
+
 def reroute_team(team_id: int, now: datetime) -> int:
-    """Members who are not available, or (skills mode) lost a skill, give back untouched
-    tickets of this team."""
+    """Members who are not available, off shift past the team's grace, or (skills mode)
+    lost a skill give back untouched tickets of this team."""
     conf = _settings(team_id)
     if conf is None:
         return 0
@@ -422,11 +437,16 @@ def reroute_team(team_id: int, now: datetime) -> int:
     if not holding:
         return 0
     status = skills.availability_of(holding)
+    gone = off_shift(holding, team_id, now, conf.off_shift_grace_minutes)
     returned = 0
-    for user_id in holding:
+    for user_id in sorted(holding):
         if status[user_id] != AvailabilityStatus.AVAILABLE:
             returned += return_untouched(
                 user_id, team_ids=[team_id], reason=f"{_name(user_id)} is {status[user_id]}"
+            )
+        elif user_id in gone:
+            returned += return_untouched(
+                user_id, team_ids=[team_id], reason=f"{_name(user_id)} is off shift"
             )
         elif conf.mode == engine.SKILLS:
             valid = skills.valid_skill_ids([user_id], timezone.localdate(now), _all_skill_ids())
@@ -499,6 +519,9 @@ def update_settings(team: Team, *, by: User, **fields) -> RoutingSettings:
     minutes = fields.get("overflow_after_minutes")
     if minutes is not None and minutes < 1:
         errors["overflow_after_minutes"] = ["At least 1 minute."]
+    grace = fields.get("off_shift_grace_minutes")
+    if grace is not None and not 0 <= grace <= MAX_OFF_SHIFT_GRACE_MINUTES:
+        errors["off_shift_grace_minutes"] = [f"From 0 to {MAX_OFF_SHIFT_GRACE_MINUTES} minutes."]
     if errors:
         raise InvalidInput("The routing settings are not valid.", fields=errors)
     with transaction.atomic():

@@ -37,6 +37,7 @@ def routing_settings(request: HttpRequest, team_pk: int) -> HttpResponse:
         "capacity": conf.capacity,
         "overflow_team": conf.overflow_team_id,
         "overflow_after_minutes": conf.overflow_after_minutes,
+        "off_shift_grace_minutes": conf.off_shift_grace_minutes,
     }
     form = RoutingSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
