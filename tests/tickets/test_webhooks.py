@@ -423,6 +423,19 @@ def test_api_manages_subscriptions_and_lists_deliveries(director_client, directo
     assert not WebhookSubscription.objects.filter(pk=pk).exists()
 
 
+def test_api_answers_404_for_a_missing_subscription_before_reading_a_body(director_client):
+    url = "/api/v1/webhooks/999999/"
+    answers = [
+        director_client.get(url),
+        director_client.patch(url, {"events": "bad"}, content_type="application/json"),
+        director_client.get(f"{url}deliveries/"),
+        director_client.post(f"{url}test/"),
+        director_client.delete(url),
+    ]
+    assert [r.status_code for r in answers] == [404] * 5
+    assert {r.json()["detail"] for r in answers} == {"Webhook subscription #999999 does not exist."}
+
+
 def test_admin_creates_a_subscription_through_the_service_and_reads_deliveries(admin_user, team):
     client = Client()
     client.force_login(admin_user)
