@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -54,3 +55,14 @@ def login(page, username: str) -> None:
     # Login lands on the home page (policies to acknowledge); journeys start from the queue.
     page.wait_for_url(lambda url: "/login/" not in url)
     page.goto("/tickets/")
+
+
+def wait_for(predicate, timeout: float = 60.0) -> bool:
+    """Poll ``predicate`` until it holds (True) or ``timeout`` seconds pass (False): for what
+    a worker started by the test does outside the page (a mail, a post to a receiver)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_for
 from tests.factories import make_ticket
 from tests.integration.worker import running_worker
 from tests.tickets.webhook_receiver import running_receiver
@@ -24,15 +23,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _slack_title(body: dict) -> str:
@@ -67,7 +57,7 @@ def test_manager_sets_up_slack_sends_a_test_and_hears_an_escalation(
         # "Send test message": the worker posts Slack blocks to the receiver.
         page.locator("#chat-test button").click()
         expect(page.locator("#flash")).to_contain_text("Test message queued")
-        assert _wait_for(lambda: len(slack.requests) == 1), "the test message never arrived"
+        assert wait_for(lambda: len(slack.requests) == 1), "the test message never arrived"
         test = json.loads(slack.requests[0].body)
         assert slack.requests[0].headers["Content-Type"] == "application/json"
         chat_list = f"{live_server.url}/tickets/chat/"
@@ -86,7 +76,7 @@ def test_manager_sets_up_slack_sends_a_test_and_hears_an_escalation(
         agent.click("#escalate-submit")
 
         # The channel hears of it, with a link back to the ticket.
-        assert _wait_for(lambda: len(slack.requests) == 2), "the escalation never arrived"
+        assert wait_for(lambda: len(slack.requests) == 2), "the escalation never arrived"
         body = json.loads(slack.requests[1].body)
     link = f"{live_server.url}/tickets/{ticket.pk}/"
     assert _slack_title(body) == (

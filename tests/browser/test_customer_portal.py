@@ -5,12 +5,11 @@ from the workspace (also mailed), and answers from the portal; then signs out.""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_for
 from tests.integration.worker import running_worker
 from tests.tickets.smtp_peer import smtp_server
 from tickets.mail.inbound.tokens import subject_reference
@@ -23,15 +22,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_customer_contact_form_acknowledgment_portal_and_reply(
@@ -61,7 +51,7 @@ def test_customer_contact_form_acknowledgment_portal_and_reply(
             assert (ticket.channel, ticket.requester.email) == ("web", "robin@example.org")
 
             # The acknowledgment arrives, auto-generated, with the reference and a portal link.
-            assert _wait_for(lambda: len(inbox) == 1), "no acknowledgment arrived"
+            assert wait_for(lambda: len(inbox) == 1), "no acknowledgment arrived"
             ack = inbox[0]
             assert ack["To"] == "robin@example.org"
             assert ack["Auto-Submitted"] == "auto-generated"
@@ -97,7 +87,7 @@ def test_customer_contact_form_acknowledgment_portal_and_reply(
             expect(agent.locator("#ticket-status")).to_have_text("Pending")
 
             # The reply is mailed, threaded under the acknowledgment ...
-            assert _wait_for(lambda: len(inbox) == 2), "the rep's reply was not mailed"
+            assert wait_for(lambda: len(inbox) == 2), "the rep's reply was not mailed"
             assert inbox[1]["In-Reply-To"] == ack["Message-ID"]
             # ... and shows in the portal; the internal note never does.
             customer.reload()

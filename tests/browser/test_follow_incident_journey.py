@@ -6,12 +6,11 @@ mail, with an unsubscribe link that stops the next one."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_for
 from tests.factories import make_incident
 from tests.integration.worker import running_worker
 from tests.tickets.smtp_peer import smtp_server
@@ -25,15 +24,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def _text(message) -> str:
@@ -74,7 +64,7 @@ def test_customer_follows_an_incident_gets_its_update_and_unsubscribes(
             assert not Ticket.objects.exists()  # and no request was opened
 
             # The confirmation arrives; its signed link makes the customer a follower.
-            assert _wait_for(lambda: len(inbox) == 1), "no confirmation arrived"
+            assert wait_for(lambda: len(inbox) == 1), "no confirmation arrived"
             confirmation = inbox[0]
             assert (confirmation["To"], confirmation["Subject"]) == (
                 "robin@example.org",
@@ -94,7 +84,7 @@ def test_customer_follows_an_incident_gets_its_update_and_unsubscribes(
             agent.fill("#update-form textarea[name=body]", "Payments work again since 10:40.")
             agent.click("#post-update")
             expect(agent.locator('[data-count="updates"]')).to_have_text("1")
-            assert _wait_for(lambda: len(inbox) == 2), "the update never arrived"
+            assert wait_for(lambda: len(inbox) == 2), "the update never arrived"
             update = inbox[1]
             assert (update["To"], update["Subject"]) == (
                 "robin@example.org",

@@ -4,12 +4,10 @@ file byte for byte. The conversation lists the file with its size; the download 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, wait_for
 from tests.factories import CustomerFactory, make_ticket
 from tests.integration.worker import running_worker
 from tests.tickets.attachment_files import PDF
@@ -22,15 +20,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_rep_reply_with_attachment_reaches_the_customer(new_page, rep, team):
@@ -64,7 +53,7 @@ def test_rep_reply_with_attachment_reaches_the_customer(new_page, rep, team):
                 link.click()
             assert download.value.suggested_filename == "label.pdf"
 
-            sent = _wait_for(lambda: len(inbox) == 1, timeout=150)
+            sent = wait_for(lambda: len(inbox) == 1, timeout=150)
             rows = list(OutboundMessage.objects.values_list("state", "attempts", "last_error"))
             assert sent, f"the reply was never mailed: {rows}"
     mail = inbox[0]
