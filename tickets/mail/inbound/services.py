@@ -40,6 +40,7 @@ from tickets.services.customers import find_or_create_customer
 log = logging.getLogger(__name__)
 
 MAX_CC = 20
+OPENED = ("new_ticket", "follow_up")  # outcomes whose event is the ticket's ``created`` one
 EMPTY_BODY = "(The message has no text.)"
 
 
@@ -229,19 +230,40 @@ def _ingest_together(
     if ids:
         match |= Q(message_id__in=ids)
     known = _Known(list(InboundMessage.objects.filter(match)))
-    done = []
+    done, new = [], []
+    pending: dict[str, int] = {}  # Message-ID → ticket of the batch's new records
     for raw, keys, mail in prepared:
         message_id = mail.message_id if isinstance(mail, ParsedMail) else ""
         found = known.get(keys, message_id)
         if found is None:
-            found = _record_in_batch(raw, keys, mail, source)
+            found = _record_in_batch(raw, keys, mail, source, pending)
             known.add(found)
+            new.append(found)
+            if found.message_id and found.ticket_id:
+                pending[found.message_id] = found.ticket_id
         done.append(found)
+    _created_events(new)
+    InboundMessage.objects.bulk_create(new)  # one INSERT; the unique keys still apply
     return done
 
 
+def _created_events(records: list[InboundMessage]) -> None:
+    """The event of each new ticket or follow-up the batch opened (its ``created`` event),
+    in one query for the batch."""
+    waiting = {
+        r.ticket_id: r
+        for r in records
+        if r.outcome in OPENED and r.event_id is None and r.ticket_id is not None
+    }
+    if not waiting:
+        return
+    events = TicketEvent.objects.filter(ticket_id__in=waiting, type=EventType.CREATED)
+    for ticket_id, event_id in events.order_by("-pk").values_list("ticket_id", "pk"):
+        waiting[ticket_id].event_id = event_id  # the first (lowest pk) one wins
+
+
 def _record_in_batch(
-    raw: bytes, keys: Keys, mail: ParsedMail | str | None, source: str
+    raw: bytes, keys: Keys, mail: ParsedMail | str | None, source: str, pending: dict[str, int]
 ) -> InboundMessage:
     record = InboundMessage(
         mailbox=keys.mailbox,
@@ -263,9 +285,8 @@ def _record_in_batch(
         record.from_address = mail.from_address[:320]
         record.subject = mail.subject[:255]
         _store_raw(record, raw)
-        _apply(record, mail, _process(mail, keys.mailbox))
-    record.save()
-    return record
+        _apply(record, mail, _process(mail, keys.mailbox, pending=pending))
+    return record  # saved with the batch's others
 
 
 def _too_large(size: int) -> str:
@@ -397,10 +418,14 @@ def _body(mail: ParsedMail) -> str:
     return mail.reply_text.strip() or mail.text.strip() or EMPTY_BODY
 
 
-def _process(mail: ParsedMail, mailbox: Mailbox | None) -> Outcome:
+def _process(
+    mail: ParsedMail, mailbox: Mailbox | None, *, pending: dict[str, int] | None = None
+) -> Outcome:
     """The ticket change of one message: noise kept on its ticket, or a person's mail as a
-    reply or a new ticket, with its attachments and inline images."""
-    outcome = _process_message(mail, mailbox)
+    reply or a new ticket, with its attachments and inline images. In a batch (``pending``:
+    the batch's messages so far, by Message-ID), a new ticket's event is left for
+    ``_created_events`` unless its files need it now."""
+    outcome = _process_message(mail, mailbox, pending)
     if outcome.event is not None and outcome.outcome in ("new_ticket", "reply", "follow_up"):
         refused = _keep_files(outcome.event, mail)
         if refused:
@@ -433,14 +458,18 @@ def _keep_files(event: TicketEvent, mail: ParsedMail) -> list[str]:
     return refused
 
 
-def _process_message(mail: ParsedMail, mailbox: Mailbox | None) -> Outcome:
+def _process_message(
+    mail: ParsedMail, mailbox: Mailbox | None, pending: dict[str, int] | None
+) -> Outcome:
     kind = noise.classify(mail)
-    thread = threading.find(mail, kind=kind)
+    thread = threading.find(mail, kind=kind, pending=pending)
     if kind:
         return _noise(mail, kind, thread.ticket_id)
     customer = find_or_create_customer(by=None, email=mail.from_address, name=mail.from_name)
+    # Outside a batch, or for files to hang on: the created event now.
+    created_now = pending is None or any(part.content for part in mail.attachments)
     if thread.ticket_id is not None:
-        return _reply(mail, customer, thread.ticket_id, thread.how)
+        return _reply(mail, customer, thread.ticket_id, thread.how, created_now)
     team_mailbox = _mailbox_for(mail, mailbox)
     ticket = ticket_services.create_ticket(
         by=None,
@@ -452,9 +481,8 @@ def _process_message(mail: ParsedMail, mailbox: Mailbox | None) -> Outcome:
     )
     _add_cc(ticket, mail)
     acknowledge(ticket, in_reply_to=mail.message_id)  # capped per sender and hour
-    return Outcome(
-        InboundState.PROCESSED, "new_ticket", ticket, _first_event(ticket), _forward_note(mail)
-    )
+    event = _first_event(ticket) if created_now else None
+    return Outcome(InboundState.PROCESSED, "new_ticket", ticket, event, _forward_note(mail))
 
 
 def _forward_note(mail: ParsedMail) -> str:
@@ -465,22 +493,24 @@ def _first_event(ticket: Ticket) -> TicketEvent | None:
     return ticket.events.filter(type=EventType.CREATED).first()
 
 
-def _reply(mail: ParsedMail, customer: Customer, ticket_id: int, how: str) -> Outcome:
-    ticket = Ticket.objects.select_related("requester").get(pk=ticket_id)
+def _reply(
+    mail: ParsedMail, customer: Customer, ticket_id: int, how: str, created_now: bool
+) -> Outcome:
     result = ticket_services.customer_reply(
-        ticket.pk, customer=customer, body=_body(mail), channel=Channel.EMAIL
+        ticket_id, customer=customer, body=_body(mail), channel=Channel.EMAIL
     )
+    if result.requester_id == customer.pk:
+        result.requester = customer  # read once
     how = f"Threaded by {how.replace('_', '-')}."
-    if result.pk != ticket.pk:  # the ticket was closed: a follow-up ticket
-        result = Ticket.objects.select_related("requester").get(pk=result.pk)
+    if result.pk != ticket_id:  # the ticket was closed: a follow-up ticket
         _add_cc(result, mail)
         acknowledge(result, in_reply_to=mail.message_id)
         return Outcome(
             InboundState.PROCESSED,
             "follow_up",
             result,
-            _first_event(result),
-            f"{how} Ticket #{ticket.pk} is closed; follow-up ticket #{result.pk} opened.",
+            _first_event(result) if created_now else None,
+            f"{how} Ticket #{ticket_id} is closed; follow-up ticket #{result.pk} opened.",
         )
     _add_cc(result, mail)
     event = (

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tickets.mail.inbound import noise, tokens
@@ -25,8 +26,9 @@ class Thread:
     how: str = ""  # "in_reply_to", "references", "reply_address", "subject", ""
 
 
-def _by_message_ids(ids: list[str]) -> int | None:
-    """The ticket of the first id in ``ids`` that we sent or received."""
+def _by_message_ids(ids: list[str], pending: Mapping[str, int]) -> int | None:
+    """The ticket of the first id in ``ids`` that we sent or received (``pending``: received
+    earlier in the batch, not yet recorded)."""
     if not ids:
         return None
     known = dict(
@@ -40,21 +42,25 @@ def _by_message_ids(ids: list[str]) -> int | None:
         .exclude(message_id="")
         .values_list("message_id", "ticket_id")
     )
+    known.update((i, pending[i]) for i in ids if i in pending)
     for message_id in ids:
         if message_id in known:
             return known[message_id]
     return None
 
 
-def find(mail: ParsedMail, *, kind: str = "") -> Thread:
+def find(mail: ParsedMail, *, kind: str = "", pending: Mapping[str, int] | None = None) -> Thread:
+    """The ticket ``mail`` continues. ``pending``: Message-ID → ticket of the messages that
+    came earlier in the same batch, whose records are written with the batch's."""
+    pending = pending or {}
     in_reply_to = list(reversed(mail.in_reply_to))
     if kind == noise.BOUNCE:
         in_reply_to += noise.bounced_message_ids(mail)
-    ticket_id = _by_message_ids(in_reply_to)
+    ticket_id = _by_message_ids(in_reply_to, pending)
     if ticket_id is not None:
         return Thread(ticket_id, "in_reply_to")
     if not mail.forwarded:
-        ticket_id = _by_message_ids(list(reversed(mail.references)))
+        ticket_id = _by_message_ids(list(reversed(mail.references)), pending)
         if ticket_id is not None:
             return Thread(ticket_id, "references")
     for how, ticket_id in (
