@@ -4,8 +4,11 @@ and ticket changes as one by one, exactly once, and a failing message does not s
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
 
 from tests.mail.conftest import corpus
+from tickets.customers.models import CustomerMerge
 from tickets.mail.inbound import services
 from tickets.mail.inbound.models import InboundMessage, InboundState
 from tickets.models import Customer, Ticket, TicketEvent
@@ -73,3 +76,38 @@ def test_oversized_and_unparsable_messages_are_recorded_in_the_batch(mailbox, se
         InboundState.FAILED, "The message has no sender address (From)."
     )  # fmt: skip
     assert made.outcome == "new_ticket"
+
+
+def _from(sender: str, message_id: str, subject: str = "Hello") -> bytes:
+    return (
+        f"From: {sender}\r\nTo: support@acme.test\r\nSubject: {subject}\r\n"
+        f"Message-ID: <{message_id}@customer.test>\r\n\r\nPlease help.\r\n"
+    ).encode()
+
+
+def test_a_batch_finds_its_senders_customers_once_merged_or_in_another_case(mailbox):
+    # given a known customer, and one merged into another record
+    known = Customer.objects.create(email="Dana@Customer.test", name="Dana")
+    survivor = Customer.objects.create(email="erin@customer.test", name="Erin")
+    CustomerMerge.objects.create(
+        survivor=survivor,
+        merged_customer_id=999_999,
+        merged_name="Erin (old)",
+        merged_email="Erin.Old@customer.test",
+        by=User.objects.create(username="merger"),
+        at=timezone.now(),
+    )
+    # when one batch brings mail from them, and twice from a new sender
+    records = _batch(
+        mailbox,
+        _from("dana@CUSTOMER.test", "b1"),
+        _from("erin.old@customer.test", "b2"),
+        _from("Frank <frank@customer.test>", "b3"),
+        _from("FRANK@customer.test", "b4", subject="Another"),
+    )
+    # then each message is on its sender's one customer record
+    requesters = [r.ticket.requester for r in records]
+    frank = Customer.objects.get(email="frank@customer.test")
+    assert requesters == [known, survivor, frank, frank]
+    assert frank.name == "Frank"
+    assert Customer.objects.count() == 3

@@ -6,10 +6,12 @@ the customer's audit history (django-simple-history on ``Customer``), with a rea
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from csops import permissions
@@ -19,15 +21,40 @@ from tickets.models import Customer, CustomerMerge, CustomerNote, Organization
 NAME_LENGTH = Customer._meta.get_field("name").max_length  # a mail's display name may be longer
 
 
-def find_or_create_customer(*, by: User | None, email: str, name: str = "") -> Customer:
+def customers_by_email(emails: Iterable[str]) -> dict[str, Customer]:
+    """The customers of many addresses in two queries, by lower-cased address (an address
+    merged into another record gives the survivor): for ``find_or_create_customer``'s
+    ``known`` in a batch of work."""
+    keys = {e.strip().lower() for e in emails if e.strip()}
+    if not keys:
+        return {}
+    customers = Customer.objects.annotate(key=Lower("email")).filter(key__in=keys)
+    found = {c.key: c for c in customers}
+    merges = CustomerMerge.objects.annotate(key=Lower("merged_email"))
+    merges = merges.filter(key__in=keys - found.keys()).select_related("survivor")
+    for merge in merges.order_by("-pk"):
+        found[merge.key] = merge.survivor  # the first (lowest pk) one wins, as in .first()
+    return found
+
+
+def find_or_create_customer(
+    *, by: User | None, email: str, name: str = "", known: dict[str, Customer] | None = None
+) -> Customer:
     """The customer with this email (case-insensitive), created if new. An address merged
     into another record finds the survivor. Two concurrent calls with the same new email
-    both get the one row the unique constraint lets in."""
+    both get the one row the unique constraint lets in. ``known``: ``customers_by_email`` of
+    a batch's addresses, read in the same transaction: an address missing from it is
+    created without being looked up again, and is added to it."""
     email = email.strip()
     if not email:
         raise InvalidInput(
             "An email is required.", fields={"email": ["Enter the customer's email."]}
         )
+    if known is not None:
+        customer = known.get(email.lower())
+        if customer is None:
+            customer = known[email.lower()] = _create(by, email, name)
+        return customer
     customer = Customer.objects.with_email(email).first()
     if customer is not None:
         return customer
@@ -36,6 +63,10 @@ def find_or_create_customer(*, by: User | None, email: str, name: str = "") -> C
     )
     if merged is not None:
         return merged.survivor
+    return _create(by, email, name)
+
+
+def _create(by: User | None, email: str, name: str) -> Customer:
     if by is not None and not by.has_perm("tickets.add_customer"):
         raise NotAllowed("You may not add customers.")
     try:

@@ -23,6 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from tickets.mail import compose, services
@@ -43,13 +44,6 @@ def body_for(ticket: Ticket, link: str) -> str:
     )
 
 
-def sent_within_hour(address: str) -> int:
-    since = timezone.now() - timedelta(hours=1)
-    return OutboundMessage.objects.filter(
-        auto_recipient=address, kind=MessageKind.ACKNOWLEDGMENT, created_at__gte=since
-    ).count()
-
-
 @transaction.atomic
 def acknowledge(ticket: Ticket, *, in_reply_to: str = "") -> OutboundMessage | None:
     """Queue the acknowledgment of a new ticket (see the module docstring for when not to).
@@ -59,9 +53,15 @@ def acknowledge(ticket: Ticket, *, in_reply_to: str = "") -> OutboundMessage | N
     if not address:
         return None
     Customer.objects.select_for_update().filter(pk=ticket.requester_id).first()
-    if OutboundMessage.objects.filter(ticket=ticket, kind=MessageKind.ACKNOWLEDGMENT).exists():
-        return None
-    if sent_within_hour(address) >= settings.ACK_MAX_PER_HOUR:
+    # Under the lock, one query: this ticket's acknowledgment, and the address's last hour.
+    since = timezone.now() - timedelta(hours=1)
+    this_ticket, last_hour = Q(ticket=ticket), Q(auto_recipient=address, created_at__gte=since)
+    sent = OutboundMessage.objects.filter(
+        this_ticket | last_hour, kind=MessageKind.ACKNOWLEDGMENT
+    ).aggregate(
+        this_ticket=Count("pk", filter=this_ticket), last_hour=Count("pk", filter=last_hour)
+    )
+    if sent["this_ticket"] or sent["last_hour"] >= settings.ACK_MAX_PER_HOUR:
         return None
     link = links.magic_link(address, ticket_id=ticket.pk)
     message = OutboundMessage.objects.create(

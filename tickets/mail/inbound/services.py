@@ -16,7 +16,7 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -27,6 +27,7 @@ from django.utils import timezone
 from csops import memo
 from csops.errors import InvalidInput
 from tickets.attachments.services import CheckedFile, IncomingFile, attach, check_files
+from tickets.customers.services import customers_by_email, find_or_create_customer
 from tickets.mail.acknowledgments import acknowledge
 from tickets.mail.inbound import noise, threading, tokens
 from tickets.mail.inbound.models import InboundMessage, InboundSource, InboundState, Mailbox
@@ -35,7 +36,6 @@ from tickets.models import Channel, Customer, Status, Ticket, TicketEvent
 from tickets.models.events import ActorRole, EventType
 from tickets.services import tickets as ticket_services
 from tickets.services.actions import action_time, record
-from tickets.services.customers import find_or_create_customer
 
 log = logging.getLogger(__name__)
 
@@ -231,16 +231,19 @@ def _ingest_together(
         match |= Q(message_id__in=ids)
     known = _Known(list(InboundMessage.objects.filter(match)))
     done, new = [], []
-    pending: dict[str, int] = {}  # Message-ID → ticket of the batch's new records
+    mails = [
+        m for _, k, m in prepared if isinstance(m, ParsedMail) and not known.get(k, m.message_id)
+    ]
+    batch = _Batch(customers=customers_by_email(m.from_address for m in mails))
     for raw, keys, mail in prepared:
         message_id = mail.message_id if isinstance(mail, ParsedMail) else ""
         found = known.get(keys, message_id)
         if found is None:
-            found = _record_in_batch(raw, keys, mail, source, pending)
+            found = _record_in_batch(raw, keys, mail, source, batch)
             known.add(found)
             new.append(found)
             if found.message_id and found.ticket_id:
-                pending[found.message_id] = found.ticket_id
+                batch.tickets[found.message_id] = found.ticket_id
         done.append(found)
     _created_events(new)
     InboundMessage.objects.bulk_create(new)  # one INSERT; the unique keys still apply
@@ -262,8 +265,18 @@ def _created_events(records: list[InboundMessage]) -> None:
         waiting[ticket_id].event_id = event_id  # the first (lowest pk) one wins
 
 
+@dataclass
+class _Batch:
+    """What a batch's messages learn before their records are written: the tickets of those
+    processed so far (by Message-ID, for threading) and the senders' customers (read at once,
+    completed as they are created)."""
+
+    customers: dict[str, Customer]
+    tickets: dict[str, int] = field(default_factory=dict)
+
+
 def _record_in_batch(
-    raw: bytes, keys: Keys, mail: ParsedMail | str | None, source: str, pending: dict[str, int]
+    raw: bytes, keys: Keys, mail: ParsedMail | str | None, source: str, batch: _Batch
 ) -> InboundMessage:
     record = InboundMessage(
         mailbox=keys.mailbox,
@@ -285,7 +298,7 @@ def _record_in_batch(
         record.from_address = mail.from_address[:320]
         record.subject = mail.subject[:255]
         _store_raw(record, raw)
-        _apply(record, mail, _process(mail, keys.mailbox, pending=pending))
+        _apply(record, mail, _process(mail, keys.mailbox, batch=batch))
     return record  # saved with the batch's others
 
 
@@ -418,14 +431,11 @@ def _body(mail: ParsedMail) -> str:
     return mail.reply_text.strip() or mail.text.strip() or EMPTY_BODY
 
 
-def _process(
-    mail: ParsedMail, mailbox: Mailbox | None, *, pending: dict[str, int] | None = None
-) -> Outcome:
+def _process(mail: ParsedMail, mailbox: Mailbox | None, *, batch: _Batch | None = None) -> Outcome:
     """The ticket change of one message: noise kept on its ticket, or a person's mail as a
-    reply or a new ticket, with its attachments and inline images. In a batch (``pending``:
-    the batch's messages so far, by Message-ID), a new ticket's event is left for
-    ``_created_events`` unless its files need it now."""
-    outcome = _process_message(mail, mailbox, pending)
+    reply or a new ticket, with its attachments and inline images. In a batch, a new ticket's
+    event is left for ``_created_events`` unless its files need it now."""
+    outcome = _process_message(mail, mailbox, batch)
     if outcome.event is not None and outcome.outcome in ("new_ticket", "reply", "follow_up"):
         refused = _keep_files(outcome.event, mail)
         if refused:
@@ -458,16 +468,19 @@ def _keep_files(event: TicketEvent, mail: ParsedMail) -> list[str]:
     return refused
 
 
-def _process_message(
-    mail: ParsedMail, mailbox: Mailbox | None, pending: dict[str, int] | None
-) -> Outcome:
+def _process_message(mail: ParsedMail, mailbox: Mailbox | None, batch: _Batch | None) -> Outcome:
     kind = noise.classify(mail)
-    thread = threading.find(mail, kind=kind, pending=pending)
+    thread = threading.find(mail, kind=kind, pending=batch.tickets if batch else None)
     if kind:
         return _noise(mail, kind, thread.ticket_id)
-    customer = find_or_create_customer(by=None, email=mail.from_address, name=mail.from_name)
+    customer = find_or_create_customer(
+        by=None,
+        email=mail.from_address,
+        name=mail.from_name,
+        known=batch.customers if batch else None,
+    )
     # Outside a batch, or for files to hang on: the created event now.
-    created_now = pending is None or any(part.content for part in mail.attachments)
+    created_now = batch is None or any(part.content for part in mail.attachments)
     if thread.ticket_id is not None:
         return _reply(mail, customer, thread.ticket_id, thread.how, created_now)
     team_mailbox = _mailbox_for(mail, mailbox)
