@@ -14,10 +14,12 @@ whose forwarded part is the point.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 from email.utils import getaddresses
 
@@ -286,8 +288,27 @@ def cut_quotes(text: str) -> str:
     return (reply or "").strip() or text.strip()
 
 
+class _RememberingHeaders(HeaderRegistry):
+    """The standard header registry, remembering the last parsed values: reading a message
+    asks for the same Content-Type and Content-Disposition many times (type, maintype,
+    charset, filename, params), and each ask parses the header anew. Header objects are
+    immutable, so sharing them is safe."""
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - one registry for the process
+    def _parsed(self, name: str, value: str) -> BaseHeader:
+        return super().__call__(name, value)
+
+    def __call__(self, name, value):
+        if isinstance(name, str) and isinstance(value, str) and len(value) < 4096:
+            return self._parsed(name, value)
+        return super().__call__(name, value)
+
+
+_POLICY = policy.default.clone(header_factory=_RememberingHeaders())
+
+
 def parse(raw: bytes) -> ParsedMail:
-    message = message_from_bytes(raw, policy=policy.default)
+    message = message_from_bytes(raw, policy=_POLICY)
     mail = ParsedMail(message=message)
     mail.defects = [type(d).__name__ for d in message.defects]
     ids = message_ids(header(message, "Message-ID"))
