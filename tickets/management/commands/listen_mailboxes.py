@@ -39,5 +39,6 @@ class Command(BaseCommand):
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
         self.stdout.write("Listening to the enabled mailboxes (IMAP IDLE); Ctrl-C to stop.")
+        self.stdout.flush()
         Listener(idle_seconds=idle_seconds, refresh_seconds=refresh_seconds).run(stop)
         self.stdout.write("Stopped.")
