@@ -29,7 +29,7 @@ def customers_by_email(emails: Iterable[str]) -> dict[str, Customer]:
     if not keys:
         return {}
     customers = Customer.objects.annotate(key=Lower("email")).filter(key__in=keys)
-    found = {c.key: c for c in customers}
+    found: dict[str, Customer] = {c.key: c for c in customers}
     merges = CustomerMerge.objects.annotate(key=Lower("merged_email"))
     merges = merges.filter(key__in=keys - found.keys()).select_related("survivor")
     for merge in merges.order_by("-pk"):
