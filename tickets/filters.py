@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from csops import permissions
 from csops.people import by_name, label_people
-from csops.widgets import chips
+from csops.widgets import Select, chips
 from policies.models import Tag
 from policies.ticket_log import UNRESOLVED
 from staffing.models import Team
@@ -39,7 +39,7 @@ SLA_CHOICES = [("at_risk", "At risk"), ("breached", "Breached")]
 class TicketFilter(django_filters.FilterSet):
     view = django_filters.ChoiceFilter(choices=VIEW_CHOICES, method="filter_view", empty_label=None)
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", empty_label=None
+        choices=STATUS_CHOICES, method="filter_status", empty_label=None, widget=Select
     )
     # distinct=False: these match on the ticket row itself, and a DISTINCT over every column
     # (search vector included) cost 1.7 s at a million tickets (bench/README.md).
@@ -50,14 +50,23 @@ class TicketFilter(django_filters.FilterSet):
     channel = django_filters.MultipleChoiceFilter(
         choices=Channel.choices, distinct=False, widget=chips(placeholder="Any channel")
     )
-    team = django_filters.ModelChoiceFilter(queryset=Team.objects.none())
-    assignee = django_filters.ModelChoiceFilter(queryset=User.objects.none())
+    # Select: options written without a template include each (csops.widgets).
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), widget=Select)
+    assignee = django_filters.ModelChoiceFilter(queryset=User.objects.none(), widget=Select)
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), field_name="tags", to_field_name="name", distinct=False
-    )  # one tag joins at most one row per ticket
+        queryset=Tag.objects.all(),
+        field_name="tags",
+        to_field_name="name",
+        distinct=False,  # one tag joins at most one row per ticket
+        widget=Select,
+    )
     q = django_filters.CharFilter(method="filter_search", label="Search")
-    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="filter_sort", empty_label=None)
-    sla = django_filters.ChoiceFilter(choices=SLA_CHOICES, method="filter_sla", label="SLA")
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", empty_label=None, widget=Select
+    )
+    sla = django_filters.ChoiceFilter(
+        choices=SLA_CHOICES, method="filter_sla", label="SLA", widget=Select
+    )
 
     class Meta:
         model = Ticket

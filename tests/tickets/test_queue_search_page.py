@@ -95,3 +95,17 @@ def test_the_word_and_the_assignee_share_one_gin_index():
     assert "gin (search_vector, assignee_id)" in indexes["ticket_search_assignee_gin"]
     assert not [d for d in indexes.values() if d.endswith("(search_vector)")]
     assert not [d for d in indexes.values() if d.endswith("btree (team_id)")]
+
+
+def test_the_queue_reads_its_drop_downs_without_server_side_cursors(team, rep_client):
+    """Team, assignee and tag options: one plain query each, not DECLARE, FETCH and CLOSE."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_ticket(team, subject="Refund please")
+    rep_client.get("/tickets/", {"q": "refund", "status": "any"})  # warm the session
+    with CaptureQueriesContext(connection) as captured:
+        page = rep_client.get("/tickets/", {"q": "refund", "status": "any", "view": "teams"})
+    assert page.status_code == 200
+    assert f'<option value="{team.pk}">{team.name}</option>' in page.content.decode()
+    assert not [q["sql"] for q in captured.captured_queries if "DECLARE" in q["sql"]]
