@@ -47,7 +47,7 @@ class ReplyForm(forms.Form):
         widget=forms.RadioSelect,
         initial="public",
     )
-    status = forms.ChoiceField(choices=SEND_STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(choices=SEND_STATUS_CHOICES, required=False, widget=Select)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     # Set when a macro filled the box: its priority and tags apply on send (tickets:ticket-macro).
     macro = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from csops import permissions
 from csops.bounds import column_bounds
 from csops.people import by_name, display_name, label_people
+from csops.widgets import Select
 from staffing.models import Team
 from tickets.models import EscalationCategory, EscalationRule, EscalationTarget, Ticket
 from tickets.models.incidents import Severity
@@ -43,9 +44,11 @@ class EscalateForm(forms.Form):
         choices=EscalationTarget.choices, initial=EscalationTarget.MANAGER, widget=TargetSelect
     )
     to_team = TierTeamField(
-        queryset=Team.objects.none(), required=False, empty_label=None, label="Team"
+        queryset=Team.objects.none(), required=False, empty_label=None, label="Team", widget=Select
     )
-    category = forms.ChoiceField(choices=[("", "Choose…"), *EscalationCategory.choices])
+    category = forms.ChoiceField(
+        choices=[("", "Choose…"), *EscalationCategory.choices], widget=Select
+    )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
