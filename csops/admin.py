@@ -59,8 +59,17 @@ class JobAdmin(admin.ModelAdmin):
     """Background jobs (csops.jobs) are written by the services: read-only here, with one
     action that makes failed jobs due again."""
 
-    list_display = ["kind", "key", "state", "due_at", "attempts", "finished_at", "short_error"]
-    list_filter = ["state", "kind"]
+    list_display = [
+        "kind",
+        "key",
+        "state",
+        "priority",
+        "due_at",
+        "attempts",
+        "finished_at",
+        "short_error",
+    ]
+    list_filter = ["state", "priority", "kind"]
     search_fields = ["key", "kind", "last_error"]
     readonly_fields = [f.name for f in Job._meta.fields]
     actions = ["run_again"]

@@ -63,11 +63,19 @@ class Job(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
+    class Priority(models.IntegerChoices):
+        """What a person waits for (a rep's reply mail, a webhook) goes before automatic
+        bulk work (acknowledgments of a mail burst, an incident update's fan-out)."""
+
+        NORMAL = 0, "Normal"
+        BULK = 1, "Bulk"
+
     kind = models.CharField(max_length=80)
     key = models.CharField(max_length=200, unique=True)
     payload = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     due_at = models.DateTimeField()
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
     attempts = models.PositiveIntegerField(default=0)
     max_attempts = models.PositiveSmallIntegerField(default=JOB_MAX_ATTEMPTS)
     last_error = models.TextField(blank=True)
@@ -76,10 +84,16 @@ class Job(models.Model):
 
     class Meta:
         indexes = [
-            # The claim and /healthz: what is due among the unfinished jobs, oldest first.
+            # /healthz: what is due among the unfinished jobs, oldest first.
             models.Index(
                 fields=["due_at"],
                 name="job_unfinished_due",
+                condition=models.Q(state__in=["pending", "running"]),
+            ),
+            # The claim: the same, by priority first.
+            models.Index(
+                fields=["priority", "due_at"],
+                name="job_unfinished_claim",
                 condition=models.Q(state__in=["pending", "running"]),
             ),
             # /healthz's count of given-up jobs, and the purge of old finished ones.

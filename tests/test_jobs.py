@@ -73,6 +73,21 @@ def test_due_jobs_run_once_and_later_ones_wait():
     assert runner.run_due() == 0
 
 
+def test_a_due_normal_job_is_claimed_before_older_bulk_work():
+    now = timezone.now()
+    jobs.enqueue(
+        "test.record",
+        key="ack",
+        payload={"n": "ack"},
+        priority=jobs.Priority.BULK,
+        due_at=now - timedelta(minutes=5),
+    )
+    jobs.enqueue("test.record", key="reply", payload={"n": "reply"}, due_at=now)
+    jobs.enqueue("test.record", key="old", payload={"n": "old"}, due_at=now - timedelta(minutes=1))
+    assert runner.run_due() == 3
+    assert [c["n"] for c in calls] == ["old", "reply", "ack"]
+
+
 def test_a_failure_is_retried_with_backoff_then_given_up(settings):
     settings.JOB_RETRY_BASE_SECONDS = 30
     job = jobs.enqueue("test.fail", key="f")

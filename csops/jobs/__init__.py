@@ -10,9 +10,13 @@ again once its lease has passed.
 from csops.jobs.queue import attempts_within, enqueue, enqueue_recurring, oldest_due_age
 from csops.jobs.registry import Again, handler
 from csops.jobs.wake import wake
+from csops.models import Job
+
+Priority = Job.Priority
 
 __all__ = [
     "Again",
+    "Priority",
     "attempts_within",
     "enqueue",
     "enqueue_recurring",

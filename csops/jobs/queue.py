@@ -15,15 +15,26 @@ UNFINISHED = (Job.State.PENDING, Job.State.RUNNING)
 
 
 def enqueue(
-    kind: str, *, key: str, payload: dict[str, Any] | None = None, due_at: datetime | None = None
+    kind: str,
+    *,
+    key: str,
+    payload: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
+    priority: int = Job.Priority.NORMAL,
 ) -> Job:
     """Record a job in the caller's transaction (once per ``key``: a second call returns the
-    existing row). A job due now wakes a worker when the transaction commits."""
+    existing row). A job due now wakes a worker when the transaction commits. Due jobs are
+    claimed by ``priority``, then oldest first."""
     now = timezone.now()
     try:
         with transaction.atomic():
             job = Job.objects.create(
-                kind=kind, key=key, payload=payload or {}, due_at=due_at or now, created_at=now
+                kind=kind,
+                key=key,
+                payload=payload or {},
+                due_at=due_at or now,
+                priority=priority,
+                created_at=now,
             )
     except IntegrityError:
         return Job.objects.get(key=key)

@@ -38,7 +38,7 @@ def claim() -> Job | None:
         job = (
             Job.objects.select_for_update(skip_locked=True)
             .filter(state__in=UNFINISHED, due_at__lte=now)
-            .order_by("due_at")
+            .order_by("priority", "due_at")
             .first()
         )
         if job is None:

@@ -11,11 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from csops.jobs import runner
+from csops.models import Job
 from tests.factories import CustomerFactory, make_ticket
 from tests.tickets.smtp_peer import smtp_server
+from tickets import services
 from tickets.mail.acknowledgments import acknowledge
 from tickets.mail.inbound.tokens import subject_reference
 from tickets.mail.models import MessageKind, OutboundMessage
+from tickets.mail.services import SEND
 from tickets.portal import links
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +57,19 @@ def test_acknowledgment_is_queued_once_per_ticket_with_its_text(team, casey):
     link = next(line for line in message.body.splitlines() if "/portal/link/" in line)
     token = link.rsplit("/portal/link/", 1)[1].strip("/<>")
     assert links.read_token(token) == ("casey@example.org", ticket.pk)
+
+
+def test_acknowledgments_go_out_after_the_replies_people_wait_for(team, casey, rep):
+    ticket = make_ticket(team, requester=casey)
+    acknowledge(ticket)
+    services.reply(ticket.pk, by=rep, body="On it.", public=True)
+    kinds = dict(Job.objects.filter(kind=SEND).values_list("key", "priority"))
+    ack, reply = (
+        OutboundMessage.objects.get(ticket=ticket, kind=kind)
+        for kind in (MessageKind.ACKNOWLEDGMENT, MessageKind.REPLY)
+    )
+    assert kinds[f"outbox-mail:{ack.pk}:0"] == Job.Priority.BULK
+    assert kinds[f"outbox-mail:{reply.pk}:0"] == Job.Priority.NORMAL
 
 
 def test_the_database_refuses_a_second_acknowledgment_of_one_ticket(team, casey):

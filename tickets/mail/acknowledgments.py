@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from csops import jobs
 from tickets.mail import compose, services
 from tickets.mail.models import MessageKind, OutboundMessage
 from tickets.models import Customer, Ticket
@@ -76,5 +77,5 @@ def acknowledge(ticket: Ticket, *, in_reply_to: str = "") -> OutboundMessage | N
         references=in_reply_to,
         created_at=timezone.now(),
     )
-    services.enqueue(message)
+    services.enqueue(message, priority=jobs.Priority.BULK)  # a burst's acks go after replies
     return message

@@ -45,9 +45,12 @@ def _is_outgoing(event: TicketEvent) -> bool:
     return event.type == EventType.PUBLIC_REPLY and event.actor_role != ActorRole.CUSTOMER
 
 
-def enqueue(message: OutboundMessage) -> None:
+def enqueue(message: OutboundMessage, *, priority: jobs.Priority = jobs.Priority.NORMAL) -> None:
     jobs.enqueue(
-        SEND, key=f"outbox-mail:{message.pk}:{message.retries}", payload={"message": message.pk}
+        SEND,
+        key=f"outbox-mail:{message.pk}:{message.retries}",
+        payload={"message": message.pk},
+        priority=priority,
     )
 
 

@@ -237,7 +237,10 @@ def _queue_update(incident: Incident, *, by: User, body: str, kind: str) -> Inci
         update.save(update_fields=["finished_at"])
     else:
         jobs.enqueue(
-            DELIVER_UPDATE, key=f"incident-update:{update.pk}", payload={"update": update.pk}
+            DELIVER_UPDATE,
+            key=f"incident-update:{update.pk}",
+            payload={"update": update.pk},
+            priority=jobs.Priority.BULK,
         )
     return update
 

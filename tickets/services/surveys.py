@@ -163,6 +163,7 @@ def invite_for_solve(ticket_id: int) -> SurveyInvitation | None:
                 key=f"survey-mail:{invitation.pk}",
                 payload={"invitation": invitation.pk},
                 due_at=invitation.created_at + timedelta(seconds=delay_seconds()),
+                priority=jobs.Priority.BULK,
             )
     except IntegrityError:  # another process invited for this solve first
         return None
