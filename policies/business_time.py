@@ -68,7 +68,10 @@ _MAX_US = _MAX_OFFSET_S * _US
 # differ (repeatedly, for several changes). Only a change that is undone inside one block could
 # be missed; since 1900 tzdata has no such pair closer than 95 h (Africa/Freetown).
 _BLOCK_S = 24 * 3600
-_DAY_CACHE_LIMIT = 20_000  # resolved dates kept per schedule (about 55 years)
+_DAY_CACHE_LIMIT = 20_000  # resolved dates (and UTC days) kept per schedule (about 55 years)
+_DAY_US = _DAY_S * _US
+# One UTC day's business pieces: starts, ends, length before each piece, total (microseconds).
+_UtcDay = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], int]
 
 
 class Hours(Protocol):
@@ -332,6 +335,7 @@ class Schedule:
     version: int | None = None
     _zone: ZoneInfo = field(init=False, repr=False, compare=False)
     _days: dict[int, tuple[_Pieces, int]] = field(init=False, repr=False, compare=False)
+    _utc_days: dict[int, _UtcDay] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         zone = validate_timezone(self.tz)
@@ -343,6 +347,7 @@ class Schedule:
         object.__setattr__(self, "special_days", MappingProxyType(special))
         object.__setattr__(self, "_zone", zone)
         object.__setattr__(self, "_days", {})
+        object.__setattr__(self, "_utc_days", {})
 
     def __hash__(self) -> int:
         return hash(
@@ -371,21 +376,19 @@ class Schedule:
         return ((_from_us(lo), _from_us(hi)) for lo, hi in _merge_touching(pieces))
 
     def business_seconds(self, start: datetime, end: datetime) -> int:
-        """Business time in ``[start, end)`` in whole seconds; 0 if ``end <= start``."""
+        """Business time in ``[start, end)`` in whole seconds; 0 if ``end <= start``.
+
+        Read from prefix sums per UTC day (:meth:`_utc_day`): two bisections for a span
+        within one UTC day, plus one cached total per UTC day in between."""
         a, b = _to_us(start), _to_us(end)
         if b <= a:
             return 0
-        total = 0
-        for ordinal in range(self._ordinal(start) - 1, self._ordinal(end) + 2):
-            pieces, day_total = self._day(ordinal)
-            if not pieces:
-                continue
-            if pieces[0][0] >= a and pieces[-1][1] <= b:
-                total += day_total
-                continue
-            for lo, hi in pieces:
-                if max(lo, a) < min(hi, b):
-                    total += min(hi, b) - max(lo, a)
+        first, last = a // _DAY_US, b // _DAY_US
+        if first == last:
+            return (self._before(first, b) - self._before(first, a)) // _US
+        total = self._utc_day(first)[3] - self._before(first, a) + self._before(last, b)
+        for k in range(first + 1, last):
+            total += self._utc_day(k)[3]
         return total // _US
 
     def add_business_seconds(
@@ -443,6 +446,42 @@ class Schedule:
                 self._days.clear()
             hit = self._days[ordinal] = self._resolve(ordinal)
         return hit
+
+    def _utc_day(self, k: int) -> _UtcDay:
+        """Business pieces of UTC day ``k`` (days since the epoch), clipped to it, as
+        ``(starts, ends, before, total)``: ``before[i]`` = the length of the pieces before
+        piece ``i``. Local dates ``k - 1 .. k + 1`` are the only ones whose pieces can reach
+        it (offsets stay within +-16 h); pieces of different dates never overlap."""
+        hit = self._utc_days.get(k)
+        if hit is None:
+            if len(self._utc_days) >= _DAY_CACHE_LIMIT:
+                self._utc_days.clear()
+            lo, hi = k * _DAY_US, (k + 1) * _DAY_US
+            pieces = sorted(
+                (max(p_lo, lo), min(p_hi, hi))
+                for ordinal in range(_EPOCH_ORDINAL + k - 1, _EPOCH_ORDINAL + k + 2)
+                for p_lo, p_hi in self._day(ordinal)[0]
+                if p_lo < hi and p_hi > lo
+            )
+            before, total = [], 0
+            for p_lo, p_hi in pieces:
+                before.append(total)
+                total += p_hi - p_lo
+            hit = self._utc_days[k] = (
+                tuple(p[0] for p in pieces),
+                tuple(p[1] for p in pieces),
+                tuple(before),
+                total,
+            )
+        return hit
+
+    def _before(self, k: int, us: int) -> int:
+        """Business microseconds of UTC day ``k`` before ``us`` (inside that day or at its end)."""
+        starts, ends, before, _ = self._utc_day(k)
+        i = bisect.bisect_right(starts, us) - 1
+        if i < 0:
+            return 0
+        return before[i] + min(us, ends[i]) - starts[i]
 
     def _resolve(self, ordinal: int) -> tuple[_Pieces, int]:
         day = date.fromordinal(ordinal)
