@@ -23,7 +23,8 @@ needs the reporting zone).
 
 State, solves and reopens come from one ``policies.replay.replay``; the SLA instances from
 ``policies.sla.evaluate_replay`` on that same replay (``policies.sla.evaluate`` without the
-second replay; the only SLA engine).
+second replay; the only SLA engine), outcomes only: the instances carry no audit trail and no
+``at_risk_at`` (the KPI rows store neither; ``tickets.services.sla`` evaluates those).
 
 Decisions (where the spec is silent):
 - Agent or team null at the instant -> ``UNASSIGNED`` ("unassigned"); priority null -> "none"
@@ -44,12 +45,12 @@ Decisions (where the spec is silent):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kpis.backlog import BacklogSpan, backlog_spans
-from policies.business_time import CalendarHours, Hours
+from policies.business_time import DEFAULT_HORIZON_DAYS, CalendarHours, Hours
 from policies.replay import (
     DataError,
     Replay,
@@ -162,6 +163,8 @@ def compute(
 ) -> TicketMetrics:
     """The ticket's metrics at ``as_of`` (see the module docstring for types and rules)."""
     rep = replay(events, as_of)
+    if not isinstance(schedule, CalendarHours):
+        schedule = _RememberedHours(schedule)  # the SLA clocks re-measure the same segments
     if rep.created is None or rep.last_event_at is None:
         raise ValueError(f"the log has no created event at or before {as_of.isoformat()}")
     created_at = rep.created.at
@@ -239,7 +242,9 @@ def compute(
         sla=tuple(
             SlaOutcome(i, None if (at := _outcome_at(i)) is None else attribution(at))
             for i in (
-                [] if sla_policy is None or merged else evaluate_replay(rep, sla_policy, schedule)
+                []
+                if sla_policy is None or merged
+                else evaluate_replay(rep, sla_policy, schedule, outcomes_only=True)
             )
         ),
         errors=rep.errors,
@@ -247,6 +252,42 @@ def compute(
         backlog=tuple(backlog_spans(rep)),
         merged=merged,
     )
+
+
+class _RememberedHours:
+    """One ticket's schedule with ``business_seconds`` remembered per span: the SLA clocks of
+    its instances measure the same replay segments again (about 3 calls in 4 repeat one)."""
+
+    __slots__ = ("_hours", "_seconds")
+
+    def __init__(self, hours: Hours) -> None:
+        self._hours = hours
+        self._seconds: dict[tuple[datetime, datetime], int] = {}
+
+    def business_seconds(self, start: datetime, end: datetime) -> int:
+        key = (start, end)
+        seconds = self._seconds.get(key)
+        if seconds is None:
+            seconds = self._seconds[key] = self._hours.business_seconds(start, end)
+        return seconds
+
+    def is_business_time(self, t: datetime) -> bool:
+        return self._hours.is_business_time(t)
+
+    def business_pieces(
+        self, start: datetime, end: datetime
+    ) -> Iterator[tuple[datetime, datetime]]:
+        return self._hours.business_pieces(start, end)
+
+    def add_business_seconds(
+        self, start: datetime, seconds: int, *, horizon_days: int = DEFAULT_HORIZON_DAYS
+    ) -> datetime | None:
+        return self._hours.add_business_seconds(start, seconds, horizon_days=horizon_days)
+
+    def next_business_instant(
+        self, t: datetime, *, horizon_days: int = DEFAULT_HORIZON_DAYS
+    ) -> datetime | None:
+        return self._hours.next_business_instant(t, horizon_days=horizon_days)
 
 
 def _first_reply(rep: Replay) -> tuple[datetime, Step] | None:

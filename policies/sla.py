@@ -160,9 +160,13 @@ def evaluate(
     return evaluate_replay(replay(events, as_of), policy, schedule)
 
 
-def evaluate_replay(rep: Replay, policy: SlaPolicy, schedule: Hours | None) -> list[SlaInstance]:
+def evaluate_replay(
+    rep: Replay, policy: SlaPolicy, schedule: Hours | None, *, outcomes_only: bool = False
+) -> list[SlaInstance]:
     """:func:`evaluate` on a log already replayed (at ``rep.as_of``), for callers that also
-    compute other metrics from the same :class:`~policies.replay.Replay`."""
+    compute other metrics from the same :class:`~policies.replay.Replay`. ``outcomes_only``
+    leaves out the audit trail (``trail=()``) and the at-risk projection (``at_risk_at=None``),
+    for callers that store neither (the KPI engine)."""
     fraction = _fraction(policy.at_risk_fraction)
     out: list[SlaInstance] = []
     counters = dict.fromkeys(METRICS, 0)
@@ -189,7 +193,9 @@ def evaluate_replay(rep: Replay, policy: SlaPolicy, schedule: Hours | None) -> l
             start_reason=track.start_reason,
             stop_reason=track.stop_reason,
         )
-        instance = _report(track, counters[track.metric], clock, rep, targets, fraction)
+        instance = _report(
+            track, counters[track.metric], clock, rep, targets, fraction, outcomes_only
+        )
         if instance is not None:
             out.append(instance)
     return out
@@ -265,6 +271,7 @@ def _report(
     rep: Replay,
     targets: Mapping[str, SlaTarget],
     fraction: Fraction,
+    outcomes_only: bool = False,
 ) -> SlaInstance | None:
     """Apply the §5 outcome, state, due and at-risk rules to one clock."""
     end = track.ended_at
@@ -290,7 +297,8 @@ def _report(
     if state == ACTIVE and outcome == "in_progress":
         need = target.minutes * 60 * (1 - fraction)
         at_risk = elapsed >= need
-        at_risk_at = clock.first_reaching(target, math.ceil(need))
+        if not outcomes_only:
+            at_risk_at = clock.first_reaching(target, math.ceil(need))
     return SlaInstance(
         metric=track.metric,
         index=index,
@@ -306,7 +314,7 @@ def _report(
         state=state,
         at_risk=at_risk,
         at_risk_at=at_risk_at,
-        trail=clock.trail(include_breach=breached),
+        trail=() if outcomes_only else clock.trail(include_breach=breached),
     )
 
 

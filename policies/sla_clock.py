@@ -15,13 +15,14 @@ interval). Each piece costs O(days it spans), never minute stepping.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from policies.business_time import DEFAULT_HORIZON_DAYS, Hours
-from policies.replay import Replay
+from policies.replay import Replay, Segment
 from policies.ticket_log import RESOLVED
 
 if TYPE_CHECKING:
@@ -154,13 +155,26 @@ def run_clock(
 
 
 def _pieces(rep: Replay, start: datetime, end: datetime | None) -> list[_Piece]:
-    pieces = [
-        _Piece(s.start, s.end, s.state.status, s.state.priority) for s in rep.clip(start, end)
-    ]
+    # ``rep.clip`` without its intermediate segments (one clock per instance, several per ticket)
+    stop = rep.as_of if end is None else min(end, rep.as_of)
+    segments = rep.segments
+    pieces = []
+    for i in range(max(bisect_right(segments, start, key=_start) - 1, 0), len(segments)):
+        seg = segments[i]
+        if seg.start >= stop:
+            break
+        a = seg.start if seg.start > start else start
+        b = seg.end if seg.end < stop else stop
+        if a < b:
+            pieces.append(_Piece(a, b, seg.state.status, seg.state.priority))
     final = rep.final
     if end is None and final is not None:
         pieces.append(_Piece(max(rep.as_of, start), None, final.status, final.priority))
     return pieces
+
+
+def _start(segment: Segment) -> datetime:
+    return segment.start
 
 
 def _reach(hours: Hours, piece: _Piece, missing: int, span: int | None) -> datetime | None:
