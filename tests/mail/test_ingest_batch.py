@@ -110,4 +110,5 @@ def test_a_batch_finds_its_senders_customers_once_merged_or_in_another_case(mail
     frank = Customer.objects.get(email="frank@customer.test")
     assert requesters == [known, survivor, frank, frank]
     assert frank.name == "Frank"
+    assert [h.history_type for h in frank.history.all()] == ["+"]  # kept in its audit history
     assert Customer.objects.count() == 3

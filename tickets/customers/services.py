@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from csops import permissions
 from csops.errors import InvalidInput, NotAllowed
@@ -35,6 +36,22 @@ def customers_by_email(emails: Iterable[str]) -> dict[str, Customer]:
     for merge in merges.order_by("-pk"):
         found[merge.key] = merge.survivor  # the first (lowest pk) one wins, as in .first()
     return found
+
+
+def add_new_customers(known: dict[str, Customer], senders: Iterable[tuple[str, str]]) -> None:
+    """Create at once (one INSERT and one for their history) the customers of the (email,
+    name) pairs whose address ``known`` (``customers_by_email``) lacks, the first name given
+    for an address winning, and add them to it. For a batch of mail in one transaction; a
+    concurrent creation of the same address fails it on the unique constraint."""
+    new: dict[str, Customer] = {}
+    for email, name in senders:
+        email = email.strip()
+        key = email.lower()
+        if email and key not in known and key not in new:
+            new[key] = Customer(email=email, name=_name(email, name))
+    if new:
+        bulk_create_with_history(list(new.values()), Customer)
+        known.update(new)
 
 
 def find_or_create_customer(
@@ -71,10 +88,13 @@ def _create(by: User | None, email: str, name: str) -> Customer:
         raise NotAllowed("You may not add customers.")
     try:
         with transaction.atomic():
-            name = (name.strip() or email.split("@")[0])[:NAME_LENGTH]
-            return Customer.objects.create(email=email, name=name)
+            return Customer.objects.create(email=email, name=_name(email, name))
     except IntegrityError:
         return Customer.objects.with_email(email).get()
+
+
+def _name(email: str, name: str) -> str:
+    return (name.strip() or email.split("@")[0])[:NAME_LENGTH]
 
 
 def _organization(name: str) -> Organization | None:

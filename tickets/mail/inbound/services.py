@@ -27,7 +27,11 @@ from django.utils import timezone
 from csops import memo
 from csops.errors import InvalidInput
 from tickets.attachments.services import CheckedFile, IncomingFile, attach, check_files
-from tickets.customers.services import customers_by_email, find_or_create_customer
+from tickets.customers.services import (
+    add_new_customers,
+    customers_by_email,
+    find_or_create_customer,
+)
 from tickets.mail.acknowledgments import acknowledge
 from tickets.mail.inbound import noise, threading, tokens
 from tickets.mail.inbound.models import InboundMessage, InboundSource, InboundState, Mailbox
@@ -234,7 +238,11 @@ def _ingest_together(
     mails = [
         m for _, k, m in prepared if isinstance(m, ParsedMail) and not known.get(k, m.message_id)
     ]
-    batch = _Batch(customers=customers_by_email(m.from_address for m in mails))
+    # The customers of the people who wrote (not of auto-replies and bounces): those on file
+    # read at once, the new ones created at once.
+    people = [(m.from_address, m.from_name) for m in mails if not noise.classify(m)]
+    batch = _Batch(customers=customers_by_email(address for address, _ in people))
+    add_new_customers(batch.customers, people)
     for raw, keys, mail in prepared:
         message_id = mail.message_id if isinstance(mail, ParsedMail) else ""
         found = known.get(keys, message_id)
