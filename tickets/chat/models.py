@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
+
+from tickets.endpoints.models import Delivery, Endpoint
 
 
 class ChatKind(models.TextChoices):
@@ -25,24 +25,17 @@ class ChatEvent(models.TextChoices):
 CHAT_EVENTS = [value for value in ChatEvent.values if value != ChatEvent.TEST]
 
 
-class ChatChannel(models.Model):
+class ChatChannel(Endpoint):
     """A Slack or Teams incoming webhook of a team. The URL is a secret of the chat tool (who
-    has it may post): shown only to who manages the channel. ``failure_streak`` counts
-    deliveries in a row that failed for good; at ``WEBHOOK_PAUSE_AFTER`` the channel is
-    paused and the team's managers told."""
+    has it may post): shown only to who manages the channel. At ``WEBHOOK_PAUSE_AFTER``
+    deliveries in a row failed for good the channel is paused and the team's managers told."""
 
     team = models.ForeignKey("staffing.Team", on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=100)
     kind = models.CharField(max_length=10, choices=ChatKind.choices)
-    url = models.URLField(max_length=500)
     events = models.JSONField(default=list, help_text="Events posted to this channel.")
-    active = models.BooleanField(default=True)
-    failure_streak = models.PositiveIntegerField(default=0)
-    paused_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["team__name", "name", "pk"]
@@ -58,12 +51,11 @@ class ChatDeliveryState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled (channel paused)"
 
 
-class ChatDelivery(models.Model):
+class ChatDelivery(Delivery):
     """One event's message to one channel, and the log of its tries (how many, the last
     status code, duration and error). ``notice`` is the message as plain data
     (``formats.Notice``), rendered for the channel's kind on each try."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     channel = models.ForeignKey(ChatChannel, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=20, choices=ChatEvent.choices)
     source = models.CharField(max_length=120)
@@ -71,12 +63,7 @@ class ChatDelivery(models.Model):
     state = models.CharField(
         max_length=10, choices=ChatDeliveryState.choices, default=ChatDeliveryState.PENDING
     )
-    attempts = models.PositiveIntegerField(default=0)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-pk"]

@@ -3,10 +3,10 @@ and every HTTP attempt of a delivery."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
+
+from tickets.endpoints.models import Delivery, Endpoint
 
 
 class EventType(models.TextChoices):
@@ -28,22 +28,15 @@ class EventType(models.TextChoices):
 SUBSCRIBABLE = [value for value in EventType.values if value != EventType.TEST]
 
 
-class WebhookSubscription(models.Model):
-    """An endpoint and the event types it wants. ``failure_streak`` counts deliveries in a row
-    that failed for good; at ``WEBHOOK_PAUSE_AFTER`` the subscription is paused (``active``
-    off, ``paused_at`` set) and its owner notified."""
+class WebhookSubscription(Endpoint):
+    """An endpoint and the event types it wants. At ``WEBHOOK_PAUSE_AFTER`` deliveries in a
+    row failed for good the subscription is paused and its owner notified."""
 
-    name = models.CharField(max_length=100)
-    url = models.URLField(max_length=500)
     events = models.JSONField(default=list, help_text="Event types sent to this endpoint.")
-    active = models.BooleanField(default=True)
     secret = models.CharField(max_length=100, help_text="Key of the HMAC-SHA256 signature.")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="webhook_subscriptions"
     )
-    failure_streak = models.PositiveIntegerField(default=0)
-    paused_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -75,11 +68,10 @@ class DeliveryState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled (subscription paused)"
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(Delivery):
     """One event for one subscription. ``uuid`` is the X-Csops-Delivery header: the same on
     every attempt, so a receiver can drop a repeat."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )
@@ -87,11 +79,6 @@ class WebhookDelivery(models.Model):
     state = models.CharField(
         max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
-    attempts = models.PositiveIntegerField(default=0)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-pk"]
