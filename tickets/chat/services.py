@@ -36,9 +36,10 @@ from tickets.chat.models import (
     ChatEvent,
     ChatKind,
 )
+from tickets.endpoints import delivery as endpoint_delivery
+from tickets.endpoints import streak, transport
+from tickets.endpoints.fields import endpoint_field_errors
 from tickets.models import Escalation, Incident, SpikeAlert, Ticket
-from tickets.webhooks import transport
-from tickets.webhooks.services import endpoint_field_errors
 
 DELIVER = "tickets.deliver_chat_message"  # job kind (tickets/chat/jobs.py)
 FIELDS = ("team", "name", "kind", "url", "events", "active")
@@ -46,10 +47,6 @@ FIELDS = ("team", "name", "kind", "url", "events", "active")
 
 class ChatDeliveryFailed(Exception):
     """A try failed and the delivery has tries left: the job runner retries it."""
-
-
-def max_attempts() -> int:
-    return jobs.attempts_within(settings.WEBHOOK_MAX_ATTEMPTS)
 
 
 # Channels
@@ -112,15 +109,7 @@ def update_channel(pk: int, *, by: User, **changes) -> ChatChannel:
     values = check_fields(dict(changes))
     if "team" in values:
         _ensure_team(by, values["team"])
-    resumed = values.get("active") is True and not channel.active
-    for name, value in values.items():
-        setattr(channel, name, value)
-    fields = list(values)
-    if resumed:
-        channel.failure_streak, channel.paused_at = 0, None
-        fields += ["failure_streak", "paused_at"]
-    if fields:
-        channel.save(update_fields=fields)
+    streak.save_changes(channel, values)
     return channel
 
 
@@ -211,29 +200,17 @@ def body_of(delivery: ChatDelivery) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _finish(delivery: ChatDelivery, state: str) -> None:
-    delivery.state, delivery.finished_at = state, timezone.now()
-
-
-def _count_failure(channel: ChatChannel) -> None:
-    """One more delivery failed for good; pause the channel at the threshold."""
-    channel = ChatChannel.objects.select_for_update().select_related("team").get(pk=channel.pk)
-    channel.failure_streak += 1
-    fields = ["failure_streak"]
-    if channel.active and channel.failure_streak >= settings.WEBHOOK_PAUSE_AFTER:
-        channel.active, channel.paused_at = False, timezone.now()
-        fields += ["active", "paused_at"]
-        notify(
-            [*channel.team.managers.all(), channel.created_by],
-            key=f"chat-paused:{channel.pk}:{channel.paused_at.isoformat()}",
-            text=(
-                f"Chat channel “{channel.name}” of {channel.team} was paused: its last "
-                f"{channel.failure_streak} messages failed. Check its URL, send a test "
-                "message, then turn it on."
-            ),
-            url=notices.link("tickets:chat-detail", channel.pk),
-        )
-    channel.save(update_fields=fields)
+def _tell_paused(channel: ChatChannel, at: datetime) -> None:
+    notify(
+        [*channel.team.managers.all(), channel.created_by],
+        key=f"chat-paused:{channel.pk}:{at.isoformat()}",
+        text=(
+            f"Chat channel “{channel.name}” of {channel.team} was paused: its last "
+            f"{channel.failure_streak} messages failed. Check its URL, send a test "
+            "message, then turn it on."
+        ),
+        url=notices.link("tickets:chat-detail", channel.pk),
+    )
 
 
 def deliver(delivery_id: int) -> str | None:
@@ -252,10 +229,8 @@ def deliver(delivery_id: int) -> str | None:
             return delivery.state  # sent (or given up) by an earlier run
         channel = delivery.channel
         is_test = delivery.event == ChatEvent.TEST
-        if not channel.active and not is_test:
-            delivery.last_error = "The channel is paused."
-            _finish(delivery, ChatDeliveryState.CANCELLED)
-            delivery.save(update_fields=["state", "finished_at", "last_error"])
+        why = "The channel is paused."
+        if endpoint_delivery.cancel_if_paused(delivery, channel, is_test=is_test, why=why):
             return delivery.state
         delivery.attempts += 1
         outcome = transport.post(
@@ -264,17 +239,10 @@ def deliver(delivery_id: int) -> str | None:
             {"Content-Type": "application/json", "User-Agent": "csops-chat/1"},
             timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
         )
-        delivery.last_status_code = outcome.status_code
         delivery.last_duration_ms = outcome.duration_ms
-        delivery.last_error = outcome.error
-        if outcome.ok:
-            _finish(delivery, ChatDeliveryState.DELIVERED)
-            if not is_test and channel.failure_streak:
-                ChatChannel.objects.filter(pk=channel.pk).update(failure_streak=0)
-        elif delivery.attempts >= max_attempts():
-            _finish(delivery, ChatDeliveryState.FAILED)
-            if not is_test:
-                _count_failure(channel)
+        endpoint_delivery.record_outcome(
+            delivery, channel, outcome, is_test=is_test, tell_paused=_tell_paused
+        )
         delivery.save()
     if delivery.state == ChatDeliveryState.PENDING:
         raise ChatDeliveryFailed(f"attempt {delivery.attempts}: {outcome.error}")

@@ -22,11 +22,10 @@ import json
 import time
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,8 +33,11 @@ from django.utils import timezone
 from csops import jobs, memo
 from csops.errors import InvalidInput, NotFound
 from csops.notify import notify
+from tickets.endpoints import delivery as endpoint_delivery
+from tickets.endpoints import streak, transport
+from tickets.endpoints.fields import endpoint_field_errors
 from tickets.models import Incident, Ticket, TicketEvent
-from tickets.webhooks import payloads, signing, transport
+from tickets.webhooks import payloads, signing
 from tickets.webhooks.models import (
     SUBSCRIBABLE,
     DeliveryAttempt,
@@ -49,15 +51,10 @@ from tickets.webhooks.permissions import ensure_can_manage_webhooks
 
 DELIVER = "tickets.deliver_webhook"  # job kind: send one delivery (tickets/webhooks/jobs.py)
 FIELDS = ("name", "url", "events", "active")
-_url = URLValidator(schemes=["http", "https"])
 
 
 class DeliveryFailed(Exception):
     """An attempt failed and the delivery has tries left: the job runner retries it."""
-
-
-def max_attempts() -> int:
-    return jobs.attempts_within(settings.WEBHOOK_MAX_ATTEMPTS)
 
 
 # Subscriptions
@@ -69,46 +66,6 @@ def check_fields(values: dict) -> dict:
     if errors:
         raise InvalidInput("The subscription is not valid.", fields=errors)
     return values
-
-
-def endpoint_field_errors(
-    values: dict, *, fields: tuple[str, ...], events: list[str]
-) -> dict[str, list[str]]:
-    """Clean the fields an outgoing endpoint shares (a webhook subscription, a team's chat
-    channel: name, url, events, active) in place and return the errors per field; an unknown
-    field is InvalidInput at once."""
-    unknown = sorted(set(values) - set(fields))
-    if unknown:
-        raise InvalidInput(
-            f"Unknown fields: {', '.join(unknown)}.",
-            fields={k: ["Unknown field."] for k in unknown},
-        )
-    errors: dict[str, list[str]] = {}
-    if "name" in values:
-        values["name"] = str(values["name"]).strip()
-        if not values["name"]:
-            errors["name"] = ["This field is required."]
-        elif len(values["name"]) > 100:
-            errors["name"] = ["At most 100 characters."]
-    if "url" in values:
-        values["url"] = str(values["url"]).strip()
-        try:
-            _url(values["url"])
-        except ValidationError:
-            errors["url"] = ["Enter an http:// or https:// URL."]
-        if len(values["url"]) > 500:
-            errors["url"] = ["At most 500 characters."]
-    if "events" in values:
-        chosen = values["events"]
-        if not isinstance(chosen, list | tuple) or not chosen:
-            errors["events"] = ["Choose at least one event."]
-        elif bad := sorted({str(e) for e in chosen} - set(events)):
-            errors["events"] = [f"Unknown event: {', '.join(bad)}."]
-        else:
-            values["events"] = [e for e in events if e in chosen]
-    if "active" in values and not isinstance(values["active"], bool):
-        errors["active"] = ["Must be true or false."]
-    return errors
 
 
 def access_subscription(by: User, pk: int, *, for_update: bool = False) -> WebhookSubscription:
@@ -138,15 +95,7 @@ def update_subscription(pk: int, *, by: User, **changes) -> WebhookSubscription:
     """Change the given fields. Turning a paused subscription on again clears its streak."""
     sub = access_subscription(by, pk, for_update=True)
     values = check_fields(dict(changes))
-    resumed = values.get("active") is True and not sub.active
-    for name, value in values.items():
-        setattr(sub, name, value)
-    fields = list(values)
-    if resumed:
-        sub.failure_streak, sub.paused_at = 0, None
-        fields += ["failure_streak", "paused_at"]
-    if fields:
-        sub.save(update_fields=fields)
+    streak.save_changes(sub, values)
     return sub
 
 
@@ -273,31 +222,17 @@ def headers_of(delivery: WebhookDelivery, body: bytes, timestamp: int) -> dict[s
     }
 
 
-def _finish(delivery: WebhookDelivery, state: str) -> None:
-    delivery.state, delivery.finished_at = state, timezone.now()
-
-
-def _count_failure(sub: WebhookSubscription) -> None:
-    """One more delivery failed for good; pause the subscription at the threshold."""
-    sub = WebhookSubscription.objects.select_for_update().get(pk=sub.pk)
-    sub.failure_streak += 1
-    fields = ["failure_streak"]
-    if sub.active and sub.failure_streak >= settings.WEBHOOK_PAUSE_AFTER:
-        sub.active, sub.paused_at = False, timezone.now()
-        fields += ["active", "paused_at"]
-        url = settings.CSOPS_PUBLIC_URL.rstrip("/") + reverse(
-            "tickets:webhook-detail", args=[sub.pk]
-        )
-        notify(
-            [sub.owner],
-            key=f"webhook-paused:{sub.pk}:{sub.paused_at.isoformat()}",
-            text=(
-                f"Webhook “{sub.name}” was paused: its last {sub.failure_streak} deliveries "
-                f"to {sub.url} failed. Fix the endpoint, send a test event, then turn it on."
-            ),
-            url=url,
-        )
-    sub.save(update_fields=fields)
+def _tell_paused(sub: WebhookSubscription, at: datetime) -> None:
+    url = settings.CSOPS_PUBLIC_URL.rstrip("/") + reverse("tickets:webhook-detail", args=[sub.pk])
+    notify(
+        [sub.owner],
+        key=f"webhook-paused:{sub.pk}:{at.isoformat()}",
+        text=(
+            f"Webhook “{sub.name}” was paused: its last {sub.failure_streak} deliveries "
+            f"to {sub.url} failed. Fix the endpoint, send a test event, then turn it on."
+        ),
+        url=url,
+    )
 
 
 def deliver(delivery_id: int) -> str | None:
@@ -316,10 +251,8 @@ def deliver(delivery_id: int) -> str | None:
             return delivery.state  # sent (or given up) by an earlier run
         sub = delivery.subscription
         is_test = delivery.event.type == EventType.TEST
-        if not sub.active and not is_test:
-            delivery.last_error = "The subscription is paused."
-            _finish(delivery, DeliveryState.CANCELLED)
-            delivery.save(update_fields=["state", "finished_at", "last_error"])
+        why = "The subscription is paused."
+        if endpoint_delivery.cancel_if_paused(delivery, sub, is_test=is_test, why=why):
             return delivery.state
         delivery.attempts += 1
         body, timestamp = body_of(delivery), int(time.time())
@@ -337,15 +270,9 @@ def deliver(delivery_id: int) -> str | None:
             duration_ms=outcome.duration_ms,
             error=outcome.error,
         )
-        delivery.last_status_code, delivery.last_error = outcome.status_code, outcome.error
-        if outcome.ok:
-            _finish(delivery, DeliveryState.DELIVERED)
-            if not is_test and sub.failure_streak:
-                WebhookSubscription.objects.filter(pk=sub.pk).update(failure_streak=0)
-        elif delivery.attempts >= max_attempts():
-            _finish(delivery, DeliveryState.FAILED)
-            if not is_test:
-                _count_failure(sub)
+        endpoint_delivery.record_outcome(
+            delivery, sub, outcome, is_test=is_test, tell_paused=_tell_paused
+        )
         delivery.save()
     if delivery.state == DeliveryState.PENDING:
         raise DeliveryFailed(f"attempt {delivery.attempts}: {outcome.error}")
