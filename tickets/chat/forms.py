@@ -4,29 +4,18 @@ choices are the teams the person configures."""
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import URLValidator
 
 from staffing.models import Team
 from tickets.chat.models import CHAT_EVENTS, ChatEvent, ChatKind
-
-HTTP_ONLY = "Enter an http:// or https:// URL."
+from tickets.endpoints.forms import events_field, url_field
 
 
 class ChannelForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none())
     name = forms.CharField(max_length=100, help_text="e.g. #support-tier1")
     kind = forms.ChoiceField(choices=ChatKind.choices, label="Chat tool")
-    url = forms.URLField(
-        max_length=500,
-        label="Incoming webhook URL",
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-        error_messages={"invalid": HTTP_ONLY},
-    )
-    events = forms.MultipleChoiceField(
-        choices=[(value, ChatEvent(value).label) for value in CHAT_EVENTS],
-        widget=forms.CheckboxSelectMultiple,
-    )
+    url = url_field("Incoming webhook URL")
+    events = events_field(ChatEvent, CHAT_EVENTS)
     active = forms.BooleanField(required=False, initial=True)
 
     def __init__(self, *args, teams=None, **kwargs) -> None:

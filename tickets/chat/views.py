@@ -12,12 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from csops import permissions
-from csops.errors import InvalidInput, NotAllowed
+from csops.errors import NotAllowed
 from csops.htmx import domain_errors
 from staffing.models import Team
 from tickets.chat import services
 from tickets.chat.forms import ChannelForm
-from tickets.chat.models import ChatChannel, ChatDelivery
+from tickets.chat.models import ChatDelivery
+from tickets.endpoints.forms import save_form
 
 DELIVERIES_SHOWN = 50
 
@@ -32,19 +33,6 @@ def _teams(request: HttpRequest):
     return teams if scope is None else teams.filter(pk__in=scope)
 
 
-def _saved(form: ChannelForm, save) -> ChatChannel | None:
-    """Call ``save`` with the form's values; a rule the service refuses becomes form errors."""
-    if not form.is_valid():
-        return None
-    try:
-        return save(**form.cleaned_data)
-    except InvalidInput as exc:
-        for name, errors in exc.fields.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-        return None
-
-
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def chat_list(request: HttpRequest) -> HttpResponse:
@@ -52,7 +40,7 @@ def chat_list(request: HttpRequest) -> HttpResponse:
         raise NotAllowed("Only managers and directors configure chat channels.")
     form = ChannelForm(request.POST or None, teams=_teams(request))
     if request.method == "POST":
-        channel = _saved(form, lambda **v: services.create_channel(by=request.user, **v))
+        channel = save_form(form, lambda **v: services.create_channel(by=request.user, **v))
         if channel is not None:
             messages.success(request, f"Chat channel “{channel.name}” created.")
             return _redirect(request, reverse("tickets:chat-detail", args=[channel.pk]))
@@ -76,7 +64,7 @@ def chat_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = ChannelForm(request.POST or None, initial=initial, teams=_teams(request))
     if request.method == "POST":
-        saved = _saved(form, lambda **v: services.update_channel(pk, by=request.user, **v))
+        saved = save_form(form, lambda **v: services.update_channel(pk, by=request.user, **v))
         if saved is not None:
             messages.success(request, f"Chat channel “{saved.name}” saved.")
             return _redirect(request, reverse("tickets:chat-detail", args=[pk]))

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from csops import permissions
-from csops.errors import InvalidInput
 from csops.htmx import domain_errors
+from tickets.endpoints.forms import save_form
 from tickets.webhooks import services
 from tickets.webhooks.forms import SubscriptionForm
 from tickets.webhooks.models import WebhookDelivery, WebhookSubscription
@@ -25,26 +25,13 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _saved(form: SubscriptionForm, save) -> WebhookSubscription | None:
-    """Call ``save`` with the form's values; a rule the service refuses becomes form errors."""
-    if not form.is_valid():
-        return None
-    try:
-        return save(**form.cleaned_data)
-    except InvalidInput as exc:
-        for name, errors in exc.fields.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-        return None
-
-
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def webhook_list(request: HttpRequest) -> HttpResponse:
     permissions.ensure_can_manage_webhooks(request.user)
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST":
-        sub = _saved(form, lambda **v: services.create_subscription(by=request.user, **v))
+        sub = save_form(form, lambda **v: services.create_subscription(by=request.user, **v))
         if sub is not None:
             messages.success(request, f"Webhook “{sub.name}” created.")
             return _redirect(request, reverse("tickets:webhook-detail", args=[sub.pk]))
@@ -60,7 +47,7 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"name": sub.name, "url": sub.url, "events": sub.events, "active": sub.active}
     form = SubscriptionForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        saved = _saved(form, lambda **v: services.update_subscription(pk, by=request.user, **v))
+        saved = save_form(form, lambda **v: services.update_subscription(pk, by=request.user, **v))
         if saved is not None:
             messages.success(request, f"Webhook “{saved.name}” saved.")
             return _redirect(request, reverse("tickets:webhook-detail", args=[pk]))
