@@ -31,7 +31,6 @@ class TicketBacklogSpan(models.Model):
             # A day's backlog: spans still open, or ending on or after it (recent days read
             # few rows; the full rebuild folds every day in one pass instead).
             models.Index(fields=["last_day"], name="backlog_span_last_day"),
-            models.Index(fields=["ticket"], name="backlog_span_ticket"),
         ]
 
     def __str__(self) -> str:

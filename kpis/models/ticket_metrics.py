@@ -185,7 +185,10 @@ class TicketSlaRow(models.Model):
     """One reported SLA instance of a ticket at its latest event (§5; outcome at read time:
     an unfinished instance whose ``due_at`` has passed is breached, §9.16)."""
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: tsla_unique leads with the ticket.
+    ticket = models.ForeignKey(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     metric = models.CharField(max_length=20)
     index = models.PositiveIntegerField()
     activated_at = models.DateTimeField()
