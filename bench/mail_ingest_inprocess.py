@@ -4,11 +4,13 @@ and no worker, so the cost of the ingest itself shows (per message: wall time, S
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/csops_copy_1m \\
         .venv/bin/python bench/mail_ingest_inprocess.py [--batches 6] [--batch 50] [--profile]
 
-Writes tickets into the database: use a copy. The messages are those of bench/mail_inbound.py
-(new tickets, a ``--replies`` share answering earlier ones, a ``--attachments`` share with a
-~100 KB PDF); a first batch warms up and is not counted. ``--profile`` prints cProfile's top
-functions over the measured batches. Outgoing mail goes to Django's dummy backend. On a busy
-machine compare the CPU time of this process and the query count rather than the wall time.
+Writes tickets into the database, and leaves their acknowledgments queued (outbox rows and
+their send jobs, which a worker started on it later would send first): use a copy. The
+messages are those of bench/mail_inbound.py (new tickets, a ``--replies`` share answering
+earlier ones, a ``--attachments`` share with a ~100 KB PDF); a first batch warms up and is not
+counted. ``--profile`` prints cProfile's top functions over the measured batches. Outgoing
+mail goes to Django's dummy backend. On a busy machine compare the CPU time of this process
+and the query count rather than the wall time.
 """
 
 from __future__ import annotations
