@@ -7,7 +7,8 @@
 Needs a migrated, seeded database (``seed_demo --tickets 1000000`` for the issue's figures;
 it writes the bench's tickets into it, so use a database of its own). Starts a private
 dovecot (tests/dovecot.py), a mailbox of the first team that reads it, and one worker
-(``--pool=solo``, with beat, the default ``MAILBOX_POLL_SECONDS``) on a private Redis queue.
+(``--pool solo`` as ``scripts/run`` starts it, or ``--pool prefork --concurrency 2`` as
+docker-compose does; with beat, the default ``MAILBOX_POLL_SECONDS``) on a private Redis queue.
 Outgoing mail (acknowledgments) goes to Django's dummy backend.
 
 Two phases, each with its own IMAP account:
@@ -102,6 +103,8 @@ def main() -> None:
     parser.add_argument("--replies", type=float, default=0.3)
     parser.add_argument("--attachments", type=float, default=0.1)
     parser.add_argument("--timeout", type=float, default=1800.0, help="Per phase, seconds.")
+    parser.add_argument("--pool", choices=("solo", "prefork"), default="solo")
+    parser.add_argument("--concurrency", type=int, default=2, help="Processes of a prefork pool.")
     args = parser.parse_args()
 
     import django
@@ -126,7 +129,8 @@ def main() -> None:
     show(
         f"database {connection.settings_dict['NAME']}: {Ticket.objects.count():,} tickets; "
         f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; "
-        f"MAILBOX_POLL_SECONDS={settings.MAILBOX_POLL_SECONDS}"
+        f"MAILBOX_POLL_SECONDS={settings.MAILBOX_POLL_SECONDS}; worker --pool={args.pool}"
+        + (f" --concurrency={args.concurrency}" if args.pool == "prefork" else "")
     )
     server = Dovecot({"drain": "secret", "steady": "secret"}).start()
     workdir = tempfile.mkdtemp(prefix="csops-mail-bench-")
@@ -145,7 +149,8 @@ def main() -> None:
             "-A",
             "csops",
             "worker",
-            "--pool=solo",
+            f"--pool={args.pool}",
+            *([f"--concurrency={args.concurrency}"] if args.pool == "prefork" else []),
             "--beat",
             "--loglevel=WARNING",
             "-Q",
