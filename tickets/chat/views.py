@@ -13,12 +13,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from csops import permissions
 from csops.errors import NotAllowed
+from csops.forms import save_form
 from csops.htmx import domain_errors
 from staffing.models import Team
 from tickets.chat import services
 from tickets.chat.forms import ChannelForm
 from tickets.chat.models import ChatDelivery
-from tickets.endpoints.forms import save_form
 
 DELIVERIES_SHOWN = 50
 

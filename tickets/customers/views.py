@@ -4,10 +4,6 @@ edit, internal notes and merge), an organization's page. Reads go through
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from csops import permissions
 from csops.errors import InvalidInput
+from csops.forms import save_form
 from csops.htmx import domain_errors
 from tickets.customers import selectors, services
 from tickets.customers.forms import ContactForm, MergeForm, NoteForm
@@ -28,19 +25,6 @@ PAGE_SIZE = 50
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _saved(form: forms.Form, save: Callable[..., Any]) -> Any:
-    """Call ``save`` with the form's values; a rule the service refuses becomes form errors."""
-    if not form.is_valid():
-        return None
-    try:
-        return save(**form.cleaned_data)
-    except InvalidInput as exc:
-        for name, errors in exc.fields.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-        return None
 
 
 @require_GET
@@ -96,7 +80,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = permissions.access_customer(request.user, pk)
     form = _contact_form(customer, request.POST)
-    saved = _saved(form, lambda **v: services.update_contact(pk, by=request.user, **v))
+    saved = save_form(form, lambda **v: services.update_contact(pk, by=request.user, **v))
     if saved is None:
         return _render_customer(request, pk, contact_form=form, status=422)
     messages.success(request, f"Contact details of {saved.name} saved.")
@@ -107,7 +91,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_errors
 def customer_note(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
-    note = _saved(form, lambda **v: services.add_note(pk, by=request.user, **v))
+    note = save_form(form, lambda **v: services.add_note(pk, by=request.user, **v))
     if note is None:
         return _render_customer(request, pk, note_form=form, status=422)
     messages.success(request, "Note added.")
@@ -128,7 +112,7 @@ def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
             )
         return services.merge_customers(pk, found[0], by=request.user)
 
-    merged = _saved(form, merge)
+    merged = save_form(form, merge)
     if merged is None:
         return _render_customer(request, pk, merge_form=form, status=422)
     messages.success(

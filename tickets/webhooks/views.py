@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from csops import permissions
+from csops.forms import save_form
 from csops.htmx import domain_errors
-from tickets.endpoints.forms import save_form
 from tickets.webhooks import services
 from tickets.webhooks.forms import SubscriptionForm
 from tickets.webhooks.models import WebhookDelivery, WebhookSubscription
